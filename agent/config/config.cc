@@ -1,0 +1,1 @@
+// Configuration: implemented by the configuration work.

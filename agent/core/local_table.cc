@@ -1,0 +1,121 @@
+#include "agent/core/local_table.h"
+
+#include <set>
+
+namespace supvisors {
+
+void LocalTable::stampMonotonic(LocalProcess& p, const LocalProcess* previous, double now_mono) {
+  // Keep the previous monotonic stamps while the wall times did not change, so that the
+  // monotonic values are stable between polls (Supervisor's `now` is whole seconds).
+  const auto toMono = [&](std::int64_t wall) -> double {
+    if (wall <= 0) return 0.0;
+    return now_mono - static_cast<double>(p.info.now - wall);
+  };
+  if (previous && previous->info.start == p.info.start)
+    p.start_monotonic = previous->start_monotonic;
+  else
+    p.start_monotonic = toMono(p.info.start);
+  if (previous && previous->info.stop == p.info.stop)
+    p.stop_monotonic = previous->stop_monotonic;
+  else
+    p.stop_monotonic = toMono(p.info.stop);
+}
+
+namespace {
+// Equality that ignores `now` and the description's uptime, which move on every poll.
+bool sameStatus(const ProcessInfo& a, const ProcessInfo& b) {
+  return a.state == b.state && a.pid == b.pid && a.start == b.start && a.stop == b.stop &&
+         a.exitstatus == b.exitstatus && a.spawnerr == b.spawnerr &&
+         a.stdout_logfile == b.stdout_logfile && a.stderr_logfile == b.stderr_logfile &&
+         a.group == b.group && a.name == b.name;
+}
+}  // namespace
+
+LocalTableDelta LocalTable::applyAll(const std::vector<ProcessInfo>& infos,
+                                     const std::vector<ProcessConfig>& configs,
+                                     double now_mono) {
+  LocalTableDelta delta;
+  std::map<std::string, const ProcessConfig*> configByName;
+  for (const auto& c : configs) configByName[c.namespec()] = &c;
+
+  std::map<std::string, LocalProcess> next;
+  for (const auto& info : infos) {
+    const auto namespec = info.namespec();
+    const auto it = processes_.find(namespec);
+    const LocalProcess* previous = it == processes_.end() ? nullptr : &it->second;
+    LocalProcess p;
+    p.info = info;
+    if (const auto c = configByName.find(namespec); c != configByName.end())
+      p.config = *c->second;
+    else if (previous && !configs.empty())
+      p.config.reset();  // a fresh config list without it: it has no config any more
+    else if (previous)
+      p.config = previous->config;
+    if (previous) {
+      p.extra_args = previous->extra_args;
+      p.disabled = previous->disabled;
+    }
+    stampMonotonic(p, previous, now_mono);
+    if (!previous) {
+      p.update_monotonic = now_mono;
+      delta.added.push_back(namespec);
+    } else if (!sameStatus(previous->info, info) || previous->config != p.config) {
+      p.update_monotonic = now_mono;
+      delta.changed.push_back(namespec);
+    } else {
+      p.update_monotonic = previous->update_monotonic;
+    }
+    next.emplace(namespec, std::move(p));
+  }
+  for (const auto& [namespec, p] : processes_)
+    if (!next.count(namespec)) delta.removed.push_back(namespec);
+  // `now` and descriptions refresh silently; only real changes bump the version.
+  processes_ = std::move(next);
+  if (!delta.empty()) ++version_;
+  return delta;
+}
+
+bool LocalTable::applyOne(const ProcessInfo& info, double now_mono) {
+  const auto namespec = info.namespec();
+  auto it = processes_.find(namespec);
+  if (it == processes_.end()) {
+    LocalProcess p;
+    p.info = info;
+    stampMonotonic(p, nullptr, now_mono);
+    p.update_monotonic = now_mono;
+    processes_.emplace(namespec, std::move(p));
+    ++version_;
+    return true;
+  }
+  LocalProcess& p = it->second;
+  const bool changed = !sameStatus(p.info, info);
+  const LocalProcess previous = p;
+  p.info = info;
+  stampMonotonic(p, &previous, now_mono);
+  if (changed) {
+    p.update_monotonic = now_mono;
+    ++version_;
+  }
+  return changed;
+}
+
+std::vector<std::string> LocalTable::removeGroup(const std::string& group) {
+  std::vector<std::string> removed;
+  for (auto it = processes_.begin(); it != processes_.end();) {
+    if (it->second.info.group == group) {
+      removed.push_back(it->first);
+      it = processes_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  if (!removed.empty()) ++version_;
+  return removed;
+}
+
+const LocalProcess* LocalTable::find(const std::string& namespec) const {
+  const auto it = processes_.find(namespec);
+  return it == processes_.end() ? nullptr : &it->second;
+}
+
+}  // namespace supvisors

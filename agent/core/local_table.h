@@ -1,0 +1,74 @@
+#pragma once
+// LocalTable: the agent's view of the processes of its own supervisord.
+//
+// Fed with whole snapshots (getAllProcessInfo + getAllConfigInfo, taken by the shell's
+// poller) and, later, with single process events (the event-listener relay). Pure: the
+// caller passes the monotonic time at which the information was taken; nothing here reads a
+// clock or does I/O.
+//
+// Supervisor gives start/stop as Unix seconds; Supvisors also reports them on the monotonic
+// clock of the agent (start_monotonic, stop_monotonic), computed once from supervisord's own
+// `now` at the time the info was taken, so they do not move when the wall clock jumps.
+//
+// Thread-safety: none; owned by the agent's loop thread. Readers get an immutable copy
+// (LocalSnapshot) published by the loop.
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/process_info.h"
+
+namespace supvisors {
+
+struct LocalProcess {
+  ProcessInfo info;
+  std::optional<ProcessConfig> config;  // absent until getAllConfigInfo has listed it
+  double start_monotonic = 0.0;         // 0 when never started
+  double stop_monotonic = 0.0;          // 0 when never stopped
+  double update_monotonic = 0.0;        // when this entry last changed
+  std::string extra_args;               // arguments added by Supvisors (later issues)
+  bool disabled = false;                // program disabled by Supvisors (later issues)
+
+  friend bool operator==(const LocalProcess&, const LocalProcess&) = default;
+};
+
+// What changed between two snapshots, by namespec (sorted).
+struct LocalTableDelta {
+  std::vector<std::string> added;
+  std::vector<std::string> changed;
+  std::vector<std::string> removed;
+  bool empty() const { return added.empty() && changed.empty() && removed.empty(); }
+};
+
+class LocalTable {
+ public:
+  // Replaces the whole table with what supervisord reported at monotonic time `now_mono`.
+  // `configs` may be empty (not fetched this time): known configs are then kept.
+  LocalTableDelta applyAll(const std::vector<ProcessInfo>& infos,
+                           const std::vector<ProcessConfig>& configs, double now_mono);
+
+  // Applies one process's fresh info (from getProcessInfo or an event). Returns true if
+  // the entry changed or was added.
+  bool applyOne(const ProcessInfo& info, double now_mono);
+
+  // Forgets every process of `group` (PROCESS_GROUP_REMOVED). Returns the namespecs removed.
+  std::vector<std::string> removeGroup(const std::string& group);
+
+  const std::map<std::string, LocalProcess>& processes() const { return processes_; }
+  const LocalProcess* find(const std::string& namespec) const;
+
+  // Increments on every change; lets readers cache what they derive from a table.
+  std::uint64_t version() const { return version_; }
+
+ private:
+  // Fills the monotonic times of `p` from its wall times, as seen at `now_mono`.
+  static void stampMonotonic(LocalProcess& p, const LocalProcess* previous, double now_mono);
+
+  std::map<std::string, LocalProcess> processes_;
+  std::uint64_t version_ = 0;
+};
+
+}  // namespace supvisors

@@ -1,0 +1,87 @@
+#pragma once
+// SupervisorClient: the agent's only way to talk to its local supervisord (XML-RPC).
+//
+// The seam has one virtual method, call(); the typed calls below are built on it, so the
+// fake used by tests (test/shell/fake_supervisor_client.h) implements call() alone.
+// The real implementation is XmlRpcSupervisorClient (supervisor_xmlrpc_client.h): one
+// HTTP/1.0 connection per call over unix:// or http:// (no keep-alive stall, P4), basic
+// auth, a timeout on every call, XML size limit raised (P5).
+//
+// Every call returns a Result: the value, a Fault (supervisord said no, with its code), or a
+// Transport error (unreachable, timeout, HTTP 401/500, malformed reply). Nothing throws.
+//
+// Thread-safety: an instance may be used from several threads at once (the real client
+// keeps no per-call state); typed helpers are const and re-entrant.
+
+#include <xmlrpc-c/base.hpp>
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "common/process_info.h"
+#include "common/process_state.h"
+#include "common/result.h"
+
+namespace supvisors {
+
+struct SupervisorStateInfo {
+  SupervisorState state = SupervisorState::Running;
+  std::string statename;
+};
+
+// tailProcess*Log: [bytes, offset, overflow].
+struct LogTail {
+  std::string bytes;
+  std::int64_t offset = 0;
+  bool overflow = false;
+};
+
+// reloadConfig: group names added, changed, removed.
+struct ReloadResult {
+  std::vector<std::string> added, changed, removed;
+};
+
+// One element of system.multicall's answer (P9: bare values, or a fault struct).
+using MulticallResult = Result<xmlrpc_c::value>;
+
+class SupervisorClient {
+ public:
+  virtual ~SupervisorClient() = default;
+
+  // The seam: one XML-RPC call. Faults come back as Error::fault(code, faultString).
+  virtual Result<xmlrpc_c::value> call(const std::string& method,
+                                       const xmlrpc_c::paramList& params) const = 0;
+
+  Result<SupervisorStateInfo> getState() const;
+  Result<std::vector<ProcessInfo>> getAllProcessInfo() const;
+  Result<ProcessInfo> getProcessInfo(const std::string& namespec) const;
+  Result<std::vector<ProcessConfig>> getAllConfigInfo() const;
+  Result<bool> startProcess(const std::string& namespec, bool wait) const;
+  Result<bool> stopProcess(const std::string& namespec, bool wait) const;
+  Result<bool> signalProcess(const std::string& namespec, const std::string& signal) const;
+  Result<std::string> readProcessStdoutLog(const std::string& namespec, int offset,
+                                           int length) const;
+  Result<std::string> readProcessStderrLog(const std::string& namespec, int offset,
+                                           int length) const;
+  Result<LogTail> tailProcessStdoutLog(const std::string& namespec, int offset,
+                                       int length) const;
+  Result<LogTail> tailProcessStderrLog(const std::string& namespec, int offset,
+                                       int length) const;
+  Result<bool> restart() const;
+  Result<bool> shutdown() const;
+  Result<ReloadResult> reloadConfig() const;
+  Result<bool> addProcessGroup(const std::string& group) const;
+  Result<bool> removeProcessGroup(const std::string& group) const;
+  // calls: {method, params}. The outer Result fails only if the multicall itself failed.
+  Result<std::vector<MulticallResult>> multicall(
+      const std::vector<std::pair<std::string, xmlrpc_c::paramList>>& calls) const;
+};
+
+// Conversions from Supervisor's XML-RPC structs (exposed for tests and the front door).
+// A struct missing a field or with a wrong type gives a Transport error naming the field.
+Result<ProcessInfo> processInfoFromValue(const xmlrpc_c::value& v);
+Result<ProcessConfig> processConfigFromValue(const xmlrpc_c::value& v);
+
+}  // namespace supvisors

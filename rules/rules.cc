@@ -1,0 +1,1 @@
+// Rules: implemented by the rules work.
