@@ -16,7 +16,9 @@
 #include <xmlrpc-c/base.hpp>
 
 #include <cstdint>
+#include <functional>
 #include <map>
+#include <string_view>
 #include <string>
 #include <vector>
 
@@ -53,6 +55,14 @@ class SupervisorClient {
   // The seam: one XML-RPC call. Faults come back as Error::fault(code, faultString).
   virtual Result<xmlrpc_c::value> call(const std::string& method,
                                        const xmlrpc_c::paramList& params) const = 0;
+
+  // A streamed HTTP GET of a supervisord path (/logtail/<namespec>[/stderr], /mainlogtail),
+  // for forwarding supervisorctl's `tail -f`: onData gets each piece of the body as it
+  // arrives, until supervisord closes, onData returns false, or an error. A non-200 answer
+  // is a Transport error whose code is the HTTP status. No overall timeout (tail -f lasts),
+  // but connecting and each read are bounded so a dead supervisord does not hang it forever.
+  virtual Status streamGet(const std::string& path,
+                           const std::function<bool(std::string_view)>& onData) const = 0;
 
   Result<SupervisorStateInfo> getState() const;
   Result<std::vector<ProcessInfo>> getAllProcessInfo() const;
