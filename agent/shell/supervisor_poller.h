@@ -1,0 +1,73 @@
+#pragma once
+// SupervisorPoller: a worker thread that reads the whole state of the local supervisord
+// (getState + getAllProcessInfo, and getAllConfigInfo whenever the set of processes changed
+// or supervisord came back) every poll_period, and delivers each reading to the loop.
+//
+// When supervisord is unreachable it retries with exponential back-off (from poll_period up
+// to max_backoff) and recovers by itself; the reading it delivers then carries the error.
+// requestNow() asks for an immediate reading (a resync after a relay gap or reconnect).
+//
+// Ownership: holds a reference to the client, which must outlive it. Thread-safety:
+// start/stop/requestNow from any thread; `deliver` is called on the poller's thread.
+
+#include <condition_variable>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <vector>
+
+#include "agent/shell/supervisor_client.h"
+
+namespace supvisors {
+
+struct PollerOptions {
+  double poll_period = 1.0;  // seconds between two readings when all is well
+  double max_backoff = 5.0;  // seconds: the longest wait between retries when unreachable
+};
+
+struct PollReading {
+  double taken_monotonic = 0.0;  // when the reading started
+  Result<SupervisorStateInfo> state = Error::transport("not polled");
+  Result<std::vector<ProcessInfo>> infos = Error::transport("not polled");
+  // Present when getAllConfigInfo was called in this reading (and succeeded).
+  std::optional<std::vector<ProcessConfig>> configs;
+  // Reachable = both state and infos answered. A fault counts as reachable: supervisord
+  // answered (e.g. SHUTDOWN_STATE while it restarts).
+  bool reachable() const;
+  std::string error() const;  // why it is not reachable, "" when it is
+};
+
+class SupervisorPoller {
+ public:
+  SupervisorPoller(const SupervisorClient& client, PollerOptions options,
+                   std::function<void(PollReading)> deliver);
+  ~SupervisorPoller();
+  SupervisorPoller(const SupervisorPoller&) = delete;
+  SupervisorPoller& operator=(const SupervisorPoller&) = delete;
+
+  void start();
+  void stop();
+  void requestNow();
+
+ private:
+  void run();
+  PollReading readOnce();
+
+  const SupervisorClient& client_;
+  const PollerOptions options_;
+  const std::function<void(PollReading)> deliver_;
+
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool stopping_ = false;
+  bool requested_ = false;
+  std::thread thread_;
+
+  // Poller-thread state.
+  std::vector<std::string> configured_namespecs_;  // of the last getAllConfigInfo
+  bool need_configs_ = true;
+  int failures_ = 0;
+};
+
+}  // namespace supvisors
