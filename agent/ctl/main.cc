@@ -1,5 +1,92 @@
-#include <cstdio>
-int main() {
-  std::fprintf(stderr, "supvisorsctl: not implemented yet\n");
-  return 1;
+// supvisorsctl: see agent/ctl/ctl.h.
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <iostream>
+
+#include "agent/ctl/ctl.h"
+#include "agent/shell/supervisor_xmlrpc_client.h"
+#include "common/version.h"
+
+namespace {
+
+std::string envOr(const char* name, const std::string& fallback) {
+  const char* v = std::getenv(name);
+  return v && *v ? v : fallback;
+}
+
+// Hands an unknown command to supervisorctl, which talks to the agent's forwarding front door.
+int runSupervisorctl(const supvisors::ctl::Options& options, const std::vector<std::string>& words) {
+  std::vector<std::string> argv{"supervisorctl", "-s", options.serverurl};
+  if (!options.username.empty()) {
+    argv.insert(argv.end(), {"-u", options.username, "-p", options.password});
+  }
+  argv.insert(argv.end(), words.begin(), words.end());
+  std::vector<char*> cargv;
+  for (auto& a : argv) cargv.push_back(a.data());
+  cargv.push_back(nullptr);
+  std::cout.flush();
+  ::execvp("supervisorctl", cargv.data());
+  std::cerr << "supvisorsctl: cannot run supervisorctl for '" << words.front()
+            << "': " << std::strerror(errno) << " (install Debian's supervisor package)\n";
+  return supvisors::ctl::exit_code::kGeneric;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace supvisors;
+  ctl::Options options;
+  options.serverurl = envOr("SUPVISORS_SERVERURL", "http://localhost:60000");
+  options.username = envOr("SUPVISORS_USERNAME", "");
+  options.password = envOr("SUPVISORS_PASSWORD", "");
+  std::vector<std::string> words;
+
+  CLI::App app{"supvisorsctl: control a supvisors cluster through one of its agents.\n"
+               "A superset of supervisorctl: commands it does not know are run by "
+               "supervisorctl against the agent."};
+  app.set_version_flag("--version", std::string("supvisorsctl ") + kAgentVersion +
+                                        " (Supvisors API " + kApiVersion + ")");
+  app.add_option("-s,--serverurl", options.serverurl,
+                 "URL of the agent (env SUPVISORS_SERVERURL; default http://localhost:60000)");
+  app.add_option("-u,--username", options.username, "username (env SUPVISORS_USERNAME)");
+  app.add_option("-p,--password", options.password, "password (env SUPVISORS_PASSWORD)");
+  app.add_flag("--json", options.json, "print results as JSON");
+  app.add_option("-t,--timeout", options.timeout, "seconds to wait for each call (default 30)")
+      ->check(CLI::Range(0.1, 3600.0));
+  app.add_option("command", words, "command and its arguments ('help' lists them)");
+  app.prefix_command();  // everything after the command goes to it untouched
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? 0 : ctl::exit_code::kInvalidArgs;
+  }
+  for (const auto& rest : app.remaining()) words.push_back(rest);
+
+  if (words.empty() || words.front() == "help") {
+    std::cout << app.help() << "\n";
+    ctl::printCommandHelp(std::cout);
+    return ctl::exit_code::kSuccess;
+  }
+  const std::string name = words.front();
+  const std::vector<std::string> args(words.begin() + 1, words.end());
+  if (!ctl::isSupvisorsCommand(name)) return runSupervisorctl(options, words);
+
+  SupervisorClientOptions clientOptions;
+  clientOptions.serverurl = options.serverurl;
+  clientOptions.username = options.username;
+  clientOptions.password = options.password;
+  clientOptions.timeout = std::chrono::milliseconds(static_cast<long>(options.timeout * 1000));
+  auto client = XmlRpcSupervisorClient::create(clientOptions);
+  if (!client.ok()) {
+    std::cerr << "supvisorsctl: " << client.error().message << "\n";
+    return ctl::exit_code::kInvalidArgs;
+  }
+  const ctl::Context ctx{options, **client, std::cout, std::cerr};
+  return ctl::runCommand(ctx, name, args);
 }
