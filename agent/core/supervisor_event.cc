@@ -207,6 +207,26 @@ std::string formatEventHeader(const EventHeader& h) {
          " eventname:" + h.eventname + " len:" + std::to_string(h.len) + "\n";
 }
 
+std::optional<Result<RawListenerEvent>> ListenerInput::next() {
+  const std::size_t eol = buffer_.find('\n');
+  if (eol == std::string::npos) {
+    if (buffer_.size() > kMaxHeaderBytes)
+      return Result<RawListenerEvent>(malformed("no header line in the first " +
+                                                std::to_string(kMaxHeaderBytes) + " bytes"));
+    return std::nullopt;
+  }
+  const std::string_view line = std::string_view(buffer_).substr(0, eol);
+  auto header = parseEventHeader(line);
+  if (!header) return Result<RawListenerEvent>(header.error());
+  const auto payload_bytes =
+      utf8PrefixBytes(std::string_view(buffer_).substr(eol + 1), header->len);
+  if (!payload_bytes) return std::nullopt;
+  RawListenerEvent event{std::string(line), std::move(header).value(),
+                         buffer_.substr(eol + 1, *payload_bytes)};
+  buffer_.erase(0, eol + 1 + *payload_bytes);
+  return Result<RawListenerEvent>(std::move(event));
+}
+
 namespace {
 std::size_t codePointBytes(unsigned char lead) {
   if (lead < 0x80) return 1;

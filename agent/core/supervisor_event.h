@@ -115,6 +115,40 @@ Result<SupervisorEvent> decodeEvent(std::string_view header_line, std::string_vi
 // and tools; the relay forwards the line it read, unchanged.
 std::string formatEventHeader(const EventHeader& header);
 
+// --- Reading a listener's stdin ---
+
+// One event as it came on the listener's stdin: the header line (without its "\n"), the
+// header parsed, and exactly header.len characters of payload. The relay forwards the line
+// and the payload unchanged.
+struct RawListenerEvent {
+  std::string header_line;
+  EventHeader header;
+  std::string payload;
+};
+
+// ListenerInput: cuts the byte stream supervisord writes to a listener into events. Feed it
+// whatever read() returned; take events out with next(). Pure and incremental: an event
+// split across reads (even inside a multi-byte character) comes out once it is complete.
+// Thread-safety: none (one reader).
+class ListenerInput {
+ public:
+  // A header line longer than this is garbage, not a header (the stream is out of step).
+  static constexpr std::size_t kMaxHeaderBytes = 4096;
+
+  void append(std::string_view bytes) { buffer_.append(bytes); }
+
+  // The next complete event; nullopt when more bytes are needed. An Error means the stream
+  // cannot be trusted any more (bad header line): the relay then exits and supervisord
+  // restarts it, which resynchronises the protocol.
+  std::optional<Result<RawListenerEvent>> next();
+
+  // Bytes received and not yet returned as an event.
+  std::size_t buffered() const { return buffer_.size(); }
+
+ private:
+  std::string buffer_;
+};
+
 // --- UTF-8 helpers (listener protocol: `len` counts code points) ---
 
 // The length of a code point comes from its lead byte alone (0xxxxxxx 1, 110xxxxx 2,

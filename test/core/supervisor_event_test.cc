@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <string>
+#include <vector>
 
 namespace supvisors {
 namespace {
@@ -270,6 +271,60 @@ TEST_CASE("invalid UTF-8 still has a defined length", "[supervisor_event]") {
   CHECK(utf8PrefixBytes("\x80\x80", 2) == 2u);
   // A payload with a truncated last code point is malformed, whatever len says.
   CHECK_FALSE(decodeEvent(header("TICK_5", 1), std::string("\xE5\x8B")).ok());
+}
+
+TEST_CASE("ListenerInput cuts the stream into events, byte by byte", "[supervisor_event]") {
+  const std::string p1 = "processname:caf\xC3\xA9 groupname:g from_state:STARTING pid:9";
+  const std::string h1 = header("PROCESS_STATE_RUNNING", utf8Length(p1), 1, 0);
+  const std::string h2 = header("SUPERVISOR_STATE_CHANGE_RUNNING", 0, 2, 1);
+  const std::string p3 = "groupname:\xE5\x8B\x99\n";
+  const std::string h3 = header("PROCESS_GROUP_ADDED", utf8Length(p3), 3, 2);
+  const std::string stream = h1 + p1 + h2 + h3 + p3;
+  ListenerInput input;
+  std::vector<RawListenerEvent> events;
+  for (char c : stream) {
+    input.append(std::string_view(&c, 1));
+    while (auto e = input.next()) {
+      REQUIRE(e->ok());
+      events.push_back(std::move(*e).value());
+    }
+  }
+  REQUIRE(events.size() == 3);
+  CHECK(input.buffered() == 0);
+  CHECK(events[0].header_line + "\n" == h1);
+  CHECK(events[0].payload == p1);
+  CHECK(events[0].header.poolserial == 0);
+  CHECK(events[1].payload.empty());
+  CHECK(events[1].header.eventname == "SUPERVISOR_STATE_CHANGE_RUNNING");
+  CHECK(events[2].payload == p3);
+  const auto decoded = decodeEvent(events[2].header_line, events[2].payload);
+  REQUIRE(decoded.ok());
+  CHECK(std::get<ProcessGroupAdded>(decoded->body).group == "\xE5\x8B\x99");
+}
+
+TEST_CASE("ListenerInput waits for a payload cut inside a character", "[supervisor_event]") {
+  const std::string p = "when:\xF0\x9F\x9A\x80";
+  ListenerInput input;
+  input.append(header("TICK_5", 6) + p.substr(0, 7));
+  CHECK_FALSE(input.next());
+  input.append(p.substr(7));
+  const auto e = input.next();
+  REQUIRE(e);
+  REQUIRE(e->ok());
+  CHECK((*e)->payload == p);
+}
+
+TEST_CASE("ListenerInput reports a garbage stream", "[supervisor_event]") {
+  ListenerInput input;
+  input.append("hello there\n");
+  auto e = input.next();
+  REQUIRE(e);
+  CHECK_FALSE(e->ok());
+  ListenerInput endless;
+  endless.append(std::string(ListenerInput::kMaxHeaderBytes + 1, 'x'));
+  e = endless.next();
+  REQUIRE(e);
+  CHECK_FALSE(e->ok());
 }
 
 }  // namespace supvisors

@@ -1,0 +1,174 @@
+// supvisors-relay: a Supervisor event listener that forwards every event it receives to the
+// local supvisorsd over ZeroMQ (docs/RELAY.md).
+//
+// supervisord runs it as an [eventlistener:...] child. On stdin/stdout it speaks the
+// listener protocol (supervisor-and-libraries.md §5): READY, one header line, exactly `len`
+// characters of payload, "RESULT 2\nOK", READY again. Each event goes at once to a PUSH
+// socket connected to ENDPOINT as 2 frames [header line, payload]; the agent decodes them
+// with agent/core/supervisor_event.h.
+//
+// It never blocks supervisord and always acknowledges OK: a send that would block (agent
+// not connected, or its queue full) drops the event, counts it and says so on stderr; the
+// agent sees the hole in the pool serials and resyncs with getAllProcessInfo.
+// stdout carries nothing but the protocol: one stray byte there and supervisord stops
+// sending events to this listener for ever. Logs go to stderr.
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <zmq.hpp>
+
+#include <cerrno>
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <string_view>
+
+#include "agent/core/supervisor_event.h"
+
+namespace {
+
+// Events queued for a connected but slow agent before new ones are dropped. Bounded so a
+// stuck agent costs the relay a few MB at most; the agent resyncs on the gap.
+constexpr int kSendHighWaterMark = 10000;
+
+constexpr std::string_view kUsage =
+    "usage: supvisors-relay ENDPOINT\n"
+    "\n"
+    "A Supervisor event listener that forwards each event to the local supvisorsd.\n"
+    "supervisord runs it; it is not meant to be started by hand. ENDPOINT is the ZeroMQ\n"
+    "endpoint where supvisorsd receives events, tcp://HOST:PORT or ipc:///PATH, e.g.\n"
+    "\n"
+    "  [eventlistener:supvisors_relay]\n"
+    "  command=/usr/bin/supvisors-relay ipc:///run/supvisors/relay.ipc\n"
+    "  events=PROCESS_STATE,PROCESS_GROUP_ADDED,PROCESS_GROUP_REMOVED,SUPERVISOR_STATE_CHANGE\n"
+    "  buffer_size=1024\n"
+    "\n"
+    "See docs/RELAY.md.\n";
+
+void logError(const std::string& message) {
+  const std::string line = "supvisors-relay: " + message + "\n";
+  // stderr only; a failed write has nowhere else to go.
+  [[maybe_unused]] const ssize_t n = ::write(STDERR_FILENO, line.data(), line.size());
+}
+
+// Writes all of `bytes` to stdout. False when supervisord is gone (EPIPE) or stdout broke.
+bool writeProtocol(std::string_view bytes) {
+  while (!bytes.empty()) {
+    const ssize_t n = ::write(STDOUT_FILENO, bytes.data(), bytes.size());
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return false;
+    }
+    bytes.remove_prefix(static_cast<std::size_t>(n));
+  }
+  return true;
+}
+
+// Empty string when `endpoint` is usable; otherwise why not.
+std::string checkEndpoint(std::string_view endpoint) {
+  for (std::string_view scheme : {"tcp://", "ipc://"}) {
+    if (endpoint.substr(0, scheme.size()) == scheme) {
+      if (endpoint.size() == scheme.size()) return "nothing after " + std::string(scheme);
+      return {};
+    }
+  }
+  return "must start with tcp:// or ipc://";
+}
+
+// Forwards events and remembers whether the agent is reachable, so that a run of drops is
+// logged twice (when it starts and when it ends), not once per event.
+class Forwarder {
+ public:
+  explicit Forwarder(zmq::socket_t& socket) : socket_(socket) {}
+
+  void forward(const supvisors::RawListenerEvent& event) {
+    bool sent = false;
+    try {
+      sent = socket_.send(zmq::buffer(event.header_line),
+                          zmq::send_flags::sndmore | zmq::send_flags::dontwait)
+                 .has_value();
+      // Once the first frame is accepted, ZeroMQ accepts the rest of the message.
+      if (sent) socket_.send(zmq::buffer(event.payload), zmq::send_flags::dontwait);
+    } catch (const zmq::error_t& e) {
+      logError(std::string("send failed: ") + e.what());
+      sent = false;
+    }
+    if (sent) {
+      if (run_dropped_ > 0) {
+        logError("agent reachable again after " + std::to_string(run_dropped_) +
+                 " dropped event(s) (" + std::to_string(total_dropped_) + " in total)");
+        run_dropped_ = 0;
+      }
+      return;
+    }
+    ++total_dropped_;
+    if (run_dropped_++ == 0)
+      logError("agent not reachable, dropping events (first: serial:" +
+               std::to_string(event.header.serial) + " poolserial:" +
+               std::to_string(event.header.poolserial) + " " + event.header.eventname + ")");
+  }
+
+ private:
+  zmq::socket_t& socket_;
+  std::uint64_t run_dropped_ = 0;
+  std::uint64_t total_dropped_ = 0;
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc == 2 && (std::string_view(argv[1]) == "--help" || std::string_view(argv[1]) == "-h")) {
+    std::fwrite(kUsage.data(), 1, kUsage.size(), stdout);
+    return 0;
+  }
+  if (argc != 2) {
+    logError("expected exactly one argument, the agent's ENDPOINT");
+    std::fwrite(kUsage.data(), 1, kUsage.size(), stderr);
+    return 2;
+  }
+  const std::string endpoint = argv[1];
+  if (const std::string why = checkEndpoint(endpoint); !why.empty()) {
+    logError("bad ENDPOINT '" + endpoint + "': " + why);
+    return 2;
+  }
+  // A dead supervisord must show up as EPIPE on write, not kill us silently.
+  ::signal(SIGPIPE, SIG_IGN);
+
+  zmq::context_t context(1);
+  zmq::socket_t socket(context, zmq::socket_type::push);
+  try {
+    socket.set(zmq::sockopt::sndhwm, kSendHighWaterMark);
+    socket.set(zmq::sockopt::linger, 0);
+    socket.set(zmq::sockopt::immediate, 1);  // no queue for an agent that is not connected
+    socket.connect(endpoint);
+  } catch (const zmq::error_t& e) {
+    logError("cannot connect to '" + endpoint + "': " + e.what());
+    return 2;
+  }
+
+  Forwarder forwarder(socket);
+  supvisors::ListenerInput input;
+  if (!writeProtocol("READY\n")) return 1;
+  char buffer[65536];
+  while (true) {
+    const ssize_t n = ::read(STDIN_FILENO, buffer, sizeof buffer);
+    if (n == 0) return 0;  // supervisord closed our stdin: it is stopping us or is gone
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      logError(std::string("read from supervisord failed: ") + std::strerror(errno));
+      return 1;
+    }
+    input.append(std::string_view(buffer, static_cast<std::size_t>(n)));
+    while (auto event = input.next()) {
+      if (!event->ok()) {
+        // Out of step with supervisord: exit so that it restarts us on a clean stream.
+        logError(event->error().message);
+        return 1;
+      }
+      forwarder.forward(event->value());
+      if (!writeProtocol("RESULT 2\nOKREADY\n")) return 1;
+    }
+  }
+}

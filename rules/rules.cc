@@ -1,1 +1,0 @@
-// Rules: implemented by the rules work.
