@@ -1,0 +1,190 @@
+#pragma once
+// Config: the resolved configuration of one supvisorsd, as config_loader.h builds it from the
+// INI file (docs/CONFIG.md is the user's page for every key). Every field starts at its
+// default (the memberlist DefaultLANConfig habit), so `Config{}` plus the loader's file values
+// is the whole truth; each field says its unit, its default and why.
+//
+// Ownership: a plain value, built once at start-up and then only read; share it by const
+// reference or copy it. Thread-safety: immutable after loading.
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/strategies.h"
+
+namespace supvisors {
+
+// The default HTTP port of an entry when the whole supvisors_list is absent (the port of
+// Supvisors' documentation examples).
+inline constexpr int kDefaultHttpPort = 60000;
+
+// One Supvisors instance of `supvisors_list`, resolved.
+struct InstanceEntry {
+  std::string identifier;  // "host:port" (Supvisors' identifier: host_id:http_port)
+  std::string nick;        // the <nick> of the entry; default: the host
+  std::string host;        // name or address as written (IPv6 without brackets)
+  int httpPort = 0;        // the agent's HTTP port (XML-RPC, JSON, /metrics)
+  int peerPort = 0;        // httpPort + 1: a fixed rule, so every agent knows every peer's
+};
+
+// Verbosity of the agent's log (Supervisor's names, lowercase in the file).
+enum class LogLevel { Critical, Error, Warn, Info, Debug, Trace, Blather };
+std::string_view logLevelName(LogLevel level);  // "info"
+std::optional<LogLevel> logLevelFromName(std::string_view name);  // any case
+
+// Where the local supervisord listens (Supervisor's serverurl, as supervisorctl takes it).
+struct SupervisorUrl {
+  enum class Kind { Unix, Http };
+  Kind kind = Kind::Unix;
+  std::string text = "unix:///var/run/supervisor.sock";  // as resolved (absolute unix path)
+  std::filesystem::path socketPath = "/var/run/supervisor.sock";  // Kind::Unix only
+  std::string host;   // Kind::Http only
+  int port = 0;       // Kind::Http only (80 when the URL gives none, as Supervisor)
+};
+
+// A multicast group `address:port` (Supvisors' discovery mode).
+struct MulticastGroup {
+  std::string address;
+  int port = 0;
+};
+
+// [supvisors]: the options of Supvisors 0.19 (reference §1.2), same names and meanings.
+struct SupvisorsOptions {
+  // software_name: shown atop the dashboard and prefixed to log lines. Default "" (none).
+  std::string softwareName;
+  // software_icon: an image for the dashboard (first file matching the glob). Default none.
+  std::optional<std::filesystem::path> softwareIcon;
+  // multicast_group: enables discovery mode. Default none (no discovery: the list is fixed).
+  std::optional<MulticastGroup> multicastGroup;
+  // multicast_interface: the IPv4 address joining the group; nullopt = INADDR_ANY (default).
+  std::optional<std::string> multicastInterface;
+  // multicast_ttl: hops of the discovery datagrams, [0;255]. Default 1: the local subnet only.
+  int multicastTtl = 1;
+  // stereotypes: tags of this instance, usable wherever an identifier is. Default none.
+  std::vector<std::string> stereotypes;
+  // rules_files: the XML rules files, globs expanded and sorted. Default none (all Unmanaged).
+  std::vector<std::filesystem::path> rulesFiles;
+  // css_files: user CSS for the dashboard, globs expanded. Default none.
+  std::vector<std::filesystem::path> cssFiles;
+  // auto_fence: an instance lost while the Master works is ISOLATED, not STOPPED. Default
+  // false, as Supvisors: a flapping network must not cut instances off for good.
+  bool autoFence = false;
+  // event_link: transport of the event stream (NONE, ZMQ, WS). Default NONE: publishing is
+  // opt-in. WS is accepted with a warning (no WebSocket publisher in this agent).
+  EventLink eventLink = EventLink::None;
+  // event_port: TCP port of the event publisher. Default: own HTTP port + 2 (deviation:
+  // Supvisors uses + 1, which this agent's peer traffic takes).
+  int eventPort = 0;
+  // synchro_options: what ends SYNCHRONIZATION. Default STRICT, TIMEOUT, CORE (Supvisors');
+  // CORE is dropped when core_identifiers is empty.
+  std::vector<SynchronizationOption> synchroOptions = {
+      SynchronizationOption::Strict, SynchronizationOption::Timeout, SynchronizationOption::Core};
+  // synchro_timeout: seconds before TIMEOUT ends synchronisation, [15;1200]. Default 15.
+  int synchroTimeout = 15;
+  // inactivity_ticks: missed ticks (of tick_period) before a peer is lost, [2;720]. Default 5
+  // = 1 s at 0.2 s ticks (deviation: Supvisors counts 5 s ticks and defaults to 2, i.e. 10 s).
+  int inactivityTicks = 5;
+  // core_identifiers: instances preferred for Master and waited for by CORE. Default none.
+  std::vector<std::string> coreIdentifiers;
+  // supvisors_failure_strategy: when synchronisation conditions break later. Default CONTINUE;
+  // forced to CONTINUE when TIMEOUT is a synchro option (as Supvisors).
+  SupvisorsFailureStrategy supvisorsFailureStrategy = SupvisorsFailureStrategy::Continue;
+  // starting_strategy: default strategy of applications without a rule. Default CONFIG.
+  StartingStrategy startingStrategy = StartingStrategy::Config;
+  // conciliation_strategy: applied to conflicts in CONCILIATION. Default USER (the user decides).
+  ConciliationStrategy conciliationStrategy = ConciliationStrategy::User;
+  // disabilities_file: JSON persisting enable/disable of programs. Default none (no persistence).
+  std::optional<std::filesystem::path> disabilitiesFile;
+  // stats_enabled: which statistics are collected. Default ALL.
+  StatisticsType statsEnabled = StatisticsType::All;
+  // stats_collecting_period: seconds between two samples, [1;3600]. Default 5 (Supvisors' code;
+  // its docs say 10).
+  double statsCollectingPeriod = 5.0;
+  // stats_periods: integration periods in seconds, 1 to 3 values in [1;3600], sorted. Default 10.
+  std::vector<double> statsPeriods = {10.0};
+  // stats_histo: samples kept per entity and period, [10;1500]. Default 200.
+  int statsHisto = 200;
+  // stats_irix_mode: process CPU as % of one core (true) or of all cores (false). Default false.
+  bool statsIrixMode = false;
+  // tail_limit: bytes of a log tail page. Default 1024 (1KB).
+  std::int64_t tailLimit = 1024;
+  // tailf_limit: bytes of the first tail -f page. Default 1024 (1KB).
+  std::int64_t tailfLimit = 1024;
+  // logfile: the agent's log file; nullopt = AUTO (default): log to stderr, which supervisord
+  // or systemd captures (deviation: Supvisors' AUTO is Supervisor's own log).
+  std::optional<std::filesystem::path> logfile;
+  // logfile_maxbytes: rotation size in bytes, 0 = never rotate. Default 50MB. Ignored with AUTO.
+  std::int64_t logfileMaxbytes = std::int64_t{50} << 20;
+  // logfile_backups: rotated files kept, [0;1000]. Default 10. Ignored with AUTO.
+  int logfileBackups = 10;
+  // loglevel: Default info.
+  LogLevel loglevel = LogLevel::Info;
+};
+
+// [supervisor]: how the agent reaches its local supervisord.
+struct SupervisorOptions {
+  // serverurl: Default unix:///var/run/supervisor.sock, Debian's stock socket, so no change
+  // to the user's Supervisor is needed.
+  SupervisorUrl serverurl;
+  // username / password: basic auth toward supervisord. Default none (Debian's socket has none).
+  std::string username;
+  std::string password;
+  // poll_period: seconds between two getAllProcessInfo, [0.1;3600]. Default 1.0: state changes
+  // are seen within a second even without the event listener.
+  double pollPeriod = 1.0;
+  // call_timeout: seconds before a call to supervisord is given up, [0.5;600]. Default 10: a
+  // busy supervisord answers well within it, a hung one does not stall the agent forever.
+  double callTimeout = 10.0;
+};
+
+// [agent]: this agent's own settings.
+struct AgentOptions {
+  // identifier: the nick or "host:port" that named the local entry, as written; empty when the
+  // entry was matched from the host's names and addresses (default).
+  std::string identifier;
+  // tick_period: seconds between two heartbeat ticks, [0.05;10]. Default 0.2: with 5
+  // inactivity_ticks a dead peer is noticed in about a second.
+  double tickPeriod = 0.2;
+  // node_id: instances with the same node_id share a machine (node loads, *_NODE strategies).
+  // Default /etc/machine-id, else the host name.
+  std::string nodeId;
+  // http_bind / peer_bind: addresses the HTTP and peer listeners bind. Default: the host of
+  // the local entry, so a listener is only as reachable as the list says. 0.0.0.0, :: or *
+  // (= 0.0.0.0) widen it.
+  std::string httpBind;
+  std::string peerBind;
+  // username / password: basic auth on the agent's HTTP API (password plain or {SHA}+40 hex).
+  // Default none: open API (the agent logs a warning when it is reachable from other hosts).
+  std::string username;
+  std::string password;
+  // http_max_body: largest HTTP request body in bytes. Default 4MB: ample for XML-RPC, and a
+  // bound so a bad client cannot exhaust memory.
+  std::int64_t httpMaxBody = std::int64_t{4} << 20;
+  // http_threads: threads answering HTTP requests, [2;256]. Default 8: a slow tail -f must
+  // not block status reads.
+  int httpThreads = 8;
+  // run_dir: folder for the agent's sockets and pid file. Default: the config file's folder.
+  std::filesystem::path runDir;
+};
+
+struct Config {
+  std::filesystem::path file;            // the config file, absolute
+  std::vector<InstanceEntry> instances;  // supvisors_list, resolved, in order, no duplicate
+  size_t localIndex = 0;                 // index of this agent's entry in `instances`
+  SupvisorsOptions supvisors;
+  SupervisorOptions supervisor;
+  AgentOptions agent;
+  // "section.key" -> line, for every option written in the file (the others are defaults).
+  std::map<std::string, int> fileLines;
+
+  const InstanceEntry& local() const { return instances.at(localIndex); }
+  // Whether section.key was written in the file, and at which line (0 = default).
+  int lineOf(std::string_view section, std::string_view key) const;
+};
+
+}  // namespace supvisors
