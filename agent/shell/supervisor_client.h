@@ -92,6 +92,18 @@ class SupervisorClient {
 // Conversions from Supervisor's XML-RPC structs (exposed for tests and the front door).
 // A struct missing a field or with a wrong type gives a Transport error naming the field.
 Result<ProcessInfo> processInfoFromValue(const xmlrpc_c::value& v);
+// Supervisor 4.2.5's getAllConfigInfo has neither the [program:x] name nor process_num:
+// program_name is left empty and process_index 0 unless the struct carries `program_name` /
+// `process_index` (a fake, or a later Supervisor); getAllConfigInfo then infers them.
 Result<ProcessConfig> processConfigFromValue(const xmlrpc_c::value& v);
+
+// Fills the empty program_name (and its process_index) of each config from the names of its
+// group, as Supervisor names numprocs processes. Per group: a process named like its group is
+// its own program; a group whose processes all carry a numeric suffix on one stem (`multi_00`,
+// `multi_01`) is one homogeneous numprocs program named after the group; otherwise processes
+// sharing a stem with a numeric suffix are one program named after the stem; anything else is
+// a program of its own name. process_index is the rank (0-based) by numeric suffix. Known
+// ambiguity: `[group:g] programs=w1,w2` reads as one program `g` with two processes.
+void inferProgramNames(std::vector<ProcessConfig>& configs);
 
 }  // namespace supvisors
