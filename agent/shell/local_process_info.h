@@ -1,0 +1,33 @@
+#pragma once
+// LocalProcessInfo: the XML-RPC struct that supvisors.get_local_process_info and
+// get_all_local_process_info answer (reference supvisors-0.19 §3.3.9), built from one entry of
+// the agent's LocalSnapshot. Every key and its XML-RPC type:
+//
+//   group, name, statename, description, spawnerr, extra_args, program_name   string
+//   state, start, stop, now, pid, startsecs, stopwaitsecs, process_index       int (i4)
+//   expected (= spawnerr empty), disabled, has_stdout, has_stderr              boolean
+//   start_monotonic, stop_monotonic, now_monotonic                             double
+//
+// `now` is supervisord's clock when the snapshot entry was taken (its getAllProcessInfo
+// `now`); `now_monotonic` is the agent's monotonic clock at answer time, passed in so this
+// stays a pure function. startsecs, stopwaitsecs, process_index and program_name come from
+// getAllConfigInfo (LocalProcess::config); before that is known, Supervisor's defaults (1, 10,
+// 0, the process name) are answered. Ints are i4 only (Supervisor's parser has no i8, P8),
+// clamped to the i4 range.
+//
+// Thread-safety: pure functions.
+
+#include <xmlrpc-c/base.hpp>
+
+#include "agent/core/local_table.h"
+
+namespace supvisors {
+
+// The struct of one process.
+xmlrpc_c::value localProcessInfoValue(const LocalProcess& process, double now_monotonic);
+
+// True when a log file is configured for the channel and is not syslog (Supvisors'
+// has_stdout / has_stderr): `logfile` is getAllConfigInfo's value ("" when NONE).
+bool hasLogFile(const std::string& logfile);
+
+}  // namespace supvisors

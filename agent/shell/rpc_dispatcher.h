@@ -1,0 +1,98 @@
+#pragma once
+// RpcDispatcher: the XML-RPC brain of the agent's front door, without HTTP. It decodes a
+// call, answers it and encodes the answer; RpcServer only moves bytes.
+//
+// Who answers what:
+//   supervisor.*  forwarded as is to the local supervisord through SupervisorClient::call();
+//                 its value or its fault (code and string unchanged) goes back. A transport
+//                 error (supervisord down, timeout, HTTP 401/500) becomes
+//                 FAILED (30) "FAILED: supervisord: <why>" — the client's own timeout bounds
+//                 the wait, so a dead supervisord never hangs a caller.
+//   supvisors.*   answered by the agent: get_api_version ("0.19", kApiVersion),
+//                 get_all_local_process_info, get_local_process_info (LocalProcessInfo from
+//                 the latest LocalSnapshot; never waits for the agent's loop).
+//   system.*      listMethods (own methods + supervisord's supervisor.* ones, sorted; only
+//                 the agent's when supervisord is unreachable), methodHelp/methodSignature
+//                 (own, or forwarded for supervisor.*), multicall.
+//   anything else UNKNOWN_METHOD (1), as Supervisor (also a name without exactly one dot).
+// Wrong parameter count or types of an own method: INCORRECT_PARAMETERS (2).
+//
+// system.multicall follows Supervisor (P9), since clients are written against it: each
+// element of the answer is the bare value of the call or a {faultCode, faultString} struct
+// (Python's xmlrpc.client.MultiCall expects 1-element lists and therefore misreads
+// Supervisor's answers as well; it is not the convention to follow). A nested multicall is
+// fault 2 "INCORRECT_PARAMETERS: Recursive system.multicall forbidden" inside the answer. Runs
+// of consecutive supervisor.* calls are sent to supervisord as one system.multicall, so
+// order is kept and a batch costs one round trip.
+//
+// A body that is not an XML-RPC call is answered with HTTP 400, as Supervisor does.
+//
+// Ownership: holds references to the client and the snapshot holder, which must outlive it.
+// Thread-safety: const and re-entrant; called from every HTTP worker thread at once.
+
+#include <xmlrpc-c/base.hpp>
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "agent/shell/local_snapshot.h"
+#include "agent/shell/supervisor_client.h"
+#include "common/result.h"
+
+namespace supvisors {
+
+class RpcDispatcher {
+ public:
+  RpcDispatcher(const SupervisorClient& supervisor, const SnapshotHolder& snapshots,
+                std::function<double()> monotonicClock);
+
+  // What handle() made of one HTTP body.
+  struct Reply {
+    int http_status = 200;  // 200, or 400 when the body is not an XML-RPC call
+    std::string body;       // XML-RPC response (or a short text with 400)
+    std::string method;     // decoded method name ("" when undecodable), for logs
+    bool fault = false;     // the response is an XML-RPC fault
+  };
+
+  // Decodes, dispatches and encodes one XML-RPC request body. Never throws.
+  Reply handle(const std::string& body) const;
+
+  // One decoded call: its value, or an Error::fault with Supervisor's code and string.
+  Result<xmlrpc_c::value> dispatch(const std::string& method,
+                                   const xmlrpc_c::paramList& params) const;
+
+  // The methods the agent answers itself, sorted.
+  std::vector<std::string> ownMethods() const;
+
+ private:
+  Result<xmlrpc_c::value> forward(const std::string& method,
+                                  const xmlrpc_c::paramList& params) const;
+  Result<xmlrpc_c::value> listMethods(const xmlrpc_c::paramList& params) const;
+  Result<xmlrpc_c::value> methodHelp(const xmlrpc_c::paramList& params) const;
+  Result<xmlrpc_c::value> methodSignature(const xmlrpc_c::paramList& params) const;
+  Result<xmlrpc_c::value> multicall(const xmlrpc_c::paramList& params) const;
+  Result<xmlrpc_c::value> getApiVersion(const xmlrpc_c::paramList& params) const;
+  Result<xmlrpc_c::value> getAllLocalProcessInfo(const xmlrpc_c::paramList& params) const;
+  Result<xmlrpc_c::value> getLocalProcessInfo(const xmlrpc_c::paramList& params) const;
+
+  // Sends calls[i] (all supervisor.*) as one supervisord multicall; fills results[i].
+  void forwardBatch(const std::vector<std::pair<std::string, xmlrpc_c::value>>& calls,
+                    std::vector<xmlrpc_c::value>& results) const;
+
+  struct OwnMethod {
+    std::vector<std::string> signature;  // return type, then parameter types (Supervisor's form)
+    std::string help;
+    Result<xmlrpc_c::value> (RpcDispatcher::*handler)(const xmlrpc_c::paramList&) const;
+  };
+  const OwnMethod* findOwn(const std::string& method) const;
+
+  const SupervisorClient& supervisor_;
+  const SnapshotHolder& snapshots_;
+  std::function<double()> monotonicClock_;
+};
+
+// Fault struct {faultCode, faultString} as it appears inside a multicall answer.
+xmlrpc_c::value faultStruct(int code, const std::string& faultString);
+
+}  // namespace supvisors

@@ -1,0 +1,137 @@
+#pragma once
+// RpcServer: the agent's HTTP front door (DESIGN.md "The agent's API"). One port serves:
+//
+//   POST /RPC2 (and /RPC2/..., as Supervisor matches the prefix)   XML-RPC, by RpcDispatcher
+//   GET  /logtail/<namespec>[/stdout|/stderr], GET /mainlogtail     streamed from supervisord
+//                                                                   (supervisorctl tail -f,
+//                                                                   maintail -f)
+//
+// so `supervisorctl -s http://host:port` and Supvisors' clients work against the agent.
+// Optional HTTP Basic auth (HttpBasicAuth) guards every path. Bounds: request body size
+// (413 above it), read/write timeouts, requests per kept-alive connection, worker threads,
+// and the number of concurrent log streams (503 above it, because each tail -f holds a
+// worker thread for as long as it lasts). Malformed requests get a 4xx; the server keeps
+// serving.
+//
+// Ownership: holds references to the SupervisorClient and the SnapshotHolder, which must
+// outlive it. Threads: start() serves on its own listener thread and a pool of
+// Options::threads workers; each open log stream also has one thread that reads from
+// supervisord. stop() returns promptly: it closes the listener, ends open log streams at
+// their next wake-up (at most Options::stream_poll) and joins the workers. The destructor
+// calls stop() and then joins the log-reading threads, which end when supervisord next sends
+// data or their read times out (the client bounds every read).
+//
+// Thread-safety: start() and stop() from one owner thread; port() and counters() from any.
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <list>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+
+#include "agent/shell/http_auth.h"
+#include "agent/shell/local_snapshot.h"
+#include "agent/shell/rpc_dispatcher.h"
+#include "agent/shell/supervisor_client.h"
+#include "common/result.h"
+
+namespace httplib {
+class Server;
+}
+
+namespace supvisors {
+
+struct RpcServerOptions {
+  // Address to bind: the host of the agent's supvisors_list entry by default (set by the
+  // daemon). "0.0.0.0" binds every interface.
+  std::string host = "127.0.0.1";
+  // TCP port; 0 picks a free one (tests), read it back with RpcServer::port().
+  int port = 0;
+  // Basic auth; both set to enable. password is plain or "{SHA}"+hex SHA-1, as Supervisor.
+  std::optional<std::string> username;
+  std::optional<std::string> password;
+  // Largest request body accepted, bytes (413 above). 1 MiB: a multicall of thousands of
+  // calls fits; a client cannot make a worker hold more.
+  std::size_t max_body = 1u << 20;
+  // Worker threads (concurrent connections served). 8: a few supervisorctl sessions, the
+  // dashboard and peers' reads, with room for log streams.
+  int threads = 8;
+  // Concurrent /logtail and /mainlogtail streams (503 above). Kept below `threads` so log
+  // streams cannot starve XML-RPC: default threads / 2.
+  int max_log_streams = 4;
+  // Reading a request / writing an answer may stall this long before the connection is
+  // dropped, seconds.
+  std::chrono::seconds read_timeout{10};
+  std::chrono::seconds write_timeout{10};
+  // A kept-alive connection idle this long is closed, freeing its worker, seconds.
+  std::chrono::seconds keep_alive_timeout{5};
+  // Requests served on one kept-alive connection before it is closed.
+  std::size_t keep_alive_max_count = 1000;
+  // How long a log stream waits for supervisord's first bytes before answering 200 anyway
+  // (an error before that, e.g. 404 for an unknown process, is passed on as its status).
+  std::chrono::milliseconds stream_first_byte_wait{500};
+  // Period at which an idle log stream checks whether the server is stopping.
+  std::chrono::milliseconds stream_poll{200};
+};
+
+// What the server counted since start; later exported by /metrics.
+struct RpcServerCounters {
+  std::uint64_t requests = 0;      // HTTP requests received (any path)
+  std::uint64_t rpc_calls = 0;     // XML-RPC calls decoded
+  std::uint64_t faults = 0;        // XML-RPC answers that were faults
+  std::uint64_t errors = 0;        // HTTP answers >= 400 (bad request, auth, size, 404...)
+  std::uint64_t auth_failures = 0; // 401 answers
+  std::uint64_t log_streams = 0;   // log streams opened
+};
+
+class RpcServer {
+ public:
+  RpcServer(RpcServerOptions options, const SupervisorClient& supervisor,
+            const SnapshotHolder& snapshots,
+            std::function<double()> monotonicClock = nullptr);
+  ~RpcServer();
+  RpcServer(const RpcServer&) = delete;
+  RpcServer& operator=(const RpcServer&) = delete;
+
+  // Binds host:port and serves on background threads. A failure to bind (port in use, bad
+  // address) is an Error naming the address. Call once.
+  Status start();
+  // Stops serving; returns promptly (see the header comment). Idempotent.
+  void stop();
+
+  // The bound port (the real one when Options::port was 0); 0 before start().
+  int port() const { return port_.load(); }
+  RpcServerCounters counters() const;
+
+ private:
+  struct LogStream;
+  void setupRoutes();
+  void reapFinishedStreams();
+
+  RpcServerOptions options_;
+  const SupervisorClient& supervisor_;
+  HttpBasicAuth auth_;
+  RpcDispatcher dispatcher_;
+  std::unique_ptr<httplib::Server> server_;
+  std::thread listener_;
+  std::atomic<int> port_{0};
+  std::atomic<bool> stopping_{false};
+
+  std::mutex streams_mutex_;
+  struct StreamThread {
+    std::shared_ptr<LogStream> stream;
+    std::thread thread;
+  };
+  std::list<StreamThread> stream_threads_;
+  std::atomic<int> active_streams_{0};
+
+  std::atomic<std::uint64_t> requests_{0}, rpc_calls_{0}, faults_{0}, errors_{0},
+      auth_failures_{0}, log_streams_{0};
+};
+
+}  // namespace supvisors

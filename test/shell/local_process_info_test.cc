@@ -1,0 +1,102 @@
+#include "agent/shell/local_process_info.h"
+
+#include <catch2/catch.hpp>
+
+#include "test/shell/rpc_test_util.h"
+
+using namespace supvisors;
+using namespace supvisors::test;
+using T = xmlrpc_c::value::type_t;
+
+TEST_CASE("LocalProcessInfo has every key of reference 3.3.9 with its XML-RPC type",
+          "[local_process_info]") {
+  const LocalProcess p = sampleProcess("grp", "prog_01");
+  const auto s = asStruct(localProcessInfoValue(p, 1234.5));
+
+  const std::map<std::string, T> expected = {
+      {"group", T::TYPE_STRING},         {"name", T::TYPE_STRING},
+      {"state", T::TYPE_INT},            {"statename", T::TYPE_STRING},
+      {"start", T::TYPE_INT},            {"stop", T::TYPE_INT},
+      {"now", T::TYPE_INT},              {"pid", T::TYPE_INT},
+      {"description", T::TYPE_STRING},   {"spawnerr", T::TYPE_STRING},
+      {"expected", T::TYPE_BOOLEAN},     {"start_monotonic", T::TYPE_DOUBLE},
+      {"stop_monotonic", T::TYPE_DOUBLE}, {"now_monotonic", T::TYPE_DOUBLE},
+      {"extra_args", T::TYPE_STRING},    {"startsecs", T::TYPE_INT},
+      {"stopwaitsecs", T::TYPE_INT},     {"process_index", T::TYPE_INT},
+      {"program_name", T::TYPE_STRING},  {"disabled", T::TYPE_BOOLEAN},
+      {"has_stdout", T::TYPE_BOOLEAN},   {"has_stderr", T::TYPE_BOOLEAN},
+  };
+  REQUIRE(s.size() == expected.size());
+  for (const auto& [key, type] : expected) {
+    INFO(key);
+    REQUIRE(s.count(key) == 1);
+    CHECK(s.at(key).type() == type);
+  }
+
+  CHECK(asString(s.at("group")) == "grp");
+  CHECK(asString(s.at("name")) == "prog_01");
+  CHECK(asInt(s.at("state")) == 20);
+  CHECK(asString(s.at("statename")) == "RUNNING");
+  CHECK(asInt(s.at("start")) == 1700000000);
+  CHECK(asInt(s.at("stop")) == 1699999000);
+  CHECK(asInt(s.at("now")) == 1700000100);
+  CHECK(asInt(s.at("pid")) == 4242);
+  CHECK(asString(s.at("description")) == "pid 4242, uptime 0:01:40");
+  CHECK(asString(s.at("spawnerr")).empty());
+  CHECK(xmlrpc_c::value_boolean(s.at("expected")) == true);
+  CHECK(xmlrpc_c::value_double(s.at("start_monotonic")) == 500.25);
+  CHECK(xmlrpc_c::value_double(s.at("stop_monotonic")) == 400.5);
+  CHECK(xmlrpc_c::value_double(s.at("now_monotonic")) == 1234.5);
+  CHECK(asString(s.at("extra_args")) == "-x 1");
+  CHECK(asInt(s.at("startsecs")) == 3);
+  CHECK(asInt(s.at("stopwaitsecs")) == 7);
+  CHECK(asInt(s.at("process_index")) == 1);
+  CHECK(asString(s.at("program_name")) == "prog");
+  CHECK(xmlrpc_c::value_boolean(s.at("disabled")) == false);
+  CHECK(xmlrpc_c::value_boolean(s.at("has_stdout")) == true);
+  CHECK(xmlrpc_c::value_boolean(s.at("has_stderr")) == false);  // config says NONE
+}
+
+TEST_CASE("expected is false when supervisord reports a spawn error", "[local_process_info]") {
+  LocalProcess p = sampleProcess("x", "x");
+  p.info.state = ProcessState::Fatal;
+  p.info.spawnerr = "Exited too quickly (process log may have details)";
+  const auto s = asStruct(localProcessInfoValue(p, 0));
+  CHECK(xmlrpc_c::value_boolean(s.at("expected")) == false);
+  CHECK(asString(s.at("statename")) == "FATAL");
+}
+
+TEST_CASE("without getAllConfigInfo yet, Supervisor's defaults are answered",
+          "[local_process_info]") {
+  LocalProcess p = sampleProcess("x", "x");
+  p.config.reset();
+  const auto s = asStruct(localProcessInfoValue(p, 0));
+  CHECK(asInt(s.at("startsecs")) == 1);
+  CHECK(asInt(s.at("stopwaitsecs")) == 10);
+  CHECK(asInt(s.at("process_index")) == 0);
+  CHECK(asString(s.at("program_name")) == "x");
+  // Log paths from getProcessInfo.
+  CHECK(xmlrpc_c::value_boolean(s.at("has_stdout")) == true);
+  CHECK(xmlrpc_c::value_boolean(s.at("has_stderr")) == true);
+}
+
+TEST_CASE("syslog, none and redirect_stderr mean no log file to tail", "[local_process_info]") {
+  CHECK_FALSE(hasLogFile(""));
+  CHECK_FALSE(hasLogFile("syslog"));
+  CHECK_FALSE(hasLogFile("none"));
+  CHECK(hasLogFile("/var/log/x.log"));
+
+  LocalProcess p = sampleProcess("x", "x");
+  p.config->stderr_logfile = "/tmp/x.err";
+  p.config->redirect_stderr = true;
+  const auto s = asStruct(localProcessInfoValue(p, 0));
+  CHECK(xmlrpc_c::value_boolean(s.at("has_stderr")) == false);
+}
+
+TEST_CASE("times beyond the i4 range are clamped, never sent as i8", "[local_process_info]") {
+  LocalProcess p = sampleProcess("x", "x");
+  p.info.start = std::int64_t{1} << 40;
+  const auto s = asStruct(localProcessInfoValue(p, 0));
+  CHECK(s.at("start").type() == xmlrpc_c::value::TYPE_INT);
+  CHECK(asInt(s.at("start")) == 2147483647);
+}
