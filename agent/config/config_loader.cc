@@ -363,6 +363,7 @@ class Loader {
           errors_.push_back({file_, item.line, item.section, item.key, std::nullopt,
                              "a {SHA} password must be {SHA} followed by 40 hexadecimal digits "
                              "(the SHA-1 of the password)"});
+          o.password = item.value;  // set anyway: "username without password" would mislead
           return;
         }
       }
@@ -688,6 +689,7 @@ class Loader {
 
     // Fill ports, build the instances, drop duplicates, check nicks.
     std::string localIdentifier;
+    std::vector<bool> nickGiven;  // per instance: written <nick>, not defaulted to the host
     for (size_t i = 0; i < entries.size(); ++i) {
       const auto& e = entries[i];
       const int port = e.port.value_or(*ownPort);
@@ -697,11 +699,14 @@ class Loader {
       if (i == local) localIdentifier = instance.identifier;
       auto same = std::find_if(config_.instances.begin(), config_.instances.end(),
                                [&](const InstanceEntry& x) { return x.identifier == instance.identifier; });
-      if (same != config_.instances.end()) {
-        if (same->nick != instance.nick)
+      if (same != config_.instances.end()) {  // a duplicate: removed, as Supvisors
+        const size_t at = static_cast<size_t>(same - config_.instances.begin());
+        if (e.nick && nickGiven[at] && same->nick != *e.nick)
           resolveError("supvisors", "supvisors_list",
                        instance.identifier + " is listed twice with different nicks ('" + same->nick +
                            "' and '" + instance.nick + "')");
+        else if (e.nick && !nickGiven[at])
+          same->nick = *e.nick, nickGiven[at] = true;
         continue;
       }
       auto clash = std::find_if(config_.instances.begin(), config_.instances.end(),
@@ -714,6 +719,7 @@ class Loader {
         continue;
       }
       config_.instances.push_back(std::move(instance));
+      nickGiven.push_back(e.nick.has_value());
     }
     for (size_t i = 0; i < config_.instances.size(); ++i)
       if (config_.instances[i].identifier == localIdentifier) config_.localIndex = i;

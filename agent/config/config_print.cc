@@ -135,6 +135,7 @@ std::string configToText(const Config& c) {
     std::string line = std::string(spec.key) + " = " + text(optionValue(c, spec.section, spec.key), spec.kind);
     const int at = c.lineOf(spec.section, spec.key);
     std::string origin = at ? "line " + std::to_string(at) : "default";
+    if (!at && spec.section == "agent" && spec.key == "identifier") origin = "matched from this host";
     if (!spec.implemented) origin += ", not implemented yet";
     if (line.size() < 48) line.resize(48, ' ');
     else line += ' ';

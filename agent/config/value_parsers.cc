@@ -4,7 +4,6 @@
 #include <cctype>
 #include <charconv>
 #include <cmath>
-#include <cstdio>
 #include <cstdlib>
 #include <limits>
 
@@ -135,11 +134,8 @@ std::string nearestName(std::string_view name, std::span<const std::string_view>
 
 std::string formatNumber(double value) {
   char buf[64];
-  for (int precision = 1; precision <= 17; ++precision) {
-    std::snprintf(buf, sizeof buf, "%.*g", precision, value);
-    if (std::strtod(buf, nullptr) == value) break;
-  }
-  return buf;
+  const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, value);  // shortest round trip
+  return ec == std::errc() ? std::string(buf, end) : std::string("?");
 }
 
 }  // namespace supvisors

@@ -1,0 +1,107 @@
+// The --check output: text and JSON of a full example compared with reviewed golden files
+// (test/fixtures/config/full.conf.{txt,json}). A mismatch writes the actual output under the
+// build folder for review; the test never rewrites a golden.
+
+#include <catch2/catch.hpp>
+
+#include <fstream>
+#include <sstream>
+
+#include "agent/config/config_print.h"
+#include "agent/config/option_table.h"
+#include "test/agent/config_test_host.h"
+
+namespace supvisors {
+namespace {
+
+namespace fs = std::filesystem;
+
+const fs::path kFixtures = fs::path(SUPVISORS_SOURCE_DIR) / "test/fixtures/config";
+
+std::string readFile(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
+
+// The source folder differs between checkouts: it is written @SRC@ in the goldens.
+std::string portable(std::string text) {
+  const std::string source = fs::path(SUPVISORS_SOURCE_DIR).lexically_normal().string();
+  for (size_t at; (at = text.find(source)) != std::string::npos;) text.replace(at, source.size(), "@SRC@");
+  return text;
+}
+
+void compareWithGolden(const std::string& actual, const std::string& golden) {
+  const std::string expected = readFile(kFixtures / golden);
+  if (actual != expected) {
+    const fs::path out = fs::path(SUPVISORS_BINARY_DIR) / "test/golden-actual" / golden;
+    fs::create_directories(out.parent_path());
+    std::ofstream(out, std::ios::binary) << actual;
+    FAIL("output differs from test/fixtures/config/" + golden + "; actual output written to " +
+         out.string() + " (review it, then copy it over the golden in its own commit)");
+  }
+}
+
+ConfigLoad loadFull() {
+  return loadConfig(kFixtures / "full.conf", test::fakeHost(), {{"SV_TEST_SOFTWARE", "Movies"}});
+}
+
+TEST_CASE("the full example loads with its expected warnings", "[config][check]") {
+  const auto load = loadFull();
+  REQUIRE(test::errorsOf(load).empty());
+  const std::string warnings = portable(test::warningsOf(load));
+  CHECK(warnings ==
+        "@SRC@/test/fixtures/config/full.conf:10: [supvisors] software_name: accepted; not implemented yet by this agent\n"
+        "@SRC@/test/fixtures/config/full.conf:12: [supvisors] starting_strategy: accepted; not implemented yet by this agent\n"
+        "@SRC@/test/fixtures/config/full.conf:13: [supvisors] conciliation_strategy: accepted; not implemented yet by this agent\n"
+        "@SRC@/test/fixtures/config/full.conf:14: [supvisors] synchro_options: accepted; not implemented yet by this agent\n"
+        "@SRC@/test/fixtures/config/full.conf:15: [supvisors] synchro_timeout: accepted; not implemented yet by this agent\n"
+        "@SRC@/test/fixtures/config/full.conf:16: [supvisors] core_identifiers: accepted; not implemented yet by this agent\n"
+        "@SRC@/test/fixtures/config/full.conf:17: [supvisors] auto_fence: accepted; not implemented yet by this agent\n"
+        "@SRC@/test/fixtures/config/full.conf:18: [supvisors] event_link: accepted; not implemented yet by this agent\n"
+        "@SRC@/test/fixtures/config/full.conf:19: [supvisors] inactivity_ticks: accepted; not implemented yet by this agent\n"
+        "@SRC@/test/fixtures/config/full.conf:20: [supvisors] stats_periods: accepted; not implemented yet by this agent\n"
+        "@SRC@/test/fixtures/config/full.conf:21: [supvisors] tail_limit: accepted; not implemented yet by this agent\n");
+}
+
+TEST_CASE("--check text of the full example", "[config][check]") {
+  const auto load = loadFull();
+  REQUIRE(load.config);
+  compareWithGolden(portable(configToText(*load.config)), "full.conf.txt");
+}
+
+TEST_CASE("--check --json of the full example", "[config][check]") {
+  const auto load = loadFull();
+  REQUIRE(load.config);
+  compareWithGolden(portable(checkToJson(load).dump(2) + "\n"), "full.conf.json");
+}
+
+TEST_CASE("--check prints every option of the table", "[config][check]") {
+  test::TempDir dir;
+  const auto load = test::loadText(dir, "[supvisors]\nsupvisors_list = server1:1\n");
+  const auto json = configToJson(*load.config);
+  for (const auto& o : optionTable()) {
+    INFO(o.section << "." << o.key);
+    REQUIRE(json.contains(std::string(o.section)));
+    REQUIRE(json[std::string(o.section)].contains(std::string(o.key)));
+    CHECK(json[std::string(o.section)][std::string(o.key)]["source"] ==
+          (o.key == "supvisors_list" ? "file" : "default"));
+  }
+  const std::string text = configToText(*load.config);
+  for (const auto& o : optionTable()) CHECK_THAT(text, Catch::Matchers::Contains("\n" + std::string(o.key) + " = "));
+}
+
+TEST_CASE("--check --json of a failed load lists the errors and no config", "[config][check]") {
+  test::TempDir dir;
+  const auto load = test::loadText(dir, "[supvisors]\nsupvisors_list = server1:1\nauto_fence = maybe\n");
+  const auto json = checkToJson(load);
+  CHECK(json["ok"] == false);
+  CHECK(!json.contains("config"));
+  REQUIRE(json["errors"].size() == 1);
+  CHECK(json["errors"][0].get<std::string>().find(":3: [supvisors] auto_fence = maybe") != std::string::npos);
+  CHECK(diagnosticsToText(load).rfind("error: ", 0) == 0);
+}
+
+}  // namespace
+}  // namespace supvisors
