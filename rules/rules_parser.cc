@@ -171,13 +171,12 @@ std::optional<bool> parseBool(const RawValue& value, const std::string& file,
 }
 
 template <typename E>
-std::optional<E> parseEnum(const RawValue& value, std::optional<E> (*fromName)(std::string_view),
-                           std::string_view names, const std::string& file,
+std::optional<E> parseEnum(const RawValue& value, const std::string& file,
                            const std::string& element, Diagnostics& diagnostics) {
-  auto result = fromName(value.text);
+  auto result = enumFromName<E>(value.text);
   if (!result) {
     diagnostics.error(file, value.line, element + ": unknown value '" + value.text + "'",
-                      "use one of " + std::string(names));
+                      "use one of " + enumAllowedNames<E>());
   }
   return result;
 }
@@ -432,14 +431,12 @@ class Builder {
         }
       }
       if (const auto* v = level->field("starting_failure_strategy"); v && !v->text.empty()) {
-        if (auto e = parseEnum(*v, &startingFailureStrategyFromName, startingFailureStrategyNames(),
-                               file, "starting_failure_strategy", diagnostics_)) {
+        if (auto e = parseEnum<StartingFailureStrategy>(*v, file, "starting_failure_strategy", diagnostics_)) {
           rules.starting_failure_strategy = *e;
         }
       }
       if (const auto* v = level->field("running_failure_strategy"); v && !v->text.empty()) {
-        if (auto e = parseEnum(*v, &runningFailureStrategyFromName, runningFailureStrategyNames(),
-                               file, "running_failure_strategy", diagnostics_)) {
+        if (auto e = parseEnum<RunningFailureStrategy>(*v, file, "running_failure_strategy", diagnostics_)) {
           rules.running_failure_strategy = *e;
         }
       }
@@ -498,8 +495,7 @@ class Builder {
     ApplicationRules& rules = entry.rules;
     const std::string& file = raw.file;
     if (const auto* v = raw.field("distribution"); v && !v->text.empty()) {
-      if (auto e = parseEnum(*v, &distributionRuleFromName, distributionRuleNames(), file,
-                             "distribution", diagnostics_)) {
+      if (auto e = parseEnum<DistributionRule>(*v, file, "distribution", diagnostics_)) {
         rules.distribution = *e;
       }
     }
@@ -520,18 +516,15 @@ class Builder {
     const auto stop = parseSequence(raw, "stop_sequence", "application", diagnostics_);
     rules.stop_sequence = stop.value_or(rules.start_sequence);
     if (const auto* v = raw.field("starting_strategy"); v && !v->text.empty()) {
-      rules.starting_strategy = parseEnum(*v, &startingStrategyFromName, startingStrategyNames(),
-                                          file, "starting_strategy", diagnostics_);
+      rules.starting_strategy = parseEnum<StartingStrategy>(*v, file, "starting_strategy", diagnostics_);
     }
     if (const auto* v = raw.field("starting_failure_strategy"); v && !v->text.empty()) {
-      if (auto e = parseEnum(*v, &startingFailureStrategyFromName, startingFailureStrategyNames(),
-                             file, "starting_failure_strategy", diagnostics_)) {
+      if (auto e = parseEnum<StartingFailureStrategy>(*v, file, "starting_failure_strategy", diagnostics_)) {
         rules.starting_failure_strategy = *e;
       }
     }
     if (const auto* v = raw.field("running_failure_strategy"); v && !v->text.empty()) {
-      if (auto e = parseEnum(*v, &runningFailureStrategyFromName, runningFailureStrategyNames(),
-                             file, "running_failure_strategy", diagnostics_)) {
+      if (auto e = parseEnum<RunningFailureStrategy>(*v, file, "running_failure_strategy", diagnostics_)) {
         rules.running_failure_strategy = *e;
       }
     }

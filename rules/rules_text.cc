@@ -34,8 +34,8 @@ void printProgram(std::ostringstream& out, const ProgramEntry& entry) {
       << "      wait_exit: " << yesNo(rules.wait_exit) << "\n"
       << "      expected_loading: " << rules.expected_loading << "\n"
       << "      starting_failure_strategy: "
-      << startingFailureStrategyName(rules.starting_failure_strategy) << "\n"
-      << "      running_failure_strategy: " << runningFailureStrategyName(rules.running_failure_strategy)
+      << enumName(rules.starting_failure_strategy) << "\n"
+      << "      running_failure_strategy: " << enumName(rules.running_failure_strategy)
       << (rules.disablesAutorestart() ? " (Supervisor autorestart disabled)" : "") << "\n";
 }
 
@@ -43,7 +43,7 @@ void printApplication(std::ostringstream& out, const Rules& all, const Applicati
   const ApplicationRules rules = entry.name ? *all.applicationRules(*entry.name) : entry.rules;
   out << "application " << (entry.name ? "'" + *entry.name + "'" : "pattern '" + entry.key() + "'")
       << "  (" << sourceOf(entry.source) << ")\n"
-      << "    distribution: " << distributionRuleName(rules.distribution) << "\n"
+      << "    distribution: " << enumName(rules.distribution) << "\n"
       << "    identifiers: " << rules.identifiers.text();
   if (rules.identifiers.assignment == IndexAssignment::Hash) {
     out << " ('#': application N on the N-th instance";
@@ -55,12 +55,12 @@ void printApplication(std::ostringstream& out, const Rules& all, const Applicati
       << "    start_sequence: " << rules.start_sequence << "\n"
       << "    stop_sequence: " << rules.stop_sequence << "\n"
       << "    starting_strategy: "
-      << (rules.starting_strategy ? std::string(startingStrategyName(*rules.starting_strategy))
+      << (rules.starting_strategy ? std::string(enumName(*rules.starting_strategy))
                                   : std::string("(the starting_strategy option)"))
       << "\n"
       << "    starting_failure_strategy: "
-      << startingFailureStrategyName(rules.starting_failure_strategy) << "\n"
-      << "    running_failure_strategy: " << runningFailureStrategyName(rules.running_failure_strategy)
+      << enumName(rules.starting_failure_strategy) << "\n"
+      << "    running_failure_strategy: " << enumName(rules.running_failure_strategy)
       << "\n";
   if (rules.operational_status) {
     out << "    operational_status: " << rules.operational_status->text() << "\n"
