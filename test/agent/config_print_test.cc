@@ -105,3 +105,21 @@ TEST_CASE("--check --json of a failed load lists the errors and no config", "[co
 
 }  // namespace
 }  // namespace supvisors
+
+namespace supvisors {
+namespace {
+
+TEST_CASE("the commented example config loads cleanly", "[config][check]") {
+  const auto load = loadConfig(std::filesystem::path(SUPVISORS_SOURCE_DIR) / "examples/config/supvisorsd.conf",
+                               test::fakeHost(), {});
+  REQUIRE(test::errorsOf(load).empty());
+  CHECK(load.config->instances.size() == 3);
+  CHECK(load.config->local().nick == "server1");
+  // Warnings: the rules glob (no rules folder beside the example) and event_link (not yet).
+  REQUIRE(load.warnings.size() == 2);
+  CHECK(load.warnings[0].option == "rules_files");
+  CHECK(load.warnings[1].option == "event_link");
+}
+
+}  // namespace
+}  // namespace supvisors
