@@ -10,28 +10,38 @@
 // It never blocks supervisord and always acknowledges OK: a send that would block (agent
 // not connected, or its queue full) drops the event, counts it and says so on stderr; the
 // agent sees the hole in the pool serials and resyncs with getAllProcessInfo.
+// It also watches the pids of running processes and turns supervisord's loop when one
+// dies by itself, so the crash is seen in milliseconds, not 1-2 s (exit_waker.h).
 // stdout carries nothing but the protocol: one stray byte there and supervisord stops
 // sending events to this listener for ever. Logs go to stderr.
 
+#include <poll.h>
 #include <signal.h>
 #include <unistd.h>
 
 #include <zmq.hpp>
 
 #include <cerrno>
+#include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "agent/core/supervisor_event.h"
+#include "agent/relay/exit_waker.h"
 
 namespace {
 
 // Events queued for a connected but slow agent before new ones are dropped. Bounded so a
 // stuck agent costs the relay a few MB at most; the agent resyncs on the gap.
 constexpr int kSendHighWaterMark = 10000;
+// How long the relay waits for the agent's connection before saying READY the first time.
+// Events wait in supervisord's buffer meanwhile, so the first ones are not dropped just
+// because the connection was still being set up; an absent agent delays start-up this much.
+constexpr std::chrono::milliseconds kConnectGrace{1000};
 
 constexpr std::string_view kUsage =
     "usage: supvisors-relay ENDPOINT\n"
@@ -148,27 +158,53 @@ int main(int argc, char** argv) {
     return 2;
   }
 
+  // With ZMQ_IMMEDIATE, the socket is writable only once the agent is connected.
+  zmq::pollitem_t writable[] = {{socket.handle(), 0, ZMQ_POLLOUT, 0}};
+  try {
+    if (zmq::poll(writable, 1, kConnectGrace) == 0)
+      logError("agent not connected at " + endpoint + " yet; starting anyway");
+  } catch (const zmq::error_t&) {
+    // EINTR: start now.
+  }
+
   Forwarder forwarder(socket);
+  supvisors::relay::ExitWaker waker;
   supvisors::ListenerInput input;
   if (!writeProtocol("READY\n")) return 1;
   char buffer[65536];
+  std::vector<pollfd> fds;
   while (true) {
-    const ssize_t n = ::read(STDIN_FILENO, buffer, sizeof buffer);
-    if (n == 0) return 0;  // supervisord closed our stdin: it is stopping us or is gone
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      logError(std::string("read from supervisord failed: ") + std::strerror(errno));
+    fds.assign(1, {STDIN_FILENO, POLLIN, 0});
+    waker.addPollFds(fds);
+    const int ready = ::poll(fds.data(), fds.size(),
+                             waker.pollTimeoutMs(std::chrono::steady_clock::now()));
+    if (ready < 0 && errno != EINTR) {
+      logError(std::string("poll failed: ") + std::strerror(errno));
       return 1;
     }
-    input.append(std::string_view(buffer, static_cast<std::size_t>(n)));
-    while (auto event = input.next()) {
-      if (!event->ok()) {
-        // Out of step with supervisord: exit so that it restarts us on a clean stream.
-        logError(event->error().message);
+    const auto now = std::chrono::steady_clock::now();
+    if (ready > 0 && fds[0].revents != 0) {
+      const ssize_t n = ::read(STDIN_FILENO, buffer, sizeof buffer);
+      if (n == 0) return 0;  // supervisord closed our stdin: it is stopping us or is gone
+      if (n < 0 && errno != EINTR && errno != EAGAIN) {
+        logError(std::string("read from supervisord failed: ") + std::strerror(errno));
         return 1;
       }
-      forwarder.forward(event->value());
-      if (!writeProtocol("RESULT 2\nOKREADY\n")) return 1;
+      if (n > 0) input.append(std::string_view(buffer, static_cast<std::size_t>(n)));
+      while (auto event = input.next()) {
+        if (!event->ok()) {
+          // Out of step with supervisord: exit so that it restarts us on a clean stream.
+          logError(event->error().message);
+          return 1;
+        }
+        forwarder.forward(event->value());
+        if (!writeProtocol("RESULT 2\nOKREADY\n")) return 1;
+        // The relay only needs process events to watch pids; a bad payload is the agent's
+        // business (it is forwarded as is and counted there).
+        if (auto decoded = supvisors::decodeEvent(event->value().header, event->value().payload))
+          waker.onEvent(decoded.value(), now);
+      }
     }
+    if (ready >= 0) waker.onPoll(fds, 1, now);
   }
 }
