@@ -648,6 +648,9 @@ class Loader {
         const bool byNick = !idPort && e.nick.value_or(e.host) == id;
         if (byAddress || byNick) matches.push_back(i);
       }
+      if (matches.empty() && !idPort)  // a bare host of an entry with another nick
+        for (size_t i = 0; i < entries.size(); ++i)
+          if (sameHost(entries[i].host, id)) matches.push_back(i);
       if (matches.empty()) {
         resolveError("agent", "identifier",
                      "'" + id + "' names no entry of supvisors_list (" + describe() +

@@ -91,6 +91,13 @@ TEST_CASE("a missing file is an error", "[config][mistake]") {
         (dir.path() / "nope.conf").string() + ": cannot read the file: No such file or directory");
 }
 
+TEST_CASE("a folder instead of a file is an error", "[config][mistake]") {
+  TempDir dir;
+  const auto load = loadConfig(dir.path(), test::fakeHost(), {});
+  REQUIRE(!load.config);
+  CHECK(errorsOf(load) == dir.path().string() + ": cannot read the file: is a directory\n");
+}
+
 TEST_CASE("an unknown section suggests the nearest", "[config][mistake]") {
   TempDir dir;
   const auto load = loadText(dir, kList + "[agnet]\ntick_period = 1\n");
@@ -236,6 +243,12 @@ TEST_CASE("identity: by nick, by host:port, by host name, by address", "[config]
     CHECK(load.config->local().identifier == "localhost:60010");
     CHECK(load.config->supvisors.eventPort == 60012);
     CHECK(load.config->agent.identifier == "b");
+  }
+  SECTION("by host alone, when one entry has it") {
+    TempDir dir;
+    const auto load = loadText(dir, list + "[agent]\nidentifier = server2\n");
+    REQUIRE(errorsOf(load).empty());
+    CHECK(load.config->localIndex == 2);
   }
   SECTION("by host:port") {
     TempDir dir;
