@@ -45,7 +45,7 @@ std::string hintFor(const std::string& message) {
       {"'starting_failure_strategy'", "use one of " + enumAllowedNames<StartingFailureStrategy>()},
       {"'running_failure_strategy'", "use one of " + enumAllowedNames<RunningFailureStrategy>()},
       {"'alias'", "give the alias a name attribute and a comma-separated list as text"},
-      {"'root'", "the document element must be <root>, without namespace"},
+      {"validation root", "the document element must be <root>, without namespace"},
   };
   for (const auto& [key, hint] : hints) {
     if (message.find(key) != std::string::npos) return hint;
