@@ -42,7 +42,13 @@ std::shared_ptr<NamePattern::Code> compileCode(std::string_view expression, std:
 // Leftmost match (start, end) of `code` in `text`, if any.
 std::optional<std::pair<std::size_t, std::size_t>> match(const pcre2_code* code,
                                                          std::string_view text) {
-  pcre2_match_data* data = pcre2_match_data_create_from_pattern(code, nullptr);
+  // Only the whole match is read: one ovector pair, reused per thread (no allocation).
+  struct Data {
+    pcre2_match_data* data = pcre2_match_data_create(1, nullptr);
+    ~Data() { pcre2_match_data_free(data); }
+  };
+  thread_local Data holder;
+  pcre2_match_data* data = holder.data;
   const int rc = pcre2_match(code, reinterpret_cast<PCRE2_SPTR>(text.data()), text.size(), 0, 0,
                              data, nullptr);
   std::optional<std::pair<std::size_t, std::size_t>> result;
@@ -50,7 +56,6 @@ std::optional<std::pair<std::size_t, std::size_t>> match(const pcre2_code* code,
     const PCRE2_SIZE* ovector = pcre2_get_ovector_pointer(data);
     result.emplace(ovector[0], ovector[1]);
   }
-  pcre2_match_data_free(data);
   return result;
 }
 
