@@ -65,19 +65,19 @@ TEST_CASE("the full example loads with its expected warnings", "[config][check]"
         "@SRC@/test/fixtures/config/full.conf:21: [supvisors] tail_limit: accepted; not implemented yet by this agent\n");
 }
 
-TEST_CASE("--check text of the full example", "[config][check]") {
+TEST_CASE("the --check output: text of the full example", "[config][check]") {
   const auto load = loadFull();
   REQUIRE(load.config);
   compareWithGolden(portable(configToText(*load.config)), "full.conf.txt");
 }
 
-TEST_CASE("--check --json of the full example", "[config][check]") {
+TEST_CASE("the --check output: --json of the full example", "[config][check]") {
   const auto load = loadFull();
   REQUIRE(load.config);
   compareWithGolden(portable(checkToJson(load).dump(2) + "\n"), "full.conf.json");
 }
 
-TEST_CASE("--check prints every option of the table", "[config][check]") {
+TEST_CASE("the --check output: prints every option of the table", "[config][check]") {
   test::TempDir dir;
   const auto load = test::loadText(dir, "[supvisors]\nsupvisors_list = server1:1\n");
   const auto json = configToJson(*load.config);
@@ -92,7 +92,7 @@ TEST_CASE("--check prints every option of the table", "[config][check]") {
   for (const auto& o : optionTable()) CHECK_THAT(text, Catch::Matchers::Contains("\n" + std::string(o.key) + " = "));
 }
 
-TEST_CASE("--check --json of a failed load lists the errors and no config", "[config][check]") {
+TEST_CASE("the --check output: --json of a failed load lists the errors and no config", "[config][check]") {
   test::TempDir dir;
   const auto load = test::loadText(dir, "[supvisors]\nsupvisors_list = server1:1\nauto_fence = maybe\n");
   const auto json = checkToJson(load);
