@@ -334,3 +334,25 @@ TEST_CASE("a diagnostic describes itself as file:line: severity: what (fix)", "[
   const RulesDiagnostic d{Severity::Warning, "r.xml", 3, "something", "do this"};
   CHECK(d.describe() == "r.xml:3: warning: something (fix: do this)");
 }
+
+TEST_CASE("the example of the reference (§2.8) loads and means what it says", "[rules]") {
+  const auto load = loadFixtures({"reference_example.xml"});
+  INFO(dumpRulesText(load));
+  REQUIRE(load.ok());
+  // con03 is not an instance of the test platform: a warning, resolved if it ever appears.
+  REQUIRE(load.warnings.size() == 1);
+  CHECK(load.warnings[0].line == 48);
+  CHECK_THAT(load.warnings[0].what, Catch::Contains("identifiers name 'con03'"));
+  const Rules& rules = *load.rules;
+  auto directory = testDirectory();
+  CHECK(rules.processRules("backend", "db")->running_failure_strategy ==
+        RunningFailureStrategy::RestartApplication);
+  CHECK(rules.processRules("backend", "api_03")->expected_loading == 5);
+  CHECK(rules.allowedInstances("backend", "api_03", 2, directory) == Names{"10.0.0.1:60000"});
+  // Two consoles known: hmi_04 -> index 3 mod 2 -> con02; with con03 it wraps to con01.
+  CHECK(rules.allowedInstances("hmi_04", "x", 0, directory) == Names{"10.0.0.4:60000"});
+  directory.instances.push_back({"10.0.0.5:60000", "con03", {}});
+  CHECK(rules.allowedInstances("hmi_04", "x", 0, directory) == Names{"10.0.0.3:60000"});
+  CHECK(rules.allowedInstances("hmi_03", "x", 0, directory) == Names{"10.0.0.5:60000"});
+  CHECK(rules.processRules("hmi_04", "anything")->start_sequence == 1);
+}
