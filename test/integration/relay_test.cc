@@ -28,6 +28,7 @@ using test::awaitCondition;
 
 constexpr const char* kRelayBinary = SUPVISORS_BINARY_DIR "/agent/supvisors-relay";
 constexpr const char* kListener = "supvisors_relay";
+constexpr const char* kUtf8Name = "caf\xC3\xA9_\xE5\x8B\x99";  // café_務
 
 std::string readFile(const std::filesystem::path& path) {
   std::ifstream in(path);
@@ -175,12 +176,108 @@ bool contiguous(const std::vector<SupervisorEvent>& events, std::uint64_t first)
   return true;
 }
 
+// supervisord's child can lose a SIGTERM that arrives between fork and exec (its Python
+// handler is still installed there), leaving the stop to SIGKILL 10 s later. Before stopping
+// a process just started, wait until it is the program itself.
+bool awaitExec(const SupervisorClient& client, const std::string& name,
+               const std::string& comm = "sleep") {
+  return awaitCondition([&] {
+    const auto info = client.getProcessInfo(name);
+    if (!info.ok() || info->pid <= 0) return false;
+    std::string text = readFile("/proc/" + std::to_string(info->pid) + "/comm");
+    while (!text.empty() && text.back() == '\n') text.pop_back();
+    return text == comm;
+  });
+}
+
+void startStop(const SupervisorClient& client, const std::string& name) {
+  const auto started = client.startProcess(name, true);
+  INFO(name << ": " << (started ? std::string() : started.error().describe()));
+  REQUIRE(started.ok());
+  REQUIRE(awaitExec(client, name));
+  const auto stopped = client.stopProcess(name, true);
+  INFO(name << ": " << (stopped ? std::string() : stopped.error().describe()));
+  REQUIRE(stopped.ok());
+}
+
 std::string program(const std::string& name, const std::string& command,
                     const std::string& extra = "") {
   return "[program:" + name + "]\ncommand=" + command + "\nautostart=false\n" + extra + "\n";
 }
 
 }  // namespace
+
+TEST_CASE("the relay speaks only the listener protocol on stdout", "[relay][integration]") {
+  test::TempDir dir("relay");
+  zmq::context_t context;
+  const std::string endpoint = "ipc://" + (dir.path() / "agent.relay").string();
+  Sink sink(context, endpoint);
+  int in[2], out[2];
+  REQUIRE(::pipe(in) == 0);
+  REQUIRE(::pipe(out) == 0);
+  const pid_t pid = ::fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) {
+    ::dup2(in[0], STDIN_FILENO);
+    ::dup2(out[1], STDOUT_FILENO);
+    ::close(in[1]);
+    ::close(out[0]);
+    ::execl(kRelayBinary, kRelayBinary, endpoint.c_str(), static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  ::close(in[0]);
+  ::close(out[1]);
+  // Two events in one write, the first one with multi-byte characters: len counts them as
+  // one each, so the relay must not read the second header as payload.
+  const std::string p1 = std::string("processname:") + kUtf8Name + " groupname:" + kUtf8Name +
+                         " from_state:STARTING pid:12";
+  const std::string h1 = "ver:3.0 server:s serial:5 pool:p poolserial:0 "
+                         "eventname:PROCESS_STATE_RUNNING len:" +
+                         std::to_string(utf8Length(p1)) + "\n";
+  const std::string h2 = "ver:3.0 server:s serial:6 pool:p poolserial:1 "
+                         "eventname:SUPERVISOR_STATE_CHANGE_RUNNING len:0\n";
+  const std::string input = h1 + p1 + h2;
+  REQUIRE(::write(in[1], input.data(), input.size()) == static_cast<ssize_t>(input.size()));
+  ::close(in[1]);  // EOF: the relay exits once it has handled both
+  std::string output;
+  char buffer[256];
+  ssize_t n;
+  while ((n = ::read(out[0], buffer, sizeof buffer)) > 0) output.append(buffer, n);
+  ::close(out[0]);
+  int status = 0;
+  REQUIRE(::waitpid(pid, &status, 0) == pid);
+  CHECK(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 0);
+  CHECK(output == "READY\nRESULT 2\nOKREADY\nRESULT 2\nOKREADY\n");
+  REQUIRE(sink.await(
+      [](const SupervisorEvent& e) { return std::holds_alternative<SupervisorRunning>(e.body); }));
+  REQUIRE(sink.events.size() == 2);
+  CHECK(std::get<ProcessStateEvent>(sink.events[0].body).name == kUtf8Name);
+  CHECK(sink.events[0].header.serial == 5);
+}
+
+TEST_CASE("the relay refuses a bad endpoint and explains itself", "[relay][integration]") {
+  for (const char* arg : {"foo", "tcp://", "udp://1.2.3.4:5"}) {
+    const std::string command = std::string(kRelayBinary) + " '" + arg + "' 2>&1 </dev/null";
+    std::FILE* p = ::popen(command.c_str(), "r");
+    REQUIRE(p);
+    std::string output;
+    char buffer[256];
+    std::size_t n;
+    while ((n = std::fread(buffer, 1, sizeof buffer, p)) > 0) output.append(buffer, n);
+    const int status = ::pclose(p);
+    INFO(arg << ": " << output);
+    CHECK(WEXITSTATUS(status) == 2);
+    CHECK(output.find("bad ENDPOINT") != std::string::npos);
+    CHECK(output.find("READY") == std::string::npos);
+  }
+  std::FILE* p = ::popen((std::string(kRelayBinary) + " --help").c_str(), "r");
+  REQUIRE(p);
+  char buffer[4096];
+  const std::size_t n = std::fread(buffer, 1, sizeof buffer, p);
+  CHECK(::pclose(p) == 0);
+  CHECK(std::string(buffer, n).find("[eventlistener:supvisors_relay]") != std::string::npos);
+}
 
 TEST_CASE("every kind of event reaches the agent through the relay", "[relay][integration]") {
   test::TempDir dir("relay");
@@ -190,7 +287,8 @@ TEST_CASE("every kind of event reaches the agent through the relay", "[relay][in
   RelaySupervisord sv(dir, program("ok", "/bin/sleep 1000", "startsecs=0") +
                                program("exits", "/bin/sh -c 'sleep 0.3; exit 3'",
                                        "startsecs=0\nautorestart=false") +
-                               program("fails", "/bin/false", "startsecs=1\nstartretries=1"));
+                               program("fails", "/bin/false", "startsecs=1\nstartretries=1") +
+                               program(kUtf8Name, "/bin/sleep 1000", "startsecs=0"));
 
   // supervisord's start-up, buffered until the relay said READY.
   REQUIRE(sink.await([](const SupervisorEvent& e) {
@@ -214,6 +312,7 @@ TEST_CASE("every kind of event reaches the agent through the relay", "[relay][in
   REQUIRE(running);
   const auto pid = std::get<ProcessStateEvent>(running->body).pid;
   CHECK(pid == sv.client().getProcessInfo("ok")->pid);
+  REQUIRE(awaitExec(sv.client(), "ok"));
   REQUIRE(sv.client().stopProcess("ok", true).ok());
   const auto* stopping = sink.awaitState("ok", ProcessState::Stopping);
   REQUIRE(stopping);
@@ -230,7 +329,10 @@ TEST_CASE("every kind of event reaches the agent through the relay", "[relay][in
   CHECK(std::get<ProcessStateEvent>(exited->body).from_state == ProcessState::Running);
 
   // BACKOFF, then FATAL once the retries are spent.
-  REQUIRE(sv.client().startProcess("fails", false).ok());
+  // wait=false still answers after a short deferral: SPAWN_ERROR if it already failed.
+  const auto fails = sv.client().startProcess("fails", false);
+  INFO((fails ? std::string() : fails.error().describe()));
+  REQUIRE((fails.ok() || (fails.error().isFault() && fails.error().code == 50)));
   const auto* backoff = sink.awaitState("fails", ProcessState::Backoff);
   REQUIRE(backoff);
   CHECK(std::get<ProcessStateEvent>(backoff->body).tries >= 1);
@@ -253,6 +355,10 @@ TEST_CASE("every kind of event reaches the agent through the relay", "[relay][in
     const auto* g = std::get_if<ProcessGroupRemoved>(&e.body);
     return g && g->group == "dyn";
   }));
+
+  // A non-ASCII name: `len` counts characters, the relay reads bytes.
+  REQUIRE(sv.client().startProcess(kUtf8Name, true).ok());
+  REQUIRE(sink.awaitState(kUtf8Name, ProcessState::Running));
 
   // SUPERVISOR_STATE_CHANGE_STOPPING on shutdown.
   const std::size_t before_shutdown = sink.events.size();
@@ -284,11 +390,13 @@ TEST_CASE("a burst of 500 events arrives whole and in order", "[relay][integrati
   }
   // ~5 fds per running program (P19).
   RelaySupervisord sv(dir, programs, /*minfds=*/4096);
-  // Start-up events: SUPERVISOR_STATE_CHANGE_RUNNING and one PROCESS_GROUP_ADDED per group.
+  // Start-up events: one PROCESS_GROUP_ADDED per group, then SUPERVISOR_STATE_CHANGE_RUNNING.
   REQUIRE(sink.await([&](const SupervisorEvent& e) {
     const auto* g = std::get_if<ProcessGroupAdded>(&e.body);
     return g && g->group == names.back();
   }));
+  REQUIRE(sink.await(
+      [](const SupervisorEvent& e) { return std::holds_alternative<SupervisorRunning>(e.body); }));
   const std::size_t first = sink.events.size();
   const std::uint64_t first_serial = sink.events.back().header.poolserial + 1;
 
@@ -311,24 +419,32 @@ TEST_CASE("a burst of 500 events arrives whole and in order", "[relay][integrati
                            return p.state == ProcessState::Running;
                          }) == kPrograms + 1;  // + the relay
   }));
+  for (const auto& name : names) REQUIRE(awaitExec(sv.client(), name));
   all("supervisor.stopProcess");
+  // The burst's events, without the relay's own (its RUNNING comes after startsecs).
+  std::vector<SupervisorEvent> burst;
+  std::size_t seen = first;
   const bool all_arrived = awaitCondition([&] {
     sink.pump();
-    return sink.events.size() >= first + 4 * kPrograms;
+    for (; seen < sink.events.size(); ++seen) {
+      const auto* p = std::get_if<ProcessStateEvent>(&sink.events[seen].body);
+      if (p && p->group.rfind("burst_", 0) == 0) burst.push_back(sink.events[seen]);
+    }
+    return burst.size() >= 4 * kPrograms;
   });
-  INFO("received " << sink.events.size() - first << " of " << 4 * kPrograms);
+  INFO("received " << burst.size() << " of " << 4 * kPrograms);
   REQUIRE(all_arrived);
-
-  std::vector<SupervisorEvent> burst(sink.events.begin() + first,
-                                     sink.events.begin() + first + 4 * kPrograms);
-  CHECK(contiguous(burst, first_serial));
+  CHECK(burst.size() == 4 * kPrograms);
+  CHECK(contiguous(std::vector<SupervisorEvent>(sink.events.begin() + first, sink.events.end()),
+                   first_serial));
   CHECK(sink.gaps == 1);  // the first contact only
   // Every program went through its four states, in order.
   for (const auto& name : names) {
     std::vector<ProcessState> states;
     for (const auto& e : burst) {
-      const auto& p = std::get<ProcessStateEvent>(e.body);
-      if (p.name == name) states.push_back(p.state);
+      const auto* p = std::get_if<ProcessStateEvent>(&e.body);
+      REQUIRE(p);
+      if (p->name == name) states.push_back(p->state);
     }
     INFO(name);
     CHECK(states == std::vector<ProcessState>{ProcessState::Starting, ProcessState::Running,
@@ -354,6 +470,7 @@ TEST_CASE("supervisord restarts a killed relay and events flow again", "[relay][
   }));
   REQUIRE(sink.awaitState("ok", ProcessState::Running));
   const std::size_t mark = sink.events.size();
+  REQUIRE(awaitExec(sv.client(), "ok"));
   REQUIRE(sv.client().stopProcess("ok", true).ok());
   REQUIRE(sink.awaitState("ok", ProcessState::Stopped, mark));
   // Nothing lost across the restart: supervisord kept the events for the new relay.
@@ -375,10 +492,7 @@ TEST_CASE("with the agent down the relay keeps acknowledging, then events resume
 
   // The agent goes away; supervisord's processes keep changing.
   sink.reset();
-  for (int i = 0; i < 20; ++i) {
-    REQUIRE(sv.client().startProcess("ok", true).ok());
-    REQUIRE(sv.client().stopProcess("ok", true).ok());
-  }
+  for (int i = 0; i < 20; ++i) startStop(sv.client(), "ok");
   REQUIRE(sv.client().startProcess("other", true).ok());
   // The relay answered every event (supervisord sent it the next one), and still runs.
   CHECK(sv.relay().state == ProcessState::Running);
@@ -388,8 +502,7 @@ TEST_CASE("with the agent down the relay keeps acknowledging, then events resume
   // make a change per attempt until one arrives.
   sink = std::make_unique<Sink>(context, endpoint);
   const bool resumed = awaitCondition([&] {
-    REQUIRE(sv.client().startProcess("ok", true).ok());
-    REQUIRE(sv.client().stopProcess("ok", true).ok());
+    startStop(sv.client(), "ok");
     return sink->awaitState("ok", ProcessState::Stopped, 0, 200ms) != nullptr;
   });
   REQUIRE(resumed);
