@@ -30,7 +30,7 @@ ProcessStateEvent processState(const std::string& eventname, const std::string& 
 
 }  // namespace
 
-TEST_CASE("the header line gives every field", "[supervisor_event]") {
+TEST_CASE("supervisor_event: the header line gives every field", "[supervisor_event]") {
   const auto h = parseEventHeader(
       "ver:3.0 server:supervisor serial:21 pool:listener poolserial:10 "
       "eventname:PROCESS_STATE_RUNNING len:54\n");
@@ -47,7 +47,7 @@ TEST_CASE("the header line gives every field", "[supervisor_event]") {
         "eventname:PROCESS_STATE_RUNNING len:54\n");
 }
 
-TEST_CASE("a header without its trailing newline parses too", "[supervisor_event]") {
+TEST_CASE("supervisor_event: a header without its trailing newline parses too", "[supervisor_event]") {
   const auto h = parseEventHeader(
       "ver:3.0 server:s serial:0 pool:p poolserial:0 eventname:SUPERVISOR_STATE_CHANGE_RUNNING "
       "len:0");
@@ -55,7 +55,7 @@ TEST_CASE("a header without its trailing newline parses too", "[supervisor_event
   CHECK(h->len == 0);
 }
 
-TEST_CASE("an identifier with spaces stays whole", "[supervisor_event]") {
+TEST_CASE("supervisor_event: an identifier with spaces stays whole", "[supervisor_event]") {
   const auto h = parseEventHeader(
       "ver:3.0 server:my host 1 serial:4 pool:p poolserial:2 eventname:TICK_5 len:15\n");
   REQUIRE(h.ok());
@@ -64,14 +64,14 @@ TEST_CASE("an identifier with spaces stays whole", "[supervisor_event]") {
   CHECK(h->eventname == "TICK_5");
 }
 
-TEST_CASE("an empty identifier is accepted", "[supervisor_event]") {
+TEST_CASE("supervisor_event: an empty identifier is accepted", "[supervisor_event]") {
   const auto h =
       parseEventHeader("ver:3.0 server: serial:4 pool:p poolserial:2 eventname:TICK_5 len:15");
   REQUIRE(h.ok());
   CHECK(h->server.empty());
 }
 
-TEST_CASE("a malformed header is an error, not a crash", "[supervisor_event]") {
+TEST_CASE("supervisor_event: a malformed header is an error, not a crash", "[supervisor_event]") {
   const char* bad[] = {
       "",
       "\n",
@@ -100,7 +100,7 @@ TEST_CASE("a malformed header is an error, not a crash", "[supervisor_event]") {
   }
 }
 
-TEST_CASE("PROCESS_STATE_STARTING and BACKOFF carry tries", "[supervisor_event]") {
+TEST_CASE("supervisor_event: PROCESS_STATE_STARTING and BACKOFF carry tries", "[supervisor_event]") {
   auto e = processState("PROCESS_STATE_STARTING",
                         "processname:hello groupname:hello from_state:STOPPED tries:0");
   CHECK(e.name == "hello");
@@ -120,7 +120,7 @@ TEST_CASE("PROCESS_STATE_STARTING and BACKOFF carry tries", "[supervisor_event]"
   CHECK(e.tries == 2);
 }
 
-TEST_CASE("PROCESS_STATE_RUNNING, STOPPING and STOPPED carry the pid", "[supervisor_event]") {
+TEST_CASE("supervisor_event: PROCESS_STATE_RUNNING, STOPPING and STOPPED carry the pid", "[supervisor_event]") {
   auto e = processState("PROCESS_STATE_RUNNING",
                         "processname:hello groupname:hello from_state:STARTING pid:15202");
   CHECK(e.state == ProcessState::Running);
@@ -136,7 +136,7 @@ TEST_CASE("PROCESS_STATE_RUNNING, STOPPING and STOPPED carry the pid", "[supervi
   CHECK(e.pid == 0);
 }
 
-TEST_CASE("PROCESS_STATE_EXITED carries expected and the pid", "[supervisor_event]") {
+TEST_CASE("supervisor_event: PROCESS_STATE_EXITED carries expected and the pid", "[supervisor_event]") {
   auto e = processState("PROCESS_STATE_EXITED",
                         "processname:p groupname:g from_state:RUNNING expected:0 pid:42");
   CHECK(e.state == ProcessState::Exited);
@@ -147,7 +147,7 @@ TEST_CASE("PROCESS_STATE_EXITED carries expected and the pid", "[supervisor_even
   CHECK(e.expected == true);
 }
 
-TEST_CASE("PROCESS_STATE_FATAL and UNKNOWN carry no extra field", "[supervisor_event]") {
+TEST_CASE("supervisor_event: PROCESS_STATE_FATAL and UNKNOWN carry no extra field", "[supervisor_event]") {
   auto e = processState("PROCESS_STATE_FATAL",
                         "processname:quick groupname:quick from_state:BACKOFF");
   CHECK(e.state == ProcessState::Fatal);
@@ -156,13 +156,13 @@ TEST_CASE("PROCESS_STATE_FATAL and UNKNOWN carry no extra field", "[supervisor_e
   CHECK(e.state == ProcessState::Unknown);
 }
 
-TEST_CASE("unknown extra fields of a process event are ignored", "[supervisor_event]") {
+TEST_CASE("supervisor_event: unknown extra fields of a process event are ignored", "[supervisor_event]") {
   const auto e = processState("PROCESS_STATE_RUNNING",
                               "processname:p groupname:g from_state:STARTING pid:1 future:x");
   CHECK(e.pid == 1);
 }
 
-TEST_CASE("a malformed process event is an error", "[supervisor_event]") {
+TEST_CASE("supervisor_event: a malformed process event is an error", "[supervisor_event]") {
   const std::pair<const char*, const char*> bad[] = {
       {"PROCESS_STATE_RUNNING", ""},
       {"PROCESS_STATE_RUNNING", "groupname:g from_state:STARTING pid:1"},
@@ -185,7 +185,7 @@ TEST_CASE("a malformed process event is an error", "[supervisor_event]") {
   }
 }
 
-TEST_CASE("PROCESS_GROUP_ADDED and REMOVED give the group", "[supervisor_event]") {
+TEST_CASE("supervisor_event: PROCESS_GROUP_ADDED and REMOVED give the group", "[supervisor_event]") {
   auto e = decode("PROCESS_GROUP_ADDED", "groupname:dyn\n");
   REQUIRE(e.ok());
   REQUIRE(std::holds_alternative<ProcessGroupAdded>(e->body));
@@ -204,7 +204,7 @@ TEST_CASE("PROCESS_GROUP_ADDED and REMOVED give the group", "[supervisor_event]"
   }
 }
 
-TEST_CASE("SUPERVISOR_STATE_CHANGE events have an empty payload", "[supervisor_event]") {
+TEST_CASE("supervisor_event: SUPERVISOR_STATE_CHANGE events have an empty payload", "[supervisor_event]") {
   auto e = decode("SUPERVISOR_STATE_CHANGE_RUNNING", "");
   REQUIRE(e.ok());
   CHECK(std::holds_alternative<SupervisorRunning>(e->body));
@@ -216,21 +216,21 @@ TEST_CASE("SUPERVISOR_STATE_CHANGE events have an empty payload", "[supervisor_e
   CHECK(std::holds_alternative<SupervisorStopping>(e->body));
 }
 
-TEST_CASE("other events are kept with their payload", "[supervisor_event]") {
+TEST_CASE("supervisor_event: other events are kept with their payload", "[supervisor_event]") {
   const auto e = decode("TICK_5", "when:1700000000");
   REQUIRE(e.ok());
   REQUIRE(std::holds_alternative<OtherEvent>(e->body));
   CHECK(std::get<OtherEvent>(e->body).payload == "when:1700000000");
 }
 
-TEST_CASE("the payload length must match len, in characters", "[supervisor_event]") {
+TEST_CASE("supervisor_event: the payload length must match len, in characters", "[supervisor_event]") {
   const std::string payload = "processname:p groupname:g from_state:STARTING pid:1";
   CHECK(decodeEvent(header("PROCESS_STATE_RUNNING", payload.size()), payload).ok());
   CHECK_FALSE(decodeEvent(header("PROCESS_STATE_RUNNING", payload.size() + 1), payload).ok());
   CHECK_FALSE(decodeEvent(header("PROCESS_STATE_RUNNING", payload.size() - 1), payload).ok());
 }
 
-TEST_CASE("a UTF-8 payload is counted in characters, not bytes", "[supervisor_event]") {
+TEST_CASE("supervisor_event: a UTF-8 payload is counted in characters, not bytes", "[supervisor_event]") {
   // "é" is 2 bytes, "務" 3 bytes, "🚀" 4 bytes: 1 character each.
   const std::string name = "caf\xC3\xA9_\xE5\x8B\x99_\xF0\x9F\x9A\x80";  // café_務_🚀
   REQUIRE(name.size() == 14);
@@ -247,7 +247,7 @@ TEST_CASE("a UTF-8 payload is counted in characters, not bytes", "[supervisor_ev
   CHECK_FALSE(decodeEvent(header("PROCESS_STATE_RUNNING", payload.size()), payload).ok());
 }
 
-TEST_CASE("utf8PrefixBytes finds where L characters end", "[supervisor_event]") {
+TEST_CASE("supervisor_event: utf8PrefixBytes finds where L characters end", "[supervisor_event]") {
   const std::string s = "a\xC3\xA9\xE5\x8B\x99\xF0\x9F\x9A\x80z";  // a é 務 🚀 z
   CHECK(utf8PrefixBytes(s, 0) == 0u);
   CHECK(utf8PrefixBytes(s, 1) == 1u);
@@ -264,7 +264,7 @@ TEST_CASE("utf8PrefixBytes finds where L characters end", "[supervisor_event]") 
   CHECK_FALSE(utf8PrefixBytes("", 1));
 }
 
-TEST_CASE("invalid UTF-8 still has a defined length", "[supervisor_event]") {
+TEST_CASE("supervisor_event: invalid UTF-8 still has a defined length", "[supervisor_event]") {
   CHECK(utf8Length("\x80\x80") == 2);     // stray continuation bytes: 1 each
   CHECK(utf8Length("\xFF") == 1);         // never valid: 1
   CHECK(utf8Length("\xE5\x8B") == 1);     // truncated: one code point
@@ -273,7 +273,7 @@ TEST_CASE("invalid UTF-8 still has a defined length", "[supervisor_event]") {
   CHECK_FALSE(decodeEvent(header("TICK_5", 1), std::string("\xE5\x8B")).ok());
 }
 
-TEST_CASE("ListenerInput cuts the stream into events, byte by byte", "[supervisor_event]") {
+TEST_CASE("supervisor_event: ListenerInput cuts the stream into events, byte by byte", "[supervisor_event]") {
   const std::string p1 = "processname:caf\xC3\xA9 groupname:g from_state:STARTING pid:9";
   const std::string h1 = header("PROCESS_STATE_RUNNING", utf8Length(p1), 1, 0);
   const std::string h2 = header("SUPERVISOR_STATE_CHANGE_RUNNING", 0, 2, 1);
@@ -302,7 +302,7 @@ TEST_CASE("ListenerInput cuts the stream into events, byte by byte", "[superviso
   CHECK(std::get<ProcessGroupAdded>(decoded->body).group == "\xE5\x8B\x99");
 }
 
-TEST_CASE("ListenerInput waits for a payload cut inside a character", "[supervisor_event]") {
+TEST_CASE("supervisor_event: ListenerInput waits for a payload cut inside a character", "[supervisor_event]") {
   const std::string p = "when:\xF0\x9F\x9A\x80";
   ListenerInput input;
   input.append(header("TICK_5", 6) + p.substr(0, 7));
@@ -314,7 +314,7 @@ TEST_CASE("ListenerInput waits for a payload cut inside a character", "[supervis
   CHECK((*e)->payload == p);
 }
 
-TEST_CASE("ListenerInput reports a garbage stream", "[supervisor_event]") {
+TEST_CASE("supervisor_event: ListenerInput reports a garbage stream", "[supervisor_event]") {
   ListenerInput input;
   input.append("hello there\n");
   auto e = input.next();

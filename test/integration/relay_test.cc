@@ -207,7 +207,7 @@ std::string program(const std::string& name, const std::string& command,
 
 }  // namespace
 
-TEST_CASE("the relay speaks only the listener protocol on stdout", "[relay][integration]") {
+TEST_CASE("relay: the relay speaks only the listener protocol on stdout", "[relay][integration]") {
   test::TempDir dir("relay");
   zmq::context_t context;
   const std::string endpoint = "ipc://" + (dir.path() / "agent.relay").string();
@@ -256,7 +256,7 @@ TEST_CASE("the relay speaks only the listener protocol on stdout", "[relay][inte
   CHECK(sink.events[0].header.serial == 5);
 }
 
-TEST_CASE("the relay refuses a bad endpoint and explains itself", "[relay][integration]") {
+TEST_CASE("relay: the relay refuses a bad endpoint and explains itself", "[relay][integration]") {
   for (const char* arg : {"foo", "tcp://", "udp://1.2.3.4:5"}) {
     const std::string command = std::string(kRelayBinary) + " '" + arg + "' 2>&1 </dev/null";
     std::FILE* p = ::popen(command.c_str(), "r");
@@ -279,7 +279,7 @@ TEST_CASE("the relay refuses a bad endpoint and explains itself", "[relay][integ
   CHECK(std::string(buffer, n).find("[eventlistener:supvisors_relay]") != std::string::npos);
 }
 
-TEST_CASE("every kind of event reaches the agent through the relay", "[relay][integration]") {
+TEST_CASE("relay: every kind of event reaches the agent through the relay", "[relay][integration]") {
   test::TempDir dir("relay");
   zmq::context_t context;
   // The agent is up before supervisord: nothing is dropped, even the first events.
@@ -375,7 +375,7 @@ TEST_CASE("every kind of event reaches the agent through the relay", "[relay][in
   CHECK(sink.receiver().stats().malformed == 0);
 }
 
-TEST_CASE("a burst of 500 events arrives whole and in order", "[relay][integration]") {
+TEST_CASE("relay: a burst of 500 events arrives whole and in order", "[relay][integration]") {
   constexpr int kPrograms = 125;  // x (STARTING, RUNNING, STOPPING, STOPPED) = 500 events
   test::TempDir dir("relay");
   zmq::context_t context;
@@ -452,7 +452,7 @@ TEST_CASE("a burst of 500 events arrives whole and in order", "[relay][integrati
   }
 }
 
-TEST_CASE("supervisord restarts a killed relay and events flow again", "[relay][integration]") {
+TEST_CASE("relay: supervisord restarts a killed relay and events flow again", "[relay][integration]") {
   test::TempDir dir("relay");
   zmq::context_t context;
   Sink sink(context, "ipc://" + (dir.path() / "agent.relay").string());
@@ -478,7 +478,7 @@ TEST_CASE("supervisord restarts a killed relay and events flow again", "[relay][
   CHECK(sink.gaps == 1);
 }
 
-TEST_CASE("with the agent down the relay keeps acknowledging, then events resume",
+TEST_CASE("relay: with the agent down the relay keeps acknowledging, then events resume",
           "[relay][integration]") {
   test::TempDir dir("relay");
   zmq::context_t context;
@@ -523,7 +523,7 @@ TEST_CASE("with the agent down the relay keeps acknowledging, then events resume
   CHECK(stderr_log->find("reachable again") != std::string::npos);
 }
 
-TEST_CASE("a crash reaches the agent within milliseconds", "[relay][integration][latency]") {
+TEST_CASE("relay: a crash reaches the agent within milliseconds", "[relay][integration][latency]") {
   test::TempDir dir("relay");
   zmq::context_t context;
   Sink sink(context, "ipc://" + (dir.path() / "agent.relay").string());

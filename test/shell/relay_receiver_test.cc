@@ -77,7 +77,7 @@ std::string processName(const SupervisorEvent& event) {
 
 }  // namespace
 
-TEST_CASE("events pushed by the relay arrive decoded and in order", "[relay]") {
+TEST_CASE("relay: events pushed by the relay arrive decoded and in order", "[relay]") {
   zmq::context_t context;
   RelayReceiver receiver = bindOrFail(context, "inproc://relay-order");
   Pusher pusher(context, "inproc://relay-order");
@@ -102,7 +102,7 @@ TEST_CASE("events pushed by the relay arrive decoded and in order", "[relay]") {
   CHECK(receiver.receive().empty());
 }
 
-TEST_CASE("a hole in the pool serials is a gap", "[relay]") {
+TEST_CASE("relay: a hole in the pool serials is a gap", "[relay]") {
   zmq::context_t context;
   RelayReceiver receiver = bindOrFail(context, "inproc://relay-gap");
   Pusher pusher(context, "inproc://relay-gap");
@@ -132,7 +132,7 @@ TEST_CASE("a hole in the pool serials is a gap", "[relay]") {
   CHECK(receiver.stats().gaps == 4);
 }
 
-TEST_CASE("malformed messages are dropped, counted and flagged as a gap", "[relay]") {
+TEST_CASE("relay: malformed messages are dropped, counted and flagged as a gap", "[relay]") {
   zmq::context_t context;
   RelayReceiver receiver = bindOrFail(context, "inproc://relay-malformed");
   Pusher pusher(context, "inproc://relay-malformed");
@@ -155,7 +155,7 @@ TEST_CASE("malformed messages are dropped, counted and flagged as a gap", "[rela
   CHECK(receiver.stats().decoded == 2);
 }
 
-TEST_CASE("receive reads at most max_messages at a time", "[relay]") {
+TEST_CASE("relay: receive reads at most max_messages at a time", "[relay]") {
   zmq::context_t context;
   RelayReceiver receiver = bindOrFail(context, "inproc://relay-max");
   Pusher pusher(context, "inproc://relay-max");
@@ -170,7 +170,7 @@ TEST_CASE("receive reads at most max_messages at a time", "[relay]") {
   CHECK(receiveEvents(receiver, rest).events.size() == rest);
 }
 
-TEST_CASE("an ipc endpoint gets its folder, and a stale socket file is replaced", "[relay]") {
+TEST_CASE("relay: an ipc endpoint gets its folder, and a stale socket file is replaced", "[relay]") {
   test::TempDir dir("relay");
   const auto path = dir.path() / "run" / "sub" / "agent.relay";
   const std::string endpoint = "ipc://" + path.string();
@@ -198,7 +198,7 @@ TEST_CASE("an ipc endpoint gets its folder, and a stale socket file is replaced"
   CHECK(processName(receiveEvents(receiver, 1).events[0]) == "after_stale");
 }
 
-TEST_CASE("an ipc endpoint where another receiver listens is refused", "[relay]") {
+TEST_CASE("relay: an ipc endpoint where another receiver listens is refused", "[relay]") {
   test::TempDir dir("relay");
   const std::string endpoint = "ipc://" + (dir.path() / "agent.relay").string();
   zmq::context_t context;
@@ -212,7 +212,7 @@ TEST_CASE("an ipc endpoint where another receiver listens is refused", "[relay]"
   CHECK(processName(receiveEvents(first, 1).events[0]) == "still");
 }
 
-TEST_CASE("bad relay endpoints are refused with a reason", "[relay]") {
+TEST_CASE("relay: bad relay endpoints are refused with a reason", "[relay]") {
   zmq::context_t context;
   for (const char* endpoint : {"", "udp://x", "/tmp/relay", "ipc://relative/path",
                                "tcp://no-such-host-xyz.invalid:1"}) {
@@ -225,7 +225,7 @@ TEST_CASE("bad relay endpoints are refused with a reason", "[relay]") {
   CHECK_FALSE(RelayReceiver::bind(context, too_long).ok());
 }
 
-TEST_CASE("a tcp endpoint with a wildcard port reports the bound port", "[relay]") {
+TEST_CASE("relay: a tcp endpoint with a wildcard port reports the bound port", "[relay]") {
   zmq::context_t context;
   RelayReceiver receiver = bindOrFail(context, "tcp://127.0.0.1:*");
   CHECK(receiver.endpoint().rfind("tcp://127.0.0.1:", 0) == 0);
