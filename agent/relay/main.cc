@@ -54,6 +54,7 @@ constexpr std::string_view kUsage =
     "  command=/usr/bin/supvisors-relay ipc:///run/supvisors/relay.ipc\n"
     "  events=PROCESS_STATE,PROCESS_GROUP_ADDED,PROCESS_GROUP_REMOVED,SUPERVISOR_STATE_CHANGE\n"
     "  buffer_size=1024\n"
+    "  autorestart=true\n"
     "\n"
     "See docs/RELAY.md.\n";
 
