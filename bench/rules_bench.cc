@@ -55,7 +55,7 @@ std::string generate() {
 
 int main() {
   InstanceDirectory directory;
-  directory.instances = {{"h1:60000", "srv01", {}}, {"h2:60000", "srv02", {}}};
+  directory.instances = {InstanceEntry::named("h1:60000", "srv01", {}), InstanceEntry::named("h2:60000", "srv02", {})};
   const std::string xml = generate();
 
   const auto t0 = Clock::now();

@@ -14,13 +14,9 @@
 #include <string_view>
 #include <vector>
 
-namespace supvisors {
+#include "common/instance_entry.h"
 
-struct InstanceEntry {
-  std::string identifier;                // "host:port"
-  std::string nick;                      // nick identifier, may be empty
-  std::vector<std::string> stereotypes;  // as declared by that instance ("@SERVER" or "SERVER")
-};
+namespace supvisors {
 
 struct InstanceDirectory {
   std::vector<InstanceEntry> instances;

@@ -32,8 +32,8 @@ std::optional<LogLevel> logLevelFromName(std::string_view name) {
 }
 
 int Config::lineOf(std::string_view section, std::string_view key) const {
-  const auto it = fileLines.find(std::string(section) + "." + std::string(key));
-  return it == fileLines.end() ? 0 : it->second;
+  const auto it = file_lines.find(std::string(section) + "." + std::string(key));
+  return it == file_lines.end() ? 0 : it->second;
 }
 
 }  // namespace supvisors

@@ -15,6 +15,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/instance_entry.h"
 #include "common/strategies.h"
 
 namespace supvisors {
@@ -24,13 +25,6 @@ namespace supvisors {
 inline constexpr int kDefaultHttpPort = 60000;
 
 // One Supvisors instance of `supvisors_list`, resolved.
-struct InstanceEntry {
-  std::string identifier;  // "host:port" (Supvisors' identifier: host_id:http_port)
-  std::string nick;        // the <nick> of the entry; default: the host
-  std::string host;        // name or address as written (IPv6 without brackets)
-  int httpPort = 0;        // the agent's HTTP port (XML-RPC, JSON, /metrics)
-  int peerPort = 0;        // httpPort + 1: a fixed rule, so every agent knows every peer's
-};
 
 // Verbosity of the agent's log (Supervisor's names, lowercase in the file).
 enum class LogLevel { Critical, Error, Warn, Info, Debug, Trace, Blather };
@@ -42,7 +36,7 @@ struct SupervisorUrl {
   enum class Kind { Unix, Http };
   Kind kind = Kind::Unix;
   std::string text = "unix:///var/run/supervisor.sock";  // as resolved (absolute unix path)
-  std::filesystem::path socketPath = "/var/run/supervisor.sock";  // Kind::Unix only
+  std::filesystem::path socket_path = "/var/run/supervisor.sock";  // Kind::Unix only
   std::string host;   // Kind::Http only
   int port = 0;       // Kind::Http only (80 when the URL gives none, as Supervisor)
 };
@@ -56,72 +50,72 @@ struct MulticastGroup {
 // [supvisors]: the options of Supvisors 0.19 (reference §1.2), same names and meanings.
 struct SupvisorsOptions {
   // software_name: shown atop the dashboard and prefixed to log lines. Default "" (none).
-  std::string softwareName;
+  std::string software_name;
   // software_icon: an image for the dashboard (first file matching the glob). Default none.
-  std::optional<std::filesystem::path> softwareIcon;
+  std::optional<std::filesystem::path> software_icon;
   // multicast_group: enables discovery mode. Default none (no discovery: the list is fixed).
-  std::optional<MulticastGroup> multicastGroup;
+  std::optional<MulticastGroup> multicast_group;
   // multicast_interface: the IPv4 address joining the group; nullopt = INADDR_ANY (default).
-  std::optional<std::string> multicastInterface;
+  std::optional<std::string> multicast_interface;
   // multicast_ttl: hops of the discovery datagrams, [0;255]. Default 1: the local subnet only.
-  int multicastTtl = 1;
+  int multicast_ttl = 1;
   // stereotypes: tags of this instance, usable wherever an identifier is. Default none.
   std::vector<std::string> stereotypes;
   // rules_files: the XML rules files, globs expanded and sorted. Default none (all Unmanaged).
-  std::vector<std::filesystem::path> rulesFiles;
+  std::vector<std::filesystem::path> rules_files;
   // css_files: user CSS for the dashboard, globs expanded. Default none.
-  std::vector<std::filesystem::path> cssFiles;
+  std::vector<std::filesystem::path> css_files;
   // auto_fence: an instance lost while the Master works is ISOLATED, not STOPPED. Default
   // false, as Supvisors: a flapping network must not cut instances off for good.
-  bool autoFence = false;
+  bool auto_fence = false;
   // event_link: transport of the event stream (NONE, ZMQ, WS). Default NONE: publishing is
   // opt-in. WS is accepted with a warning (no WebSocket publisher in this agent).
-  EventLink eventLink = EventLink::None;
+  EventLink event_link = EventLink::None;
   // event_port: TCP port of the event publisher. Default: own HTTP port + 2 (deviation:
   // Supvisors uses + 1, which this agent's peer traffic takes).
-  int eventPort = 0;
+  int event_port = 0;
   // synchro_options: what ends SYNCHRONIZATION. Default STRICT, TIMEOUT, CORE (Supvisors');
   // CORE is dropped when core_identifiers is empty.
-  std::vector<SynchronizationOption> synchroOptions = {
+  std::vector<SynchronizationOption> synchro_options = {
       SynchronizationOption::Strict, SynchronizationOption::Timeout, SynchronizationOption::Core};
   // synchro_timeout: seconds before TIMEOUT ends synchronisation, [15;1200]. Default 15.
-  int synchroTimeout = 15;
+  int synchro_timeout = 15;
   // inactivity_ticks: missed ticks (of tick_period) before a peer is lost, [2;720]. Default 5
   // = 1 s at 0.2 s ticks (deviation: Supvisors counts 5 s ticks and defaults to 2, i.e. 10 s).
-  int inactivityTicks = 5;
+  int inactivity_ticks = 5;
   // core_identifiers: instances preferred for Master and waited for by CORE. Default none.
-  std::vector<std::string> coreIdentifiers;
+  std::vector<std::string> core_identifiers;
   // supvisors_failure_strategy: when synchronisation conditions break later. Default CONTINUE;
   // forced to CONTINUE when TIMEOUT is a synchro option (as Supvisors).
-  SupvisorsFailureStrategy supvisorsFailureStrategy = SupvisorsFailureStrategy::Continue;
+  SupvisorsFailureStrategy supvisors_failure_strategy = SupvisorsFailureStrategy::Continue;
   // starting_strategy: default strategy of applications without a rule. Default CONFIG.
-  StartingStrategy startingStrategy = StartingStrategy::Config;
+  StartingStrategy starting_strategy = StartingStrategy::Config;
   // conciliation_strategy: applied to conflicts in CONCILIATION. Default USER (the user decides).
-  ConciliationStrategy conciliationStrategy = ConciliationStrategy::User;
+  ConciliationStrategy conciliation_strategy = ConciliationStrategy::User;
   // disabilities_file: JSON persisting enable/disable of programs. Default none (no persistence).
-  std::optional<std::filesystem::path> disabilitiesFile;
+  std::optional<std::filesystem::path> disabilities_file;
   // stats_enabled: which statistics are collected. Default ALL.
-  StatisticsType statsEnabled = StatisticsType::All;
+  StatisticsType stats_enabled = StatisticsType::All;
   // stats_collecting_period: seconds between two samples, [1;3600]. Default 5 (Supvisors' code;
   // its docs say 10).
-  double statsCollectingPeriod = 5.0;
+  double stats_collecting_period = 5.0;
   // stats_periods: integration periods in seconds, 1 to 3 values in [1;3600], sorted. Default 10.
-  std::vector<double> statsPeriods = {10.0};
+  std::vector<double> stats_periods = {10.0};
   // stats_histo: samples kept per entity and period, [10;1500]. Default 200.
-  int statsHisto = 200;
+  int stats_histo = 200;
   // stats_irix_mode: process CPU as % of one core (true) or of all cores (false). Default false.
-  bool statsIrixMode = false;
+  bool stats_irix_mode = false;
   // tail_limit: bytes of a log tail page. Default 1024 (1KB).
-  std::int64_t tailLimit = 1024;
+  std::int64_t tail_limit = 1024;
   // tailf_limit: bytes of the first tail -f page. Default 1024 (1KB).
-  std::int64_t tailfLimit = 1024;
+  std::int64_t tailf_limit = 1024;
   // logfile: the agent's log file; nullopt = AUTO (default): log to stderr, which supervisord
   // or systemd captures (deviation: Supvisors' AUTO is Supervisor's own log).
   std::optional<std::filesystem::path> logfile;
   // logfile_maxbytes: rotation size in bytes, 0 = never rotate. Default 50MB. Ignored with AUTO.
-  std::int64_t logfileMaxbytes = std::int64_t{50} << 20;
+  std::int64_t logfile_maxbytes = std::int64_t{50} << 20;
   // logfile_backups: rotated files kept, [0;1000]. Default 10. Ignored with AUTO.
-  int logfileBackups = 10;
+  int logfile_backups = 10;
   // loglevel: Default info.
   LogLevel loglevel = LogLevel::Info;
 };
@@ -136,10 +130,10 @@ struct SupervisorOptions {
   std::string password;
   // poll_period: seconds between two getAllProcessInfo, [0.1;3600]. Default 1.0: state changes
   // are seen within a second even without the event listener.
-  double pollPeriod = 1.0;
+  double poll_period = 1.0;
   // call_timeout: seconds before a call to supervisord is given up, [0.5;600]. Default 10: a
   // busy supervisord answers well within it, a hung one does not stall the agent forever.
-  double callTimeout = 10.0;
+  double call_timeout = 10.0;
 };
 
 // [agent]: this agent's own settings.
@@ -149,40 +143,40 @@ struct AgentOptions {
   std::string identifier;
   // tick_period: seconds between two heartbeat ticks, [0.05;10]. Default 0.2: with 5
   // inactivity_ticks a dead peer is noticed in about a second.
-  double tickPeriod = 0.2;
+  double tick_period = 0.2;
   // node_id: instances with the same node_id share a machine (node loads, *_NODE strategies).
   // Default /etc/machine-id, else the host name.
-  std::string nodeId;
+  std::string node_id;
   // http_bind / peer_bind: addresses the HTTP and peer listeners bind. Default: the host of
   // the local entry, so a listener is only as reachable as the list says. 0.0.0.0, :: or *
   // (= 0.0.0.0) widen it.
-  std::string httpBind;
-  std::string peerBind;
+  std::string http_bind;
+  std::string peer_bind;
   // username / password: basic auth on the agent's HTTP API (password plain or {SHA}+40 hex).
   // Default none: open API (the agent logs a warning when it is reachable from other hosts).
   std::string username;
   std::string password;
   // http_max_body: largest HTTP request body in bytes. Default 4MB: ample for XML-RPC, and a
   // bound so a bad client cannot exhaust memory.
-  std::int64_t httpMaxBody = std::int64_t{4} << 20;
+  std::int64_t http_max_body = std::int64_t{4} << 20;
   // http_threads: threads answering HTTP requests, [2;256]. Default 8: a slow tail -f must
   // not block status reads.
-  int httpThreads = 8;
+  int http_threads = 8;
   // run_dir: folder for the agent's sockets and pid file. Default: the config file's folder.
-  std::filesystem::path runDir;
+  std::filesystem::path run_dir;
 };
 
 struct Config {
   std::filesystem::path file;            // the config file, absolute
   std::vector<InstanceEntry> instances;  // supvisors_list, resolved, in order, no duplicate
-  size_t localIndex = 0;                 // index of this agent's entry in `instances`
+  size_t local_index = 0;                 // index of this agent's entry in `instances`
   SupvisorsOptions supvisors;
   SupervisorOptions supervisor;
   AgentOptions agent;
   // "section.key" -> line, for every option written in the file (the others are defaults).
-  std::map<std::string, int> fileLines;
+  std::map<std::string, int> file_lines;
 
-  const InstanceEntry& local() const { return instances.at(localIndex); }
+  const InstanceEntry& local() const { return instances.at(local_index); }
   // Whether section.key was written in the file, and at which line (0 = default).
   int lineOf(std::string_view section, std::string_view key) const;
 };

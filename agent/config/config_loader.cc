@@ -203,7 +203,7 @@ class Loader {
                         nearestName(entry.key, sectionKeys(section.name)) + "'?", false);
         continue;
       }
-      config_.fileLines[section.name + "." + entry.key] = entry.line;
+      config_.file_lines[section.name + "." + entry.key] = entry.line;
       auto expanded = expandValue(entry.value, context_);
       if (auto* bad = std::get_if<ExpansionError>(&expanded)) {
         error(item, bad->message);
@@ -227,89 +227,89 @@ class Loader {
     if (k == "supvisors_list") {
       readSupvisorsList(item);
     } else if (k == "software_name") {
-      o.softwareName = item.value;
+      o.software_name = item.value;
     } else if (k == "software_icon") {
       const auto files = globs(item);
-      if (!files.empty()) o.softwareIcon = files.front();
+      if (!files.empty()) o.software_icon = files.front();
       return files.empty();
     } else if (k == "multicast_group") {
       readMulticastGroup(item);
     } else if (k == "multicast_interface") {
       const std::string v = upper(item.value);
       if (v == "ANY" || v == "INADDR_ANY") {
-        o.multicastInterface.reset();
+        o.multicast_interface.reset();
       } else {
         const auto a = canonicalAddress(item.value);
         if (!a || a->find(':') != std::string::npos)
           error(item, "not an IPv4 address; allowed: an IPv4 address, ANY or INADDR_ANY");
         else
-          o.multicastInterface = *a;
+          o.multicast_interface = *a;
       }
     } else if (k == "multicast_ttl") {
-      if (auto v = integer(item, 0, 255)) o.multicastTtl = static_cast<int>(*v);
+      if (auto v = integer(item, 0, 255)) o.multicast_ttl = static_cast<int>(*v);
     } else if (k == "stereotypes") {
       o.stereotypes = splitList(item.value);
     } else if (k == "rules_files") {
-      o.rulesFiles = globs(item);
+      o.rules_files = globs(item);
     } else if (k == "css_files") {
-      o.cssFiles = globs(item);
+      o.css_files = globs(item);
     } else if (k == "auto_fence") {
-      if (auto v = boolean(item)) o.autoFence = *v;
+      if (auto v = boolean(item)) o.auto_fence = *v;
     } else if (k == "event_link") {
       if (auto v = enumeration<EventLink>(item, "an event link")) {
-        o.eventLink = *v;
+        o.event_link = *v;
         if (*v == EventLink::Ws) {
           warning(item, "WS accepted; this agent has no WebSocket publisher: no event is published");
           return true;
         }
       }
     } else if (k == "event_port") {
-      if (auto v = integer(item, 1, 65535)) o.eventPort = static_cast<int>(*v);
+      if (auto v = integer(item, 1, 65535)) o.event_port = static_cast<int>(*v);
     } else if (k == "synchro_options") {
       if (auto v = enumList<SynchronizationOption>(item, "a synchronization option")) {
         if (v->empty()) error(item, "empty; allowed: a comma-separated list of " +
                                         enumAllowedNames<SynchronizationOption>());
-        else o.synchroOptions = *v;
+        else o.synchro_options = *v;
       }
     } else if (k == "synchro_timeout") {
-      if (auto v = integer(item, 15, 1200)) o.synchroTimeout = static_cast<int>(*v);
+      if (auto v = integer(item, 15, 1200)) o.synchro_timeout = static_cast<int>(*v);
     } else if (k == "inactivity_ticks") {
-      if (auto v = integer(item, 2, 720)) o.inactivityTicks = static_cast<int>(*v);
+      if (auto v = integer(item, 2, 720)) o.inactivity_ticks = static_cast<int>(*v);
     } else if (k == "core_identifiers") {
-      o.coreIdentifiers = splitList(item.value);
+      o.core_identifiers = splitList(item.value);
     } else if (k == "supvisors_failure_strategy") {
       if (auto v = enumeration<SupvisorsFailureStrategy>(item, "a Supvisors failure strategy"))
-        o.supvisorsFailureStrategy = *v;
+        o.supvisors_failure_strategy = *v;
     } else if (k == "starting_strategy") {
-      if (auto v = enumeration<StartingStrategy>(item, "a starting strategy")) o.startingStrategy = *v;
+      if (auto v = enumeration<StartingStrategy>(item, "a starting strategy")) o.starting_strategy = *v;
     } else if (k == "conciliation_strategy") {
       if (auto v = enumeration<ConciliationStrategy>(item, "a conciliation strategy"))
-        o.conciliationStrategy = *v;
+        o.conciliation_strategy = *v;
     } else if (k == "disabilities_file") {
       if (item.value.empty()) error(item, "empty; allowed: a file path");
-      else o.disabilitiesFile = path(item.value);
+      else o.disabilities_file = path(item.value);
     } else if (k == "stats_enabled") {
       readStatsEnabled(item);
     } else if (k == "stats_collecting_period") {
-      if (auto v = seconds(item, 1, 3600)) o.statsCollectingPeriod = *v;
+      if (auto v = seconds(item, 1, 3600)) o.stats_collecting_period = *v;
     } else if (k == "stats_periods") {
       readStatsPeriods(item);
     } else if (k == "stats_histo") {
-      if (auto v = integer(item, 10, 1500)) o.statsHisto = static_cast<int>(*v);
+      if (auto v = integer(item, 10, 1500)) o.stats_histo = static_cast<int>(*v);
     } else if (k == "stats_irix_mode") {
-      if (auto v = boolean(item)) o.statsIrixMode = *v;
+      if (auto v = boolean(item)) o.stats_irix_mode = *v;
     } else if (k == "tail_limit") {
-      if (auto v = byteSize(item)) o.tailLimit = *v;
+      if (auto v = byteSize(item)) o.tail_limit = *v;
     } else if (k == "tailf_limit") {
-      if (auto v = byteSize(item)) o.tailfLimit = *v;
+      if (auto v = byteSize(item)) o.tailf_limit = *v;
     } else if (k == "logfile") {
       if (item.value.empty()) error(item, "empty; allowed: AUTO or a file path");
       else if (upper(item.value) == "AUTO") o.logfile.reset();
       else o.logfile = path(item.value);
     } else if (k == "logfile_maxbytes") {
-      if (auto v = byteSize(item)) o.logfileMaxbytes = *v;
+      if (auto v = byteSize(item)) o.logfile_maxbytes = *v;
     } else if (k == "logfile_backups") {
-      if (auto v = integer(item, 0, 1000)) o.logfileBackups = static_cast<int>(*v);
+      if (auto v = integer(item, 0, 1000)) o.logfile_backups = static_cast<int>(*v);
     } else if (k == "loglevel") {
       if (auto v = logLevelFromName(item.value)) o.loglevel = *v;
       else error(item, "not a log level; allowed: critical, error, warn, info, debug, trace, blather");
@@ -327,9 +327,9 @@ class Loader {
     } else if (k == "password") {
       o.password = item.value;
     } else if (k == "poll_period") {
-      if (auto v = seconds(item, 0.1, 3600)) o.pollPeriod = *v;
+      if (auto v = seconds(item, 0.1, 3600)) o.poll_period = *v;
     } else if (k == "call_timeout") {
-      if (auto v = seconds(item, 0.5, 600)) o.callTimeout = *v;
+      if (auto v = seconds(item, 0.5, 600)) o.call_timeout = *v;
     }
   }
 
@@ -340,10 +340,10 @@ class Loader {
       if (item.value.empty()) error(item, "empty; allowed: the nick or host:port of an entry of supvisors_list");
       else o.identifier = item.value;
     } else if (k == "tick_period") {
-      if (auto v = seconds(item, 0.05, 10)) o.tickPeriod = *v;
+      if (auto v = seconds(item, 0.05, 10)) o.tick_period = *v;
     } else if (k == "node_id") {
       if (item.value.empty()) error(item, "empty; allowed: any non-empty text");
-      else o.nodeId = item.value;
+      else o.node_id = item.value;
     } else if (k == "http_bind" || k == "peer_bind") {
       std::string v = item.value == "*" ? "0.0.0.0" : item.value;
       if (auto a = canonicalAddress(v)) v = *a;
@@ -351,7 +351,7 @@ class Loader {
         error(item, "not an address; allowed: a host name, an IPv4/IPv6 address, 0.0.0.0, :: or *");
         return;
       }
-      (k == "http_bind" ? o.httpBind : o.peerBind) = v;
+      (k == "http_bind" ? o.http_bind : o.peer_bind) = v;
     } else if (k == "username") {
       o.username = item.value;
     } else if (k == "password") {
@@ -371,13 +371,13 @@ class Loader {
     } else if (k == "http_max_body") {
       if (auto v = byteSize(item)) {
         if (*v < 1024) error(item, "too small; allowed: a byte size of at least 1KB");
-        else o.httpMaxBody = *v;
+        else o.http_max_body = *v;
       }
     } else if (k == "http_threads") {
-      if (auto v = integer(item, 2, 256)) o.httpThreads = static_cast<int>(*v);
+      if (auto v = integer(item, 2, 256)) o.http_threads = static_cast<int>(*v);
     } else if (k == "run_dir") {
       if (item.value.empty()) error(item, "empty; allowed: a folder path");
-      else o.runDir = path(item.value);
+      else o.run_dir = path(item.value);
     }
   }
 
@@ -469,7 +469,7 @@ class Loader {
     const bool reserved = *a == "224.0.0.0" || *a == "232.0.0.0" || *a == "233.0.0.0" || *a == "239.0.0.0";
     if (first < 224 || first > 239 || reserved) { error(item, "not a usable multicast address" + allowed); return; }
     if (!port || *port < 1 || *port > 65535) { error(item, "bad port" + allowed); return; }
-    config_.supvisors.multicastGroup = MulticastGroup{*a, static_cast<int>(*port)};
+    config_.supvisors.multicast_group = MulticastGroup{*a, static_cast<int>(*port)};
   }
 
   void readStatsEnabled(const Item& item) {
@@ -487,7 +487,7 @@ class Loader {
         return;
       }
     }
-    config_.supvisors.statsEnabled = host && process ? StatisticsType::All
+    config_.supvisors.stats_enabled = host && process ? StatisticsType::All
                                      : host          ? StatisticsType::Host
                                      : process       ? StatisticsType::Process
                                                      : StatisticsType::Off;
@@ -503,7 +503,7 @@ class Loader {
     }
     if (periods.empty() || periods.size() > 3) { error(item, "wrong number of periods" + allowed); return; }
     std::sort(periods.begin(), periods.end());
-    config_.supvisors.statsPeriods = periods;
+    config_.supvisors.stats_periods = periods;
   }
 
   void readServerUrl(const Item& item) {
@@ -514,8 +514,8 @@ class Loader {
       const std::string p = v.substr(7);
       if (p.empty()) { error(item, "no socket path" + allowed); return; }
       url.kind = SupervisorUrl::Kind::Unix;
-      url.socketPath = path(p);
-      url.text = "unix://" + url.socketPath.string();
+      url.socket_path = path(p);
+      url.text = "unix://" + url.socket_path.string();
     } else if (v.rfind("http://", 0) == 0) {
       std::string rest = v.substr(7);
       if (!rest.empty() && rest.back() == '/') rest.pop_back();
@@ -544,7 +544,7 @@ class Loader {
         port = static_cast<int>(*p);
       }
       url.kind = SupervisorUrl::Kind::Http;
-      url.socketPath.clear();
+      url.socket_path.clear();
       url.host = hostPart;
       url.port = port;
       url.text = v;
@@ -559,29 +559,29 @@ class Loader {
   void resolve() {
     resolveInstances();
     auto& a = config_.agent;
-    if (a.nodeId.empty()) a.nodeId = host_.machineId.empty() ? host_.hostName : host_.machineId;
-    if (a.runDir.empty()) a.runDir = dir_;
+    if (a.node_id.empty()) a.node_id = host_.machineId.empty() ? host_.hostName : host_.machineId;
+    if (a.run_dir.empty()) a.run_dir = dir_;
     checkPair("agent", a.username, a.password);
     checkPair("supervisor", config_.supervisor.username, config_.supervisor.password);
 
     auto& s = config_.supvisors;
     auto drop = [&](SynchronizationOption option, const std::string& why) {
-      auto it = std::find(s.synchroOptions.begin(), s.synchroOptions.end(), option);
-      if (it == s.synchroOptions.end()) return;
-      s.synchroOptions.erase(it);
+      auto it = std::find(s.synchro_options.begin(), s.synchro_options.end(), option);
+      if (it == s.synchro_options.end()) return;
+      s.synchro_options.erase(it);
       if (config_.lineOf("supvisors", "synchro_options"))
         resolveWarning("supvisors", "synchro_options",
                        std::string(enumName(option)) + " dropped: " + why + " (as Supvisors)");
     };
-    if (s.coreIdentifiers.empty()) drop(SynchronizationOption::Core, "core_identifiers is empty");
-    if (s.synchroOptions.empty())
+    if (s.core_identifiers.empty()) drop(SynchronizationOption::Core, "core_identifiers is empty");
+    if (s.synchro_options.empty())
       resolveError("supvisors", "synchro_options",
                    "no option left after adjustments; allowed: a comma-separated list of " +
                        enumAllowedNames<SynchronizationOption>());
-    const bool timeout = std::find(s.synchroOptions.begin(), s.synchroOptions.end(),
-                                   SynchronizationOption::Timeout) != s.synchroOptions.end();
-    if (timeout && s.supvisorsFailureStrategy != SupvisorsFailureStrategy::Continue) {
-      s.supvisorsFailureStrategy = SupvisorsFailureStrategy::Continue;
+    const bool timeout = std::find(s.synchro_options.begin(), s.synchro_options.end(),
+                                   SynchronizationOption::Timeout) != s.synchro_options.end();
+    if (timeout && s.supvisors_failure_strategy != SupvisorsFailureStrategy::Continue) {
+      s.supvisors_failure_strategy = SupvisorsFailureStrategy::Continue;
       resolveWarning("supvisors", "supvisors_failure_strategy",
                      "forced to CONTINUE because synchro_options has TIMEOUT (as Supvisors)");
     }
@@ -697,8 +697,13 @@ class Loader {
       const auto& e = entries[i];
       const int port = e.port.value_or(*ownPort);
       const bool v6 = e.host.find(':') != std::string::npos;
-      InstanceEntry instance{(v6 ? "[" + e.host + "]" : e.host) + ":" + std::to_string(port),
-                             e.nick.value_or(e.host), e.host, port, port + 1};
+      InstanceEntry instance{.identifier = (v6 ? "[" + e.host + "]" : e.host) + ":" +
+                                           std::to_string(port),
+                             .nick = e.nick.value_or(e.host),
+                             .stereotypes = {},
+                             .host = e.host,
+                             .http_port = port,
+                             .peer_port = port + 1};
       if (i == local) localIdentifier = instance.identifier;
       auto same = std::find_if(config_.instances.begin(), config_.instances.end(),
                                [&](const InstanceEntry& x) { return x.identifier == instance.identifier; });
@@ -725,22 +730,22 @@ class Loader {
       nickGiven.push_back(e.nick.has_value());
     }
     for (size_t i = 0; i < config_.instances.size(); ++i)
-      if (config_.instances[i].identifier == localIdentifier) config_.localIndex = i;
+      if (config_.instances[i].identifier == localIdentifier) config_.local_index = i;
 
-    const InstanceEntry& self = config_.instances[config_.localIndex];
+    const InstanceEntry& self = config_.instances[config_.local_index];
     auto& s = config_.supvisors;
-    if (s.eventPort == 0) {
-      s.eventPort = self.httpPort + 2;
-    } else if (s.eventPort == self.httpPort || s.eventPort == self.peerPort) {
+    if (s.event_port == 0) {
+      s.event_port = self.http_port + 2;
+    } else if (s.event_port == self.http_port || s.event_port == self.peer_port) {
       resolveError("supvisors", "event_port",
-                   std::to_string(s.eventPort) + " is taken by this agent's " +
-                       (s.eventPort == self.httpPort ? "HTTP" : "peer") +
-                       " port; allowed: a port other than " + std::to_string(self.httpPort) +
-                       " and " + std::to_string(self.peerPort));
+                   std::to_string(s.event_port) + " is taken by this agent's " +
+                       (s.event_port == self.http_port ? "HTTP" : "peer") +
+                       " port; allowed: a port other than " + std::to_string(self.http_port) +
+                       " and " + std::to_string(self.peer_port));
     }
     auto& a = config_.agent;
-    if (a.httpBind.empty()) a.httpBind = self.host;
-    if (a.peerBind.empty()) a.peerBind = self.host;
+    if (a.http_bind.empty()) a.http_bind = self.host;
+    if (a.peer_bind.empty()) a.peer_bind = self.host;
   }
 
   const HostInfo& host_;

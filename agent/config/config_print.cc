@@ -28,62 +28,62 @@ json optionValue(const Config& c, std::string_view section, std::string_view key
       for (const auto& i : c.instances) out.push_back("<" + i.nick + ">" + i.identifier);
       return out;
     }
-    if (key == "software_name") return o.softwareName;
-    if (key == "software_icon") return optionalPath(o.softwareIcon);
+    if (key == "software_name") return o.software_name;
+    if (key == "software_icon") return optionalPath(o.software_icon);
     if (key == "multicast_group")
-      return o.multicastGroup ? json(o.multicastGroup->address + ":" +
-                                     std::to_string(o.multicastGroup->port))
+      return o.multicast_group ? json(o.multicast_group->address + ":" +
+                                     std::to_string(o.multicast_group->port))
                               : json();
-    if (key == "multicast_interface") return o.multicastInterface.value_or("INADDR_ANY");
-    if (key == "multicast_ttl") return o.multicastTtl;
+    if (key == "multicast_interface") return o.multicast_interface.value_or("INADDR_ANY");
+    if (key == "multicast_ttl") return o.multicast_ttl;
     if (key == "stereotypes") return o.stereotypes;
-    if (key == "rules_files") return paths(o.rulesFiles);
-    if (key == "css_files") return paths(o.cssFiles);
-    if (key == "auto_fence") return o.autoFence;
-    if (key == "event_link") return enumName(o.eventLink);
-    if (key == "event_port") return o.eventPort;
+    if (key == "rules_files") return paths(o.rules_files);
+    if (key == "css_files") return paths(o.css_files);
+    if (key == "auto_fence") return o.auto_fence;
+    if (key == "event_link") return enumName(o.event_link);
+    if (key == "event_port") return o.event_port;
     if (key == "synchro_options") {
       json out = json::array();
-      for (auto s : o.synchroOptions) out.push_back(enumName(s));
+      for (auto s : o.synchro_options) out.push_back(enumName(s));
       return out;
     }
-    if (key == "synchro_timeout") return o.synchroTimeout;
-    if (key == "inactivity_ticks") return o.inactivityTicks;
-    if (key == "core_identifiers") return o.coreIdentifiers;
-    if (key == "supvisors_failure_strategy") return enumName(o.supvisorsFailureStrategy);
-    if (key == "starting_strategy") return enumName(o.startingStrategy);
-    if (key == "conciliation_strategy") return enumName(o.conciliationStrategy);
-    if (key == "disabilities_file") return optionalPath(o.disabilitiesFile);
-    if (key == "stats_enabled") return enumName(o.statsEnabled);
-    if (key == "stats_collecting_period") return o.statsCollectingPeriod;
-    if (key == "stats_periods") return o.statsPeriods;
-    if (key == "stats_histo") return o.statsHisto;
-    if (key == "stats_irix_mode") return o.statsIrixMode;
-    if (key == "tail_limit") return o.tailLimit;
-    if (key == "tailf_limit") return o.tailfLimit;
+    if (key == "synchro_timeout") return o.synchro_timeout;
+    if (key == "inactivity_ticks") return o.inactivity_ticks;
+    if (key == "core_identifiers") return o.core_identifiers;
+    if (key == "supvisors_failure_strategy") return enumName(o.supvisors_failure_strategy);
+    if (key == "starting_strategy") return enumName(o.starting_strategy);
+    if (key == "conciliation_strategy") return enumName(o.conciliation_strategy);
+    if (key == "disabilities_file") return optionalPath(o.disabilities_file);
+    if (key == "stats_enabled") return enumName(o.stats_enabled);
+    if (key == "stats_collecting_period") return o.stats_collecting_period;
+    if (key == "stats_periods") return o.stats_periods;
+    if (key == "stats_histo") return o.stats_histo;
+    if (key == "stats_irix_mode") return o.stats_irix_mode;
+    if (key == "tail_limit") return o.tail_limit;
+    if (key == "tailf_limit") return o.tailf_limit;
     if (key == "logfile") return o.logfile ? json(o.logfile->string()) : json("AUTO");
-    if (key == "logfile_maxbytes") return o.logfileMaxbytes;
-    if (key == "logfile_backups") return o.logfileBackups;
+    if (key == "logfile_maxbytes") return o.logfile_maxbytes;
+    if (key == "logfile_backups") return o.logfile_backups;
     if (key == "loglevel") return logLevelName(o.loglevel);
   } else if (section == "supervisor") {
     const auto& o = c.supervisor;
     if (key == "serverurl") return o.serverurl.text;
     if (key == "username") return o.username;
     if (key == "password") return secret(o.password);
-    if (key == "poll_period") return o.pollPeriod;
-    if (key == "call_timeout") return o.callTimeout;
+    if (key == "poll_period") return o.poll_period;
+    if (key == "call_timeout") return o.call_timeout;
   } else if (section == "agent") {
     const auto& o = c.agent;
     if (key == "identifier") return c.local().identifier;
-    if (key == "tick_period") return o.tickPeriod;
-    if (key == "node_id") return o.nodeId;
-    if (key == "http_bind") return o.httpBind;
-    if (key == "peer_bind") return o.peerBind;
+    if (key == "tick_period") return o.tick_period;
+    if (key == "node_id") return o.node_id;
+    if (key == "http_bind") return o.http_bind;
+    if (key == "peer_bind") return o.peer_bind;
     if (key == "username") return o.username;
     if (key == "password") return secret(o.password);
-    if (key == "http_max_body") return o.httpMaxBody;
-    if (key == "http_threads") return o.httpThreads;
-    if (key == "run_dir") return o.runDir.string();
+    if (key == "http_max_body") return o.http_max_body;
+    if (key == "http_threads") return o.http_threads;
+    if (key == "run_dir") return o.run_dir.string();
   }
   return json();  // an option of the table without a printer: caught by the tests
 }
@@ -123,8 +123,8 @@ std::string configToText(const Config& c) {
   out += "; instances (supvisors_list order): nick identifier http_port peer_port\n";
   for (size_t i = 0; i < c.instances.size(); ++i) {
     const auto& e = c.instances[i];
-    out += ";   " + e.nick + " " + e.identifier + " " + std::to_string(e.httpPort) + " " +
-           std::to_string(e.peerPort) + (i == c.localIndex ? "  <- this agent" : "") + "\n";
+    out += ";   " + e.nick + " " + e.identifier + " " + std::to_string(e.http_port) + " " +
+           std::to_string(e.peer_port) + (i == c.local_index ? "  <- this agent" : "") + "\n";
   }
   std::string_view section;
   for (const auto& spec : optionTable()) {
@@ -147,11 +147,11 @@ std::string configToText(const Config& c) {
 json configToJson(const Config& c) {
   json out;
   out["file"] = c.file.string();
-  out["local_index"] = c.localIndex;
+  out["local_index"] = c.local_index;
   json instances = json::array();
   for (const auto& e : c.instances)
     instances.push_back({{"identifier", e.identifier}, {"nick", e.nick}, {"host", e.host},
-                         {"http_port", e.httpPort}, {"peer_port", e.peerPort}});
+                         {"http_port", e.http_port}, {"peer_port", e.peer_port}});
   out["instances"] = instances;
   for (const auto& spec : optionTable()) {
     json option = {{"value", optionValue(c, spec.section, spec.key)},

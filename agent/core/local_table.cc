@@ -1,6 +1,6 @@
 #include "agent/core/local_table.h"
 
-#include <set>
+#include <algorithm>
 
 namespace supvisors {
 
@@ -69,6 +69,8 @@ LocalTableDelta LocalTable::applyAll(const std::vector<ProcessInfo>& infos,
   }
   for (const auto& [namespec, p] : processes_)
     if (!next.count(namespec)) delta.removed.push_back(namespec);
+  std::sort(delta.added.begin(), delta.added.end());
+  std::sort(delta.changed.begin(), delta.changed.end());
   // `now` and descriptions refresh silently; only real changes bump the version.
   processes_ = std::move(next);
   if (!delta.empty()) ++version_;
@@ -97,6 +99,43 @@ bool LocalTable::applyOne(const ProcessInfo& info, double now_mono) {
     ++version_;
   }
   return changed;
+}
+
+bool LocalTable::applyEvent(const ProcessStateEvent& event, double now_mono, double now_wall) {
+  const auto it = processes_.find(event.namespec());
+  if (it == processes_.end()) return false;
+  LocalProcess& p = it->second;
+  ProcessInfo& info = p.info;
+  const auto wall = static_cast<std::int64_t>(now_wall);
+  info.state = event.state;
+  info.now = wall;
+  switch (event.state) {
+    case ProcessState::Starting:
+      info.start = wall;
+      p.start_monotonic = now_mono;
+      info.pid = event.pid.value_or(0);
+      info.spawnerr.clear();
+      break;
+    case ProcessState::Running:
+    case ProcessState::Stopping:
+      if (event.pid) info.pid = *event.pid;
+      break;
+    case ProcessState::Stopped:
+    case ProcessState::Exited:
+    case ProcessState::Backoff:
+    case ProcessState::Fatal:
+      info.stop = wall;
+      p.stop_monotonic = now_mono;
+      info.pid = 0;
+      break;
+    case ProcessState::Unknown:
+      break;
+  }
+  if (event.state == ProcessState::Exited && event.expected)
+    info.spawnerr = *event.expected ? "" : "Bad exit code";
+  p.update_monotonic = now_mono;
+  ++version_;
+  return true;
 }
 
 std::vector<std::string> LocalTable::removeGroup(const std::string& group) {

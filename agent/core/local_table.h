@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "agent/core/supervisor_event.h"
 #include "common/process_info.h"
 
 namespace supvisors {
@@ -53,6 +54,12 @@ class LocalTable {
   // Applies one process's fresh info (from getProcessInfo or an event). Returns true if
   // the entry changed or was added.
   bool applyOne(const ProcessInfo& info, double now_mono);
+
+  // Applies a PROCESS_STATE_* event from the relay, received at `now_mono` / `now_wall`
+  // (Unix seconds). Updates state, pid and the start/stop times at once; the next full
+  // reading fills what an event does not carry (exit status, spawnerr, description).
+  // Returns false when the process is not in the table: the caller should resync.
+  bool applyEvent(const ProcessStateEvent& event, double now_mono, double now_wall);
 
   // Forgets every process of `group` (PROCESS_GROUP_REMOVED). Returns the namespecs removed.
   std::vector<std::string> removeGroup(const std::string& group);

@@ -1,10 +1,149 @@
 #include "agent/daemon/daemon.h"
 
+#include <signal.h>
+#include <spdlog/sinks/rotating_file_sink.h>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <CLI/CLI.hpp>
+
+#include <atomic>
 #include <cstdio>
+#include <iostream>
+
+#include "agent/config/config_loader.h"
+#include "agent/config/config_print.h"
+#include "agent/config/exit_codes.h"
+#include "agent/daemon/agent.h"
+#include "agent/daemon/settings.h"
+#include "agent/daemon/startup_load.h"
+#include "common/version.h"
 
 namespace supvisors {
-int runDaemon(int, char**) {
-  std::fprintf(stderr, "supvisorsd: not implemented yet\n");
-  return 1;
+namespace {
+
+std::atomic<Agent*> g_agent{nullptr};
+
+extern "C" void onStopSignal(int) {
+  if (Agent* agent = g_agent.load()) agent->requestStop();
 }
+
+spdlog::level::level_enum toSpdlog(LogLevel level) {
+  switch (level) {
+    case LogLevel::Critical: return spdlog::level::critical;
+    case LogLevel::Error: return spdlog::level::err;
+    case LogLevel::Warn: return spdlog::level::warn;
+    case LogLevel::Info: return spdlog::level::info;
+    case LogLevel::Debug: return spdlog::level::debug;
+    case LogLevel::Trace:
+    case LogLevel::Blather: return spdlog::level::trace;
+  }
+  return spdlog::level::info;
+}
+
+// logfile = AUTO (unset): stderr, for supervisord/systemd/journald to collect. A path: a
+// rotating file of logfile_maxbytes x logfile_backups (0 bytes = never rotate).
+void setupLogging(const Config& config) {
+  const auto& s = config.supvisors;
+  std::shared_ptr<spdlog::logger> logger;
+  if (s.logfile) {
+    const auto maxBytes = s.logfile_maxbytes > 0 ? static_cast<std::size_t>(s.logfile_maxbytes)
+                                                : std::numeric_limits<std::size_t>::max() / 2;
+    logger = spdlog::rotating_logger_mt("supvisorsd", s.logfile->string(), maxBytes,
+                                        static_cast<std::size_t>(s.logfile_backups));
+  } else {
+    logger = spdlog::stderr_color_mt("supvisorsd");
+  }
+  // Supvisors' format is "time;LEVEL;message"; the nick tells which agent wrote it.
+  logger->set_pattern("%Y-%m-%d %H:%M:%S,%e;%^%l%$;" + config.local().nick + ": %v");
+  logger->set_level(toSpdlog(s.loglevel));
+  logger->flush_on(spdlog::level::info);
+  spdlog::set_default_logger(logger);
+}
+
+
+}  // namespace
+
+int runDaemon(int argc, char** argv) {
+  std::string configFile;
+  bool check = false;
+  bool json = false;
+  CLI::App app{"supvisorsd: the supvisors agent that runs beside one supervisord."};
+  app.set_version_flag("--version", std::string("supvisorsd ") + kAgentVersion +
+                                        " (Supvisors API " + kApiVersion + ")");
+  app.add_option("-c,--configuration", configFile, "the agent's configuration file")
+      ->required()
+      ->check(CLI::ExistingFile);
+  app.add_flag("--check", check,
+               "read the configuration and the rules only (no socket, works offline), print "
+               "the resolved result and every error; exit 0 if none, 78 otherwise");
+  app.add_flag("--json", json, "with --check: print the result as JSON");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? exit_code::kOk : exit_code::kBadCommandLine;
+  }
+  if (json && !check) {
+    std::cerr << "supvisorsd: --json only goes with --check\n";
+    return exit_code::kBadCommandLine;
+  }
+
+  const StartupLoad load = loadStartup(configFile);
+  if (check) {
+    if (json) {
+      std::cout << checkJson(load).dump(2) << "\n";
+    } else {
+      std::string diagnostics, text;
+      printCheckText(load, diagnostics, text);
+      std::cerr << diagnostics;
+      std::cout << text;
+      if (load.rules && !load.rules->errors.empty())
+        std::cerr << load.rules->errors.size() << " error(s) in the rules files\n";
+    }
+    return load.ok() ? exit_code::kOk : exit_code::kBadConfig;
+  }
+  if (!load.ok()) {
+    std::string diagnostics, text;
+    printCheckText(load, diagnostics, text);
+    std::cerr << diagnostics;
+    if (load.rules)
+      for (const auto& error : load.rules->errors) std::cerr << error.describe() << "\n";
+    std::cerr << "supvisorsd: not started: " << load.errorCount()
+              << " error(s) in the configuration or rules (supvisorsd -c FILE --check lists "
+                 "them)\n";
+    return exit_code::kBadConfig;
+  }
+  const Config& config = *load.config.config;
+  try {
+    setupLogging(config);
+  } catch (const spdlog::spdlog_ex& e) {
+    std::cerr << "supvisorsd: cannot open the log file: " << e.what() << "\n";
+    return exit_code::kOsError;
+  }
+  for (const auto& warning : load.config.warnings) spdlog::warn("{}", warning.format());
+  for (const auto& warning : load.rules->warnings) spdlog::warn("{}", warning.describe());
+  spdlog::info("supvisorsd {} (Supvisors API {}) starting as {} ({}) from {}", kAgentVersion,
+               kApiVersion, config.local().nick, config.local().identifier,
+               config.file.string());
+
+  // The agent handles SIGTERM/SIGINT itself; a client closing a socket must not kill it.
+  ::signal(SIGPIPE, SIG_IGN);
+  Agent agent(settingsFromConfig(config));
+  if (auto started = agent.start(); !started.ok()) {
+    spdlog::critical("cannot start: {}", started.error().message);
+    return exit_code::kOsError;
+  }
+  g_agent.store(&agent);
+  struct sigaction action {};
+  action.sa_handler = onStopSignal;
+  sigemptyset(&action.sa_mask);
+  ::sigaction(SIGTERM, &action, nullptr);
+  ::sigaction(SIGINT, &action, nullptr);
+  agent.run();
+  g_agent.store(nullptr);
+  spdlog::info("supvisorsd stopped");
+  return exit_code::kOk;
+}
+
 }  // namespace supvisors

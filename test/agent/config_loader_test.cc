@@ -28,46 +28,46 @@ TEST_CASE("a minimal file gives every default", "[config]") {
   REQUIRE(c.instances.size() == 1);
   CHECK(c.local().identifier == "server1:60000");
   CHECK(c.local().nick == "server1");
-  CHECK(c.local().peerPort == 60001);
+  CHECK(c.local().peer_port == 60001);
   const auto& s = c.supvisors;
-  CHECK(s.eventPort == 60002);
-  CHECK(s.eventLink == EventLink::None);
-  CHECK(s.inactivityTicks == 5);
-  CHECK(s.statsCollectingPeriod == 5.0);
-  CHECK(s.statsPeriods == std::vector<double>{10.0});
-  CHECK(s.statsHisto == 200);
-  CHECK(s.statsEnabled == StatisticsType::All);
-  CHECK(s.synchroTimeout == 15);
+  CHECK(s.event_port == 60002);
+  CHECK(s.event_link == EventLink::None);
+  CHECK(s.inactivity_ticks == 5);
+  CHECK(s.stats_collecting_period == 5.0);
+  CHECK(s.stats_periods == std::vector<double>{10.0});
+  CHECK(s.stats_histo == 200);
+  CHECK(s.stats_enabled == StatisticsType::All);
+  CHECK(s.synchro_timeout == 15);
   // CORE is dropped silently (no core_identifiers), as Supvisors.
-  CHECK(s.synchroOptions ==
+  CHECK(s.synchro_options ==
         std::vector{SynchronizationOption::Strict, SynchronizationOption::Timeout});
-  CHECK(s.startingStrategy == StartingStrategy::Config);
-  CHECK(s.conciliationStrategy == ConciliationStrategy::User);
-  CHECK(s.supvisorsFailureStrategy == SupvisorsFailureStrategy::Continue);
-  CHECK(s.tailLimit == 1024);
-  CHECK(s.tailfLimit == 1024);
+  CHECK(s.starting_strategy == StartingStrategy::Config);
+  CHECK(s.conciliation_strategy == ConciliationStrategy::User);
+  CHECK(s.supvisors_failure_strategy == SupvisorsFailureStrategy::Continue);
+  CHECK(s.tail_limit == 1024);
+  CHECK(s.tailf_limit == 1024);
   CHECK(!s.logfile);
-  CHECK(s.logfileMaxbytes == 50 * 1024 * 1024);
-  CHECK(s.logfileBackups == 10);
+  CHECK(s.logfile_maxbytes == 50 * 1024 * 1024);
+  CHECK(s.logfile_backups == 10);
   CHECK(s.loglevel == LogLevel::Info);
-  CHECK(s.multicastTtl == 1);
-  CHECK(!s.multicastGroup);
-  CHECK(!s.autoFence);
-  CHECK(s.rulesFiles.empty());
+  CHECK(s.multicast_ttl == 1);
+  CHECK(!s.multicast_group);
+  CHECK(!s.auto_fence);
+  CHECK(s.rules_files.empty());
   const auto& sv = c.supervisor;
   CHECK(sv.serverurl.kind == SupervisorUrl::Kind::Unix);
-  CHECK(sv.serverurl.socketPath == "/var/run/supervisor.sock");
+  CHECK(sv.serverurl.socket_path == "/var/run/supervisor.sock");
   CHECK(sv.serverurl.text == "unix:///var/run/supervisor.sock");
-  CHECK(sv.pollPeriod == 1.0);
-  CHECK(sv.callTimeout == 10.0);
+  CHECK(sv.poll_period == 1.0);
+  CHECK(sv.call_timeout == 10.0);
   const auto& a = c.agent;
-  CHECK(a.tickPeriod == 0.2);
-  CHECK(a.nodeId == "0123456789abcdef0123456789abcdef");
-  CHECK(a.httpBind == "server1");
-  CHECK(a.peerBind == "server1");
-  CHECK(a.httpMaxBody == 4 * 1024 * 1024);
-  CHECK(a.httpThreads == 8);
-  CHECK(a.runDir == dir.path());
+  CHECK(a.tick_period == 0.2);
+  CHECK(a.node_id == "0123456789abcdef0123456789abcdef");
+  CHECK(a.http_bind == "server1");
+  CHECK(a.peer_bind == "server1");
+  CHECK(a.http_max_body == 4 * 1024 * 1024);
+  CHECK(a.http_threads == 8);
+  CHECK(a.run_dir == dir.path());
   CHECK(c.lineOf("supvisors", "supvisors_list") == 2);
   CHECK(c.lineOf("supvisors", "starting_strategy") == 0);
 }
@@ -79,7 +79,7 @@ TEST_CASE("an empty file is a one-instance cluster on this host", "[config]") {
   const auto load = loadText(dir, "", {}, host);
   REQUIRE(errorsOf(load).empty());
   CHECK(load.config->local().identifier == "server1:60000");
-  CHECK(load.config->agent.nodeId == "server1");  // no machine-id: the host name
+  CHECK(load.config->agent.node_id == "server1");  // no machine-id: the host name
 }
 
 TEST_CASE("a missing file is an error", "[config][mistake]") {
@@ -128,7 +128,7 @@ TEST_CASE("enums are read in any case", "[config]") {
   TempDir dir;
   const auto load = loadText(dir, kList + "starting_strategy = less_loaded_node\nloglevel = WARN\n");
   REQUIRE(errorsOf(load).empty());
-  CHECK(load.config->supvisors.startingStrategy == StartingStrategy::LessLoadedNode);
+  CHECK(load.config->supvisors.starting_strategy == StartingStrategy::LessLoadedNode);
   CHECK(load.config->supvisors.loglevel == LogLevel::Warn);
 }
 
@@ -166,7 +166,7 @@ TEST_CASE("booleans are Supervisor's spellings", "[config]") {
     TempDir dir;
     const auto load = loadText(dir, kList + "stats_irix_mode = " + text + "\n");
     REQUIRE(errorsOf(load).empty());
-    CHECK(load.config->supvisors.statsIrixMode == value);
+    CHECK(load.config->supvisors.stats_irix_mode == value);
   }
 }
 
@@ -178,8 +178,8 @@ TEST_CASE("a bad byte size", "[config][mistake]") {
   TempDir ok;
   const auto good = loadText(ok, kList + "tail_limit = 3kb\nlogfile_maxbytes = 1GB\n");
   REQUIRE(errorsOf(good).empty());
-  CHECK(good.config->supvisors.tailLimit == 3072);
-  CHECK(good.config->supvisors.logfileMaxbytes == 1024LL * 1024 * 1024);
+  CHECK(good.config->supvisors.tail_limit == 3072);
+  CHECK(good.config->supvisors.logfile_maxbytes == 1024LL * 1024 * 1024);
 }
 
 TEST_CASE("bad supvisors_list entries are each reported", "[config][mistake]") {
@@ -239,34 +239,34 @@ TEST_CASE("identity: by nick, by host:port, by host name, by address", "[config]
     TempDir dir;
     const auto load = loadText(dir, list + "[agent]\nidentifier = b\n");
     REQUIRE(errorsOf(load).empty());
-    CHECK(load.config->localIndex == 1);
+    CHECK(load.config->local_index == 1);
     CHECK(load.config->local().identifier == "localhost:60010");
-    CHECK(load.config->supvisors.eventPort == 60012);
+    CHECK(load.config->supvisors.event_port == 60012);
     CHECK(load.config->agent.identifier == "b");
   }
   SECTION("by host alone, when one entry has it") {
     TempDir dir;
     const auto load = loadText(dir, list + "[agent]\nidentifier = server2\n");
     REQUIRE(errorsOf(load).empty());
-    CHECK(load.config->localIndex == 2);
+    CHECK(load.config->local_index == 2);
   }
   SECTION("by host:port") {
     TempDir dir;
     const auto load = loadText(dir, list + "[agent]\nidentifier = server2:60020\n");
     REQUIRE(errorsOf(load).empty());
-    CHECK(load.config->localIndex == 2);
+    CHECK(load.config->local_index == 2);
   }
   SECTION("by /etc/hosts name of a local address") {
     TempDir dir;
     const auto load = loadText(dir, "[supvisors]\nsupvisors_list = server2:1, localhost:2\n");
     REQUIRE(errorsOf(load).empty());
-    CHECK(load.config->localIndex == 1);
+    CHECK(load.config->local_index == 1);
   }
   SECTION("by alias") {
     TempDir dir;
     const auto load = loadText(dir, "[supvisors]\nsupvisors_list = server2:1, SERVER1.example.com:2\n");
     REQUIRE(errorsOf(load).empty());
-    CHECK(load.config->localIndex == 1);
+    CHECK(load.config->local_index == 1);
   }
   SECTION("by IPv6 literal") {
     TempDir dir;
@@ -274,7 +274,7 @@ TEST_CASE("identity: by nick, by host:port, by host name, by address", "[config]
     REQUIRE(errorsOf(load).empty());
     CHECK(load.config->local().identifier == "[::1]:2");
     CHECK(load.config->local().host == "::1");
-    CHECK(load.config->agent.httpBind == "::1");
+    CHECK(load.config->agent.http_bind == "::1");
   }
 }
 
@@ -290,8 +290,8 @@ TEST_CASE("ports default to this agent's, duplicates go, order stays", "[config]
   CHECK(list[1].nick == "me");
   CHECK(list[2].identifier == "server2:61000");
   CHECK(list[2].nick == "two");  // a written nick wins over the default one
-  CHECK(list[2].peerPort == 61001);
-  CHECK(load.config->localIndex == 1);
+  CHECK(list[2].peer_port == 61001);
+  CHECK(load.config->local_index == 1);
 }
 
 TEST_CASE("this agent's entry without a port", "[config][mistake]") {
@@ -310,7 +310,7 @@ TEST_CASE("event_port: computed, set, or clashing", "[config]") {
   TempDir dir;
   const auto set = loadText(dir, kList + "event_port = 7000\n");
   REQUIRE(errorsOf(set).empty());
-  CHECK(set.config->supvisors.eventPort == 7000);
+  CHECK(set.config->supvisors.event_port == 7000);
   TempDir bad;
   const auto clash = loadText(bad, kList + "event_port = 60001\n");
   CHECK(errorsOf(clash) == conf(bad) + ":3: [supvisors] event_port: 60001 is taken by this agent's peer "
@@ -346,7 +346,7 @@ TEST_CASE("serverurl: unix, http, or a bad scheme", "[config][mistake]") {
   TempDir d3;
   const auto onUnix = loadText(d3, kList + "[supervisor]\nserverurl = unix://sock/supervisor.sock\n");
   REQUIRE(errorsOf(onUnix).empty());
-  CHECK(onUnix.config->supervisor.serverurl.socketPath == d3.path() / "sock/supervisor.sock");
+  CHECK(onUnix.config->supervisor.serverurl.socket_path == d3.path() / "sock/supervisor.sock");
   CHECK(onUnix.config->supervisor.serverurl.text == "unix://" + (d3.path() / "sock/supervisor.sock").string());
 }
 
@@ -364,7 +364,7 @@ TEST_CASE("expansions: here, ENV, host_node_name, %%", "[config]") {
                              {{"PORT", "6000"}, {"APP", "Movies"}});
   REQUIRE(errorsOf(load).empty());
   CHECK(load.config->local().identifier == "server1:6000");
-  CHECK(load.config->supvisors.softwareName == "100% Movies");
+  CHECK(load.config->supvisors.software_name == "100% Movies");
   CHECK(*load.config->supvisors.logfile == dir.path() / "x.log");
   TempDir bad;
   const auto lone = loadText(bad, kList + "software_name = 100%\n");
@@ -408,8 +408,8 @@ TEST_CASE("paths are relative to the config file's folder", "[config]") {
                              {{"HOME", "/home/u"}});
   REQUIRE(errorsOf(load).empty());
   CHECK(*load.config->supvisors.logfile == dir.path() / "log/agent.log");
-  CHECK(*load.config->supvisors.disabilitiesFile == "/home/u/dis.json");
-  CHECK(load.config->agent.runDir == dir.path().parent_path() / "run");
+  CHECK(*load.config->supvisors.disabilities_file == "/home/u/dis.json");
+  CHECK(load.config->agent.run_dir == dir.path().parent_path() / "run");
 }
 
 TEST_CASE("rules_files globs are expanded and sorted; a glob matching nothing warns", "[config]") {
@@ -419,7 +419,7 @@ TEST_CASE("rules_files globs are expanded and sorted; a glob matching nothing wa
   dir.write("rules/c.txt", "");
   const auto load = loadText(dir, kList + "rules_files = rules/*.xml %(here)s/rules/a.xml none/*.xml\n");
   REQUIRE(errorsOf(load).empty());
-  CHECK(load.config->supvisors.rulesFiles ==
+  CHECK(load.config->supvisors.rules_files ==
         std::vector<std::filesystem::path>{dir.path() / "rules/a.xml", dir.path() / "rules/b.xml"});
   CHECK(warningsOf(load) == conf(dir) + ":3: [supvisors] rules_files: 'none/*.xml' matches no file\n");
 }
@@ -439,15 +439,15 @@ TEST_CASE("continuation lines, comments and ':' separators", "[config]") {
   REQUIRE(errorsOf(load).empty());
   REQUIRE(load.config->instances.size() == 2);
   CHECK(load.config->instances[1].nick == "b");
-  CHECK(load.config->supvisors.softwareName == "a;b");
-  CHECK(load.config->supvisors.coreIdentifiers == std::vector<std::string>{"a", "b"});
+  CHECK(load.config->supvisors.software_name == "a;b");
+  CHECK(load.config->supvisors.core_identifiers == std::vector<std::string>{"a", "b"});
 }
 
 TEST_CASE("an option not implemented yet is accepted with one warning", "[config]") {
   TempDir dir;
   const auto load = loadText(dir, kList + "starting_strategy = LOCAL\nevent_link = WS\nloglevel = debug\n");
   REQUIRE(errorsOf(load).empty());
-  CHECK(load.config->supvisors.startingStrategy == StartingStrategy::Local);
+  CHECK(load.config->supvisors.starting_strategy == StartingStrategy::Local);
   CHECK(warningsOf(load) ==
         conf(dir) + ":3: [supvisors] starting_strategy: accepted; not implemented yet by this agent\n" +
         conf(dir) + ":4: [supvisors] event_link: WS accepted; this agent has no WebSocket publisher: "
@@ -459,8 +459,8 @@ TEST_CASE("Supvisors' consistency adjustments", "[config]") {
   const auto load = loadText(dir, kList + "synchro_options = CORE, TIMEOUT\n"
                                           "supvisors_failure_strategy = RESYNC\n");
   REQUIRE(errorsOf(load).empty());
-  CHECK(load.config->supvisors.synchroOptions == std::vector{SynchronizationOption::Timeout});
-  CHECK(load.config->supvisors.supvisorsFailureStrategy == SupvisorsFailureStrategy::Continue);
+  CHECK(load.config->supvisors.synchro_options == std::vector{SynchronizationOption::Timeout});
+  CHECK(load.config->supvisors.supvisors_failure_strategy == SupvisorsFailureStrategy::Continue);
   CHECK_THAT(warningsOf(load), Contains(":3: [supvisors] synchro_options: CORE dropped: core_identifiers is empty"));
   CHECK_THAT(warningsOf(load), Contains(":4: [supvisors] supvisors_failure_strategy: forced to CONTINUE"));
   TempDir empty;
@@ -477,11 +477,11 @@ TEST_CASE("statistics options", "[config]") {
   const auto load = loadText(dir, kList + "stats_enabled = host\nstats_periods = 600, 5, 60, 5\n"
                                           "stats_collecting_period = 2.5\n");
   REQUIRE(errorsOf(load).empty());
-  CHECK(load.config->supvisors.statsEnabled == StatisticsType::Host);
-  CHECK(load.config->supvisors.statsPeriods == std::vector{5.0, 60.0, 600.0});
-  CHECK(load.config->supvisors.statsCollectingPeriod == 2.5);
+  CHECK(load.config->supvisors.stats_enabled == StatisticsType::Host);
+  CHECK(load.config->supvisors.stats_periods == std::vector{5.0, 60.0, 600.0});
+  CHECK(load.config->supvisors.stats_collecting_period == 2.5);
   TempDir off;
-  CHECK(loadText(off, kList + "stats_enabled = false\n").config->supvisors.statsEnabled == StatisticsType::Off);
+  CHECK(loadText(off, kList + "stats_enabled = false\n").config->supvisors.stats_enabled == StatisticsType::Off);
   TempDir bad;
   const auto wrong = loadText(bad, kList + "stats_periods = 1,2,3,4\nstats_enabled = CPU\n");
   CHECK_THAT(errorsOf(wrong), Contains("stats_periods = 1,2,3,4: wrong number of periods"));
@@ -492,8 +492,8 @@ TEST_CASE("multicast options", "[config]") {
   TempDir dir;
   const auto load = loadText(dir, kList + "multicast_group = 239.0.0.1:7777\nmulticast_interface = ANY\n");
   REQUIRE(errorsOf(load).empty());
-  CHECK(load.config->supvisors.multicastGroup->address == "239.0.0.1");
-  CHECK(load.config->supvisors.multicastGroup->port == 7777);
+  CHECK(load.config->supvisors.multicast_group->address == "239.0.0.1");
+  CHECK(load.config->supvisors.multicast_group->port == 7777);
   TempDir bad;
   const auto wrong = loadText(bad, kList + "multicast_group = 239.0.0.0:7777\nmulticast_interface = eth0\n");
   CHECK_THAT(errorsOf(wrong), Contains("multicast_group = 239.0.0.0:7777: not a usable multicast address"));
@@ -504,8 +504,8 @@ TEST_CASE("bind addresses: * and explicit", "[config]") {
   TempDir dir;
   const auto load = loadText(dir, kList + "[agent]\nhttp_bind = *\npeer_bind = 10.0.0.1\n");
   REQUIRE(errorsOf(load).empty());
-  CHECK(load.config->agent.httpBind == "0.0.0.0");
-  CHECK(load.config->agent.peerBind == "10.0.0.1");
+  CHECK(load.config->agent.http_bind == "0.0.0.0");
+  CHECK(load.config->agent.peer_bind == "10.0.0.1");
   TempDir bad;
   CHECK_THAT(errorsOf(loadText(bad, kList + "[agent]\nhttp_bind = a b\n")),
              Contains("http_bind = a b: not an address"));

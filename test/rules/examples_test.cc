@@ -62,6 +62,6 @@ TEST_CASE("examples/rules/server_console.xml resolves aliases to stereotypes", "
   CHECK(rules.processRules("scen_srv_01", "srv_track")->start_sequence == 2);
   CHECK(rules.allowedInstances("monitoring", "probe", 0, directory).size() == 4);
   // A console that joins later carries @CONSOLE: HCIs may run there without a rules change.
-  directory.instances.push_back({"10.0.0.5:60000", "con03", {"@CONSOLE"}});
+  directory.instances.push_back(InstanceEntry::named("10.0.0.5:60000", "con03", {"@CONSOLE"}));
   CHECK(rules.allowedInstances("scen_hci_07", "hci_map", 0, directory).size() == 3);
 }

@@ -82,7 +82,7 @@ TEST_CASE("names resolve to identifiers by identifier, nick or stereotype", "[id
   CHECK(list.resolve(directory) == Names{"10.0.0.4:60000", "10.0.0.1:60000", "10.0.0.2:60000"});
   CHECK(list.unknownNames(directory) == Names{"mars"});
   InstanceDirectory later = directory;
-  later.instances.push_back({"10.0.0.9:60000", "mars", {}});  // discovered afterwards
+  later.instances.push_back(InstanceEntry::named("10.0.0.9:60000", "mars", {}));  // discovered afterwards
   CHECK(list.resolve(later).back() == "10.0.0.9:60000");
   InstanceDirectory declared;
   declared.stereotypes = {"@GPU"};  // known, but nobody carries it yet

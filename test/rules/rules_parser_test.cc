@@ -351,7 +351,7 @@ TEST_CASE("the example of the reference (§2.8) loads and means what it says", "
   CHECK(rules.allowedInstances("backend", "api_03", 2, directory) == Names{"10.0.0.1:60000"});
   // Two consoles known: hmi_04 -> index 3 mod 2 -> con02; with con03 it wraps to con01.
   CHECK(rules.allowedInstances("hmi_04", "x", 0, directory) == Names{"10.0.0.4:60000"});
-  directory.instances.push_back({"10.0.0.5:60000", "con03", {}});
+  directory.instances.push_back(InstanceEntry::named("10.0.0.5:60000", "con03", {}));
   CHECK(rules.allowedInstances("hmi_04", "x", 0, directory) == Names{"10.0.0.3:60000"});
   CHECK(rules.allowedInstances("hmi_03", "x", 0, directory) == Names{"10.0.0.5:60000"});
   CHECK(rules.processRules("hmi_04", "anything")->start_sequence == 1);

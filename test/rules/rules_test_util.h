@@ -26,10 +26,10 @@ inline std::string readText(const std::filesystem::path& path) {
 // srv01, srv02 (@SERVER) and con01, con02 (@CONSOLE), in supvisors_list order.
 inline InstanceDirectory testDirectory() {
   InstanceDirectory directory;
-  directory.instances = {{"10.0.0.1:60000", "srv01", {"@SERVER"}},
-                         {"10.0.0.2:60000", "srv02", {"@SERVER"}},
-                         {"10.0.0.3:60000", "con01", {"@CONSOLE"}},
-                         {"10.0.0.4:60000", "con02", {"@CONSOLE"}}};
+  directory.instances = {InstanceEntry::named("10.0.0.1:60000", "srv01", {"@SERVER"}),
+                         InstanceEntry::named("10.0.0.2:60000", "srv02", {"@SERVER"}),
+                         InstanceEntry::named("10.0.0.3:60000", "con01", {"@CONSOLE"}),
+                         InstanceEntry::named("10.0.0.4:60000", "con02", {"@CONSOLE"})};
   return directory;
 }
 

@@ -1,0 +1,112 @@
+#include <catch2/catch.hpp>
+
+#include "agent/core/local_table.h"
+
+using namespace supvisors;
+
+namespace {
+ProcessInfo info(const std::string& group, const std::string& name, ProcessState state,
+                 std::int64_t start, std::int64_t now) {
+  ProcessInfo p;
+  p.group = group;
+  p.name = name;
+  p.state = state;
+  p.start = start;
+  p.now = now;
+  p.pid = state == ProcessState::Running ? 100 : 0;
+  return p;
+}
+ProcessConfig config(const std::string& group, const std::string& name, int startsecs) {
+  ProcessConfig c;
+  c.group = group;
+  c.name = name;
+  c.startsecs = startsecs;
+  return c;
+}
+}  // namespace
+
+TEST_CASE("a first reading adds every process with monotonic times", "[local_table]") {
+  LocalTable table;
+  const auto delta = table.applyAll(
+      {info("web", "web", ProcessState::Running, 1000, 1010), info("db", "db", ProcessState::Stopped, 0, 1010)},
+      {config("web", "web", 3)}, 500.0);
+  CHECK(delta.added == std::vector<std::string>{"db", "web"});
+  CHECK(delta.changed.empty());
+  const auto* web = table.find("web");
+  REQUIRE(web);
+  CHECK(web->start_monotonic == Approx(490.0));  // started 10 s before supervisord's now
+  REQUIRE(web->config);
+  CHECK(web->config->startsecs == 3);
+  CHECK_FALSE(table.find("db")->config);
+  CHECK(table.find("db")->start_monotonic == 0.0);
+}
+
+TEST_CASE("a reading that only moves `now` changes nothing", "[local_table]") {
+  LocalTable table;
+  (void)table.applyAll({info("web", "web", ProcessState::Running, 1000, 1010)}, {}, 500.0);
+  const auto version = table.version();
+  const auto delta =
+      table.applyAll({info("web", "web", ProcessState::Running, 1000, 1011)}, {}, 501.2);
+  CHECK(delta.empty());
+  CHECK(table.version() == version);
+  CHECK(table.find("web")->start_monotonic == Approx(490.0));  // stable between polls
+}
+
+TEST_CASE("removed groups and changed states are reported", "[local_table]") {
+  LocalTable table;
+  (void)table.applyAll({info("web", "web", ProcessState::Running, 1000, 1010),
+                        info("grp", "a", ProcessState::Running, 1000, 1010)},
+                       {config("web", "web", 1), config("grp", "a", 1)}, 500.0);
+  const auto delta =
+      table.applyAll({info("web", "web", ProcessState::Stopped, 1000, 1012)}, {}, 502.0);
+  CHECK(delta.changed == std::vector<std::string>{"web"});
+  CHECK(delta.removed == std::vector<std::string>{"grp:a"});
+  CHECK(table.find("web")->config);  // no config list this time: kept
+}
+
+TEST_CASE("a fresh config list drops configs of processes it no longer has", "[local_table]") {
+  LocalTable table;
+  (void)table.applyAll({info("web", "web", ProcessState::Stopped, 0, 1)}, {config("web", "web", 1)}, 1.0);
+  (void)table.applyAll({info("web", "web", ProcessState::Stopped, 0, 2)}, {config("other", "other", 1)}, 2.0);
+  CHECK_FALSE(table.find("web")->config);
+}
+
+TEST_CASE("a relay event updates state, pid and times at once", "[local_table]") {
+  LocalTable table;
+  (void)table.applyAll({info("web", "web", ProcessState::Stopped, 0, 1000)}, {}, 500.0);
+  ProcessStateEvent starting;
+  starting.group = "web";
+  starting.name = "web";
+  starting.state = ProcessState::Starting;
+  REQUIRE(table.applyEvent(starting, 510.0, 1010.0));
+  CHECK(table.find("web")->info.state == ProcessState::Starting);
+  CHECK(table.find("web")->start_monotonic == 510.0);
+  CHECK(table.find("web")->info.start == 1010);
+
+  ProcessStateEvent running = starting;
+  running.state = ProcessState::Running;
+  running.pid = 4242;
+  REQUIRE(table.applyEvent(running, 511.0, 1011.0));
+  CHECK(table.find("web")->info.pid == 4242);
+
+  ProcessStateEvent exited = starting;
+  exited.state = ProcessState::Exited;
+  exited.expected = false;
+  REQUIRE(table.applyEvent(exited, 512.0, 1012.0));
+  CHECK(table.find("web")->info.pid == 0);
+  CHECK(table.find("web")->stop_monotonic == 512.0);
+  CHECK_FALSE(table.find("web")->info.spawnerr.empty());
+
+  ProcessStateEvent unknown = starting;
+  unknown.group = unknown.name = "nope";
+  CHECK_FALSE(table.applyEvent(unknown, 513.0, 1013.0));
+}
+
+TEST_CASE("removing a group forgets its processes", "[local_table]") {
+  LocalTable table;
+  (void)table.applyAll({info("grp", "a", ProcessState::Stopped, 0, 1),
+                        info("grp", "b", ProcessState::Stopped, 0, 1),
+                        info("web", "web", ProcessState::Stopped, 0, 1)}, {}, 1.0);
+  CHECK(table.removeGroup("grp") == std::vector<std::string>{"grp:a", "grp:b"});
+  CHECK(table.processes().size() == 1);
+}
