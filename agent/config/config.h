@@ -164,6 +164,11 @@ struct AgentOptions {
   int http_threads = 8;
   // run_dir: folder for the agent's sockets and pid file. Default: the config file's folder.
   std::filesystem::path run_dir;
+  // relay_endpoint: where the supvisors-relay event listener of the local supervisord sends
+  // process events (ipc://PATH, a relative PATH from the config file's folder, or
+  // tcp://127.0.0.1:PORT). Default none: state comes from polling alone (every poll_period);
+  // `supvisorsd --install-relay` prints the lines that turn it on.
+  std::string relay_endpoint;
 };
 
 struct Config {

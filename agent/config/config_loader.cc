@@ -378,6 +378,17 @@ class Loader {
     } else if (k == "run_dir") {
       if (item.value.empty()) error(item, "empty; allowed: a folder path");
       else o.run_dir = path(item.value);
+    } else if (k == "relay_endpoint") {
+      const std::string& v = item.value;
+      if (v.empty() || v == "none") {
+        o.relay_endpoint.clear();
+      } else if (v.rfind("ipc://", 0) == 0 && v.size() > 6) {
+        o.relay_endpoint = "ipc://" + path(v.substr(6)).string();
+      } else if (v.rfind("tcp://", 0) == 0 && v.find(':', 6) != std::string::npos) {
+        o.relay_endpoint = v;
+      } else {
+        error(item, "not a relay endpoint; allowed: none, ipc://PATH or tcp://HOST:PORT");
+      }
     }
   }
 

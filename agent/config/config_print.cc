@@ -84,6 +84,7 @@ json optionValue(const Config& c, std::string_view section, std::string_view key
     if (key == "http_max_body") return o.http_max_body;
     if (key == "http_threads") return o.http_threads;
     if (key == "run_dir") return o.run_dir.string();
+    if (key == "relay_endpoint") return o.relay_endpoint.empty() ? "none" : o.relay_endpoint;
   }
   return json();  // an option of the table without a printer: caught by the tests
 }

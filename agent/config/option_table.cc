@@ -60,6 +60,7 @@ constexpr OptionSpec kOptions[] = {
     {"agent", "http_max_body", ValueKind::ByteSize, kDone},
     {"agent", "http_threads", ValueKind::Plain, kDone},
     {"agent", "run_dir", ValueKind::Plain, kDone},
+    {"agent", "relay_endpoint", ValueKind::Plain, kDone},
 };
 
 constexpr std::string_view kSections[] = {"supvisors", "supervisor", "agent"};

@@ -15,6 +15,7 @@
 #include "agent/config/config_print.h"
 #include "agent/config/exit_codes.h"
 #include "agent/daemon/agent.h"
+#include "agent/daemon/install_relay.h"
 #include "agent/daemon/settings.h"
 #include "agent/daemon/startup_load.h"
 #include "common/version.h"
@@ -68,6 +69,7 @@ int runDaemon(int argc, char** argv) {
   std::string configFile;
   bool check = false;
   bool json = false;
+  bool installRelay = false;
   CLI::App app{"supvisorsd: the supvisors agent that runs beside one supervisord."};
   app.set_version_flag("--version", std::string("supvisorsd ") + kAgentVersion +
                                         " (Supvisors API " + kApiVersion + ")");
@@ -78,6 +80,9 @@ int runDaemon(int argc, char** argv) {
                "read the configuration and the rules only (no socket, works offline), print "
                "the resolved result and every error; exit 0 if none, 78 otherwise");
   app.add_flag("--json", json, "with --check: print the result as JSON");
+  app.add_flag("--install-relay", installRelay,
+               "print the lines that make the local supervisord send its process events to "
+               "this agent (supvisors-relay), filled in for this configuration; changes no file");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -90,6 +95,14 @@ int runDaemon(int argc, char** argv) {
   }
 
   const StartupLoad load = loadStartup(configFile);
+  if (installRelay) {
+    if (!load.config.config) {
+      std::cerr << diagnosticsToText(load.config);
+      return exit_code::kBadConfig;
+    }
+    std::cout << installRelayText(*load.config.config, defaultRelayBinary());
+    return exit_code::kOk;
+  }
   if (check) {
     if (json) {
       std::cout << checkJson(load).dump(2) << "\n";

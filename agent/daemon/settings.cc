@@ -27,6 +27,7 @@ AgentSettings settingsFromConfig(const Config& config) {
   }
   s.http.max_body = static_cast<std::size_t>(agent.http_max_body);
   s.http.threads = agent.http_threads;
+  s.relay_endpoint = agent.relay_endpoint;
   return s;
 }
 

@@ -511,5 +511,31 @@ TEST_CASE("bind addresses: * and explicit", "[config]") {
              Contains("http_bind = a b: not an address"));
 }
 
+TEST_CASE("relay_endpoint: none by default, ipc paths from the config folder, tcp, or an error",
+          "[config]") {
+  TempDir dir;
+  {
+    const auto load = loadText(dir, kList);
+    REQUIRE(errorsOf(load).empty());
+    CHECK(load.config->agent.relay_endpoint.empty());
+  }
+  {
+    const auto load = loadText(dir, kList + "[agent]\nrelay_endpoint = ipc://run/agent.relay\n");
+    REQUIRE(errorsOf(load).empty());
+    CHECK(load.config->agent.relay_endpoint == "ipc://" + (dir.path() / "run/agent.relay").string());
+  }
+  {
+    const auto load = loadText(dir, kList + "[agent]\nrelay_endpoint = tcp://127.0.0.1:7000\n");
+    REQUIRE(errorsOf(load).empty());
+    CHECK(load.config->agent.relay_endpoint == "tcp://127.0.0.1:7000");
+  }
+  {
+    const auto load = loadText(dir, kList + "[agent]\nrelay_endpoint = udp://x\n");
+    CHECK(errorsOf(load) == conf(dir) +
+                                ":4: [agent] relay_endpoint = udp://x: not a relay endpoint; "
+                                "allowed: none, ipc://PATH or tcp://HOST:PORT\n");
+  }
+}
+
 }  // namespace
 }  // namespace supvisors
