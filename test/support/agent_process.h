@@ -1,0 +1,58 @@
+#pragma once
+// AgentProcess: a real supvisorsd (the built binary) run by a test, with a generated
+// configuration in its own temp folder, on a free loopback port, talking to the supervisord
+// at `serverurl`. start() returns once the agent answers supvisors.get_api_version;
+// stop() sends SIGTERM and waits (bounded) for it to exit, then SIGKILLs it. The destructor
+// always stops it.
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <filesystem>
+#include <string>
+
+#include "test/support/temp_dir.h"
+
+namespace supvisors::test {
+
+struct AgentProcessOptions {
+  std::string serverurl;          // the supervisord the agent drives
+  std::string supervisor_extra;   // more lines for [supervisor]
+  std::string agent_extra;        // more lines for [agent]
+  std::string supvisors_extra;    // more lines for [supvisors]
+  double poll_period = 0.2;       // short, so tests see changes soon
+  std::chrono::milliseconds start_timeout{20'000};
+};
+
+class AgentProcess {
+ public:
+  explicit AgentProcess(AgentProcessOptions options);
+  ~AgentProcess();
+  AgentProcess(const AgentProcess&) = delete;
+  AgentProcess& operator=(const AgentProcess&) = delete;
+
+  // Writes the config and starts the agent; throws if it does not answer in time.
+  void start();
+  // SIGTERM, then waits up to `timeout`; returns the exit code (128+N if killed by signal N).
+  int stop(std::chrono::milliseconds timeout = std::chrono::seconds(20));
+
+  int port() const { return port_; }
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+  const std::filesystem::path& configPath() const { return config_; }
+  const std::filesystem::path& dir() const { return dir_.path(); }
+  std::string log() const;  // what the agent wrote to stdout/stderr
+  pid_t pid() const { return pid_; }
+
+ private:
+  AgentProcessOptions options_;
+  TempDir dir_{"ag"};
+  std::filesystem::path config_;
+  int port_ = 0;
+  pid_t pid_ = -1;
+};
+
+// The built executables, for tests that run them.
+std::string supvisorsdPath();
+std::string supvisorsctlPath();
+
+}  // namespace supvisors::test
