@@ -177,10 +177,11 @@ Result<std::size_t> readSome(int fd, char* buf, std::size_t size, Deadline deadl
 }
 
 std::string renderRequest(const HttpEndpoint& ep, const HttpRequest& req) {
-  std::string out = req.method + " " + req.path + " HTTP/1.0\r\n";
+  std::string out = req.method + " " + req.path + (req.http11 ? " HTTP/1.1\r\n" : " HTTP/1.0\r\n");
   out += "Host: " + (ep.kind == HttpEndpoint::Kind::Unix ? std::string("localhost")
                                                          : ep.host + ":" + ep.port) + "\r\n";
-  out += "User-Agent: supvisorsd\r\nConnection: close\r\n";
+  out += "User-Agent: supvisorsd\r\n";
+  if (!req.http11) out += "Connection: close\r\n";
   for (const auto& [k, v] : req.headers) out += k + ": " + v + "\r\n";
   if (!req.body.empty() || req.method == "POST")
     out += "Content-Length: " + std::to_string(req.body.size()) + "\r\n";
@@ -496,9 +497,19 @@ Status httpStream(const HttpEndpoint& endpoint, const HttpRequest& request,
   });
   char buf[16 * 1024];
   while (true) {
-    const Deadline readDeadline =
+    const Deadline idleDeadline =
         readTimeout.count() > 0 ? Clock::now() + readTimeout : Deadline::max();
-    auto n = readSome(fd->get(), buf, sizeof buf, readDeadline, what);
+    // Wait in slices: a quiet stream gets an empty piece each slice, so the caller can stop.
+    while (true) {
+      const Deadline slice = std::min(idleDeadline, Clock::now() + kStreamHeartbeat);
+      auto ready = waitFor(fd->get(), POLLIN, slice);
+      if (!ready) return ready.error();
+      if (*ready) break;
+      if (Clock::now() >= idleDeadline)
+        return Error::transport("timeout waiting for more data from " + what);
+      if (!onData(std::string_view())) return okStatus();
+    }
+    auto n = readSome(fd->get(), buf, sizeof buf, idleDeadline, what);
     if (!n) return n.error();
     if (*n == 0) {
       if (statusError) return *statusError;

@@ -43,12 +43,17 @@ struct HttpEndpoint {
 Result<HttpEndpoint> parseServerUrl(const std::string& url);
 
 inline constexpr std::size_t kMaxResponseBytes = std::size_t{64} << 20;
+inline constexpr std::chrono::milliseconds kStreamHeartbeat{250};
 
 struct HttpRequest {
   std::string method = "POST";
   std::string path = "/RPC2";
   std::map<std::string, std::string> headers;  // extra headers (Content-Type, Authorization)
   std::string body;
+  // HTTP/1.1 without `Connection: close`, for streams: medusa then sends a chunked body as the
+  // data comes, while for HTTP/1.0 (or close) it globs the output into large writes, which
+  // stalls a tail -f. The client still closes its connection when done with it.
+  bool http11 = false;
 };
 
 struct HttpResponse {
@@ -65,9 +70,11 @@ Result<HttpResponse> httpExchange(const HttpEndpoint& endpoint, const HttpReques
                                   std::chrono::milliseconds timeout);
 
 // Sends `request` and passes the body to onData piece by piece as it arrives, until the
-// server closes (ok), onData returns false (ok), or an error. A non-200 status is a
-// Transport error with the status as code (the body is not delivered). Connecting and
-// sending are bounded by connectTimeout, each wait for more data by readTimeout.
+// server closes (ok), onData returns false (ok), or an error. While nothing arrives, onData
+// gets an empty piece every kStreamHeartbeat, so a caller can stop a quiet stream. A non-200
+// status is a Transport error with the status as code (the body is not delivered).
+// Connecting and sending are bounded by connectTimeout, each wait for more data by
+// readTimeout (0: no bound).
 Status httpStream(const HttpEndpoint& endpoint, const HttpRequest& request,
                   std::chrono::milliseconds connectTimeout, std::chrono::milliseconds readTimeout,
                   const std::function<bool(std::string_view)>& onData);

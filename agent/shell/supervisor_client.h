@@ -58,7 +58,9 @@ class SupervisorClient {
 
   // A streamed HTTP GET of a supervisord path (/logtail/<namespec>[/stderr], /mainlogtail),
   // for forwarding supervisorctl's `tail -f`: onData gets each piece of the body as it
-  // arrives, until supervisord closes, onData returns false, or an error. A non-200 answer
+  // arrives, until supervisord closes, onData returns false, or an error. While nothing
+  // arrives, onData also gets an empty piece now and then (about 4 Hz) so that the caller
+  // can end a quiet stream by returning false. A non-200 answer
   // is a Transport error whose code is the HTTP status. No overall timeout (tail -f lasts),
   // but connecting and each read are bounded so a dead supervisord does not hang it forever.
   virtual Status streamGet(const std::string& path,

@@ -107,6 +107,7 @@ Status XmlRpcSupervisorClient::streamGet(
   request.method = "GET";
   request.path = path.empty() || path.front() != '/' ? "/" + path : path;
   request.headers = authHeaders();
+  request.http11 = true;  // chunked as it comes, not globbed (http_exchange.h)
   auto status = httpStream(endpoint_, request, options_.stream_connect_timeout,
                            options_.stream_read_timeout, onData);
   if (!status && status.error().code == 401)

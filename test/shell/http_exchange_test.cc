@@ -200,19 +200,19 @@ TEST_CASE("httpStream delivers the body in pieces and stops on request", "[http_
   {
     CannedServer server("HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r\nline one\nline two\n");
     std::string got;
-    const auto st = httpStream(server.endpoint(), HttpRequest{"GET", "/logtail/x", {}, {}}, 5s, 5s,
+    const auto st = httpStream(server.endpoint(), HttpRequest{"GET", "/logtail/x", {}, {}, true}, 5s, 5s,
                                [&](std::string_view piece) {
                                  got.append(piece);
                                  return true;
                                });
     REQUIRE(st.ok());
     CHECK(got == "line one\nline two\n");
-    CHECK_THAT(server.request(), Catch::StartsWith("GET /logtail/x HTTP/1.0\r\n"));
+    CHECK_THAT(server.request(), Catch::StartsWith("GET /logtail/x HTTP/1.1\r\n"));
   }
   {
     CannedServer server("HTTP/1.0 200 OK\r\n\r\n0123456789abcdefghij");
     int calls = 0;
-    const auto st = httpStream(server.endpoint(), HttpRequest{"GET", "/x", {}, {}}, 5s, 5s,
+    const auto st = httpStream(server.endpoint(), HttpRequest{"GET", "/x", {}, {}, false}, 5s, 5s,
                                [&](std::string_view) { return ++calls < 1; });
     REQUIRE(st.ok());
     CHECK(calls == 1);
@@ -220,12 +220,33 @@ TEST_CASE("httpStream delivers the body in pieces and stops on request", "[http_
   {
     CannedServer server("HTTP/1.0 404 Not Found\r\n\r\nnope");
     bool called = false;
-    const auto st = httpStream(server.endpoint(), HttpRequest{"GET", "/x", {}, {}}, 5s, 5s,
+    const auto st = httpStream(server.endpoint(), HttpRequest{"GET", "/x", {}, {}, false}, 5s, 5s,
                                [&](std::string_view) { return called = true; });
     REQUIRE_FALSE(st.ok());
     CHECK(st.error().code == 404);
     CHECK_FALSE(called);
   }
+}
+
+TEST_CASE("httpStream: a quiet stream gets empty pieces so the caller can stop it",
+          "[http_exchange]") {
+  CannedServer server("", /*hang=*/true);
+  int empties = 0;
+  const auto t0 = std::chrono::steady_clock::now();
+  const auto st = httpStream(server.endpoint(), HttpRequest{"GET", "/x", {}, {}, true}, 5s, 60s,
+                             [&](std::string_view piece) {
+                               if (piece.empty()) ++empties;
+                               return empties < 2;
+                             });
+  REQUIRE(st.ok());
+  CHECK(empties == 2);
+  CHECK(std::chrono::steady_clock::now() - t0 < 10s);  // not the 60 s read timeout
+
+  CannedServer silent("", /*hang=*/true);
+  const auto timedOut = httpStream(silent.endpoint(), HttpRequest{"GET", "/x", {}, {}, true}, 5s,
+                                   600ms, [](std::string_view) { return true; });
+  REQUIRE_FALSE(timedOut.ok());
+  CHECK_THAT(timedOut.error().message, Catch::Contains("timeout"));
 }
 
 }  // namespace supvisors::test

@@ -1,0 +1,13 @@
+#pragma once
+// freeTcpPort: a loopback TCP port that was free a moment ago, for test servers that need a
+// port number up front (supervisord's inet_http_server). Found by binding port 0 on
+// 127.0.0.1 and closing; another process may take it before it is used, so callers that
+// can retry on "address in use" should.
+//
+// Thread-safety: no shared state.
+
+namespace supvisors::test {
+
+int freeTcpPort();
+
+}  // namespace supvisors::test
