@@ -36,17 +36,26 @@ std::string addressOf(const std::string& host, int port) {
 
 }  // namespace
 
-RpcServer::RpcServer(RpcServerOptions options, const SupervisorClient& supervisor,
+RpcServer::RpcServer(RpcServerOptions options, std::shared_ptr<const SupervisorClient> supervisor,
                      const SnapshotHolder& snapshots, std::function<double()> monotonicClock)
     : options_(std::move(options)),
-      supervisor_(supervisor),
+      supervisor_(std::move(supervisor)),
+      owns_client_(true),
       auth_(options_.username && options_.password
                 ? HttpBasicAuth(*options_.username, *options_.password)
                 : HttpBasicAuth()),
-      dispatcher_(supervisor, snapshots,
+      dispatcher_(*supervisor_, snapshots,
                   monotonicClock ? std::move(monotonicClock) : std::function<double()>(monotonicNow)),
       server_(std::make_unique<httplib::Server>()) {
   setupRoutes();
+}
+
+RpcServer::RpcServer(RpcServerOptions options, const SupervisorClient& supervisor,
+                     const SnapshotHolder& snapshots, std::function<double()> monotonicClock)
+    : RpcServer(std::move(options),
+                std::shared_ptr<const SupervisorClient>(&supervisor, [](const SupervisorClient*) {}),
+                snapshots, std::move(monotonicClock)) {
+  owns_client_ = false;
 }
 
 RpcServer::~RpcServer() {
@@ -57,7 +66,16 @@ RpcServer::~RpcServer() {
     threads.swap(stream_threads_);
   }
   for (auto& t : threads) {
-    if (t.thread.joinable()) t.thread.join();
+    bool finished;
+    {
+      std::lock_guard l(t.stream->mutex);
+      finished = t.stream->finished;
+    }
+    if (finished || !owns_client_) {
+      t.thread.join();
+    } else {
+      t.thread.detach();  // blocked on a quiet log; holds only shared state (header comment)
+    }
   }
 }
 
@@ -154,8 +172,8 @@ void RpcServer::setupRoutes() {
     {
       std::lock_guard lock(streams_mutex_);
       stream_threads_.push_back(
-          {stream, std::thread([this, stream, target] {
-             const Status status = supervisor_.streamGet(target, [&stream](std::string_view d) {
+          {stream, std::thread([client = supervisor_, stream, target] {
+             const Status status = client->streamGet(target, [&stream](std::string_view d) {
                std::lock_guard l(stream->mutex);
                if (stream->cancelled) return false;
                if (!d.empty()) {

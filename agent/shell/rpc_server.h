@@ -13,13 +13,17 @@
 // worker thread for as long as it lasts). Malformed requests get a 4xx; the server keeps
 // serving.
 //
-// Ownership: holds references to the SupervisorClient and the SnapshotHolder, which must
-// outlive it. Threads: start() serves on its own listener thread and a pool of
-// Options::threads workers; each open log stream also has one thread that reads from
-// supervisord. stop() returns promptly: it closes the listener, ends open log streams at
-// their next wake-up (at most Options::stream_poll) and joins the workers. The destructor
-// calls stop() and then joins the log-reading threads, which end when supervisord next sends
-// data or their read times out (the client bounds every read).
+// Ownership: shares the SupervisorClient (log-reading threads keep it alive, see below), or
+// borrows it (reference constructor; it must then outlive the server); holds a reference to
+// the SnapshotHolder, which must outlive it. Threads: start() serves on
+// its own listener thread and a pool of Options::threads workers; each open log stream also
+// has one thread that reads from supervisord. stop() returns promptly: it closes the
+// listener, ends open log streams at their next wake-up (at most Options::stream_poll) and
+// joins the workers. A log-reading thread blocked on a quiet supervisord log only notices at
+// its next data or read timeout (the seam has no cancel), so the destructor detaches the ones
+// still running; they hold only shared state (the client, their stream) and end by themselves.
+// With a borrowed client it cannot detach them and joins them instead, which can take up to
+// the client's stream read timeout: prefer the shared_ptr constructor in the daemon.
 //
 // Thread-safety: start() and stop() from one owner thread; port() and counters() from any.
 
@@ -91,6 +95,11 @@ struct RpcServerCounters {
 
 class RpcServer {
  public:
+  // monotonicClock: the agent's monotonic seconds (now_monotonic); monotonicNow by default.
+  RpcServer(RpcServerOptions options, std::shared_ptr<const SupervisorClient> supervisor,
+            const SnapshotHolder& snapshots,
+            std::function<double()> monotonicClock = nullptr);
+  // Borrows `supervisor`, which must outlive the server (see the header comment).
   RpcServer(RpcServerOptions options, const SupervisorClient& supervisor,
             const SnapshotHolder& snapshots,
             std::function<double()> monotonicClock = nullptr);
@@ -114,7 +123,8 @@ class RpcServer {
   void reapFinishedStreams();
 
   RpcServerOptions options_;
-  const SupervisorClient& supervisor_;
+  std::shared_ptr<const SupervisorClient> supervisor_;
+  bool owns_client_;  // false when borrowed: reader threads must be joined, not detached
   HttpBasicAuth auth_;
   RpcDispatcher dispatcher_;
   std::unique_ptr<httplib::Server> server_;
