@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "rules/schema_validator.h"
+#include "common/text.h"
 
 namespace supvisors {
 namespace {
@@ -17,12 +18,6 @@ namespace {
 // Chains count the program: program -> model -> model (Supvisors' LOOP_CHECK).
 constexpr int kMaxReferenceLevels = 3;
 
-std::string trim(std::string_view text) {
-  const auto first = text.find_first_not_of(" \t\r\n");
-  if (first == std::string_view::npos) return {};
-  const auto last = text.find_last_not_of(" \t\r\n");
-  return std::string(text.substr(first, last - first + 1));
-}
 
 std::string baseName(const std::string& file) {
   return std::filesystem::path(file).filename().string();
@@ -109,7 +104,7 @@ RawElement readElement(const tinyxml2::XMLElement& element, const std::string& f
       continue;
     }
     const char* text = child->GetText();
-    raw.fields[tag] = {trim(text != nullptr ? text : ""), child->GetLineNum()};
+    raw.fields[tag] = {std::string(trim(text != nullptr ? text : "")), child->GetLineNum()};
   }
   return raw;
 }

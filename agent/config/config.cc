@@ -1,4 +1,5 @@
 #include "agent/config/config.h"
+#include "common/text.h"
 
 #include <array>
 #include <cctype>
@@ -24,8 +25,7 @@ std::string_view logLevelName(LogLevel level) {
 }
 
 std::optional<LogLevel> logLevelFromName(std::string_view name) {
-  std::string lower(name);
-  for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  const std::string lower = toLower(name);
   for (const auto& [l, n] : kLogLevels)
     if (n == lower) return l;
   return std::nullopt;

@@ -11,6 +11,7 @@
 #include "agent/config/ini_file.h"
 #include "agent/config/option_table.h"
 #include "agent/config/value_parsers.h"
+#include "common/text.h"
 
 extern char** environ;
 
@@ -23,16 +24,6 @@ namespace {
 constexpr std::string_view kNotImplemented = "accepted; not implemented yet by this agent";
 constexpr int kMaxHttpPort = 65533;  // the peer port (+1) and the default event port (+2) fit
 
-std::string upper(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return out;
-}
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 std::string range(double lo, double hi) {
   return "[" + formatNumber(lo) + ";" + formatNumber(hi) + "]";
 }
@@ -139,7 +130,7 @@ class Loader {
   }
   template <typename E>
   std::optional<E> enumeration(const Item& item, const std::string& what) {
-    const auto v = enumFromName<E>(upper(item.value));
+    const auto v = enumFromName<E>(toUpper(item.value));
     if (!v) error(item, "not " + what + "; allowed: " + enumAllowedNames<E>());
     return v;
   }
@@ -148,7 +139,7 @@ class Loader {
     std::vector<E> out;
     bool ok = true;
     for (const auto& word : splitList(item.value)) {
-      const auto v = enumFromName<E>(upper(word));
+      const auto v = enumFromName<E>(toUpper(word));
       if (!v) {
         error(item, "'" + word + "' is not " + what + "; allowed: a comma-separated list of " +
                         enumAllowedNames<E>());
@@ -235,7 +226,7 @@ class Loader {
     } else if (k == "multicast_group") {
       readMulticastGroup(item);
     } else if (k == "multicast_interface") {
-      const std::string v = upper(item.value);
+      const std::string v = toUpper(item.value);
       if (v == "ANY" || v == "INADDR_ANY") {
         o.multicast_interface.reset();
       } else {
@@ -304,7 +295,7 @@ class Loader {
       if (auto v = byteSize(item)) o.tailf_limit = *v;
     } else if (k == "logfile") {
       if (item.value.empty()) error(item, "empty; allowed: AUTO or a file path");
-      else if (upper(item.value) == "AUTO") o.logfile.reset();
+      else if (toUpper(item.value) == "AUTO") o.logfile.reset();
       else o.logfile = path(item.value);
     } else if (k == "logfile_maxbytes") {
       if (auto v = byteSize(item)) o.logfile_maxbytes = *v;
@@ -489,7 +480,7 @@ class Loader {
       if (auto b = parseBool(word)) {
         host = host || *b;
         process = process || *b;
-      } else if (auto t = enumFromName<StatisticsType>(upper(word))) {
+      } else if (auto t = enumFromName<StatisticsType>(toUpper(word))) {
         host = host || *t == StatisticsType::Host || *t == StatisticsType::All;
         process = process || *t == StatisticsType::Process || *t == StatisticsType::All;
       } else {
@@ -608,7 +599,7 @@ class Loader {
   static bool sameHost(const std::string& a, const std::string& b) {
     const auto ca = canonicalAddress(a), cb = canonicalAddress(b);
     if (ca && cb) return *ca == *cb;
-    return lower(a) == lower(b);
+    return toLower(a) == toLower(b);
   }
 
   void resolveInstances() {

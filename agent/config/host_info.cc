@@ -1,4 +1,5 @@
 #include "agent/config/host_info.h"
+#include "common/text.h"
 
 #include <arpa/inet.h>
 #include <ifaddrs.h>
@@ -15,11 +16,6 @@ namespace supvisors {
 
 namespace {
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 void addUnique(std::vector<std::string>& list, std::string value) {
   if (!value.empty() && std::find(list.begin(), list.end(), value) == list.end())
@@ -53,7 +49,7 @@ bool HostInfo::isLocal(std::string_view host) const {
     return std::find(addresses.begin(), addresses.end(), a) != addresses.end();
   };
   if (const auto address = canonicalAddress(host)) return isLocalAddress(*address);
-  const std::string name = lower(host);
+  const std::string name = toLower(host);
   if (std::find(names.begin(), names.end(), name) != names.end()) return true;
   const auto it = hostsFile.find(name);
   if (it == hostsFile.end()) return false;
@@ -71,7 +67,7 @@ std::map<std::string, std::vector<std::string>> parseHostsFile(const std::string
     if (!(words >> address)) continue;
     const auto canonical = canonicalAddress(address);
     if (!canonical) continue;
-    while (words >> name) addUnique(out[lower(name)], *canonical);
+    while (words >> name) addUnique(out[toLower(name)], *canonical);
   }
   return out;
 }
@@ -81,7 +77,7 @@ HostInfo readHostInfo(const std::filesystem::path& hostsPath,
   HostInfo info;
   char name[256] = {};
   if (gethostname(name, sizeof name - 1) == 0) info.hostName = name;
-  const std::string lowerName = lower(info.hostName);
+  const std::string lowerName = toLower(info.hostName);
   const std::string shortName = lowerName.substr(0, lowerName.find('.'));
   addUnique(info.names, lowerName);
   addUnique(info.names, shortName);
@@ -97,7 +93,7 @@ HostInfo readHostInfo(const std::filesystem::path& hostsPath,
     std::string address, word;
     std::vector<std::string> lineNames;
     if (!(words >> address) || !canonicalAddress(address)) continue;
-    while (words >> word) lineNames.push_back(lower(word));
+    while (words >> word) lineNames.push_back(toLower(word));
     const bool ours = std::any_of(lineNames.begin(), lineNames.end(), [&](const auto& n) {
       return n == lowerName || n == shortName;
     });

@@ -1,4 +1,5 @@
 #include "agent/config/value_parsers.h"
+#include "common/text.h"
 
 #include <algorithm>
 #include <cctype>
@@ -11,29 +12,19 @@ namespace supvisors {
 
 namespace {
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  return s;
-}
 
 }  // namespace
 
 std::optional<bool> parseBool(std::string_view text) {
-  const std::string v = lower(trim(text));
+  const std::string v = toLower(trim(text));
   if (v == "true" || v == "yes" || v == "on" || v == "1") return true;
   if (v == "false" || v == "no" || v == "off" || v == "0") return false;
   return std::nullopt;
 }
 
 std::optional<std::int64_t> parseByteSize(std::string_view text) {
-  std::string v = lower(trim(text));
+  std::string v = toLower(trim(text));
   std::int64_t factor = 1;
   if (v.size() > 2) {
     const std::string suffix = v.substr(v.size() - 2);
@@ -107,7 +98,7 @@ std::vector<std::string> splitWords(std::string_view text) {
 }
 
 size_t editDistance(std::string_view a, std::string_view b) {
-  const std::string x = lower(a), y = lower(b);
+  const std::string x = toLower(a), y = toLower(b);
   std::vector<size_t> prev(y.size() + 1), cur(y.size() + 1);
   for (size_t j = 0; j <= y.size(); ++j) prev[j] = j;
   for (size_t i = 1; i <= x.size(); ++i) {

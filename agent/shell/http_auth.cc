@@ -1,4 +1,5 @@
 #include "agent/shell/http_auth.h"
+#include "common/text.h"
 
 #include <openssl/sha.h>
 
@@ -11,11 +12,6 @@ namespace {
 
 constexpr std::string_view kShaPrefix = "{SHA}";
 
-std::string toLower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
 
 int base64Value(char c) {
   if (c >= 'A' && c <= 'Z') return c - 'A';

@@ -1,4 +1,5 @@
 #include "agent/shell/http_exchange.h"
+#include "common/text.h"
 
 #include <fcntl.h>
 #include <netdb.h>
@@ -25,11 +26,6 @@ using Clock = std::chrono::steady_clock;
 using Deadline = Clock::time_point;
 constexpr std::size_t kMaxHeaderBytes = 64 * 1024;
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 std::string errnoText(int err) { return std::strerror(err); }
 
@@ -259,10 +255,10 @@ class ResponseReader {
       auto value = line.substr(colon + 1);
       while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
       while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) value.remove_suffix(1);
-      response_.headers[lower(line.substr(0, colon))] = std::string(value);
+      response_.headers[toLower(line.substr(0, colon))] = std::string(value);
     }
     if (auto it = response_.headers.find("transfer-encoding");
-        it != response_.headers.end() && lower(it->second).find("chunked") != std::string::npos) {
+        it != response_.headers.end() && toLower(it->second).find("chunked") != std::string::npos) {
       chunked_ = true;
     } else if (auto cl = response_.headers.find("content-length"); cl != response_.headers.end()) {
       std::size_t len = 0;

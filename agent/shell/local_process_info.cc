@@ -7,6 +7,7 @@
 #include <string>
 
 #include "common/process_state.h"
+#include "common/text.h"
 
 namespace supvisors {
 
@@ -16,14 +17,6 @@ xmlrpc_c::value_int i4(std::int64_t v) {
   return xmlrpc_c::value_int(static_cast<int>(std::clamp<std::int64_t>(v, INT_MIN, INT_MAX)));
 }
 
-bool equalsIgnoreCase(const std::string& a, const char* b) {
-  const std::string lb(b);
-  return a.size() == lb.size() &&
-         std::equal(a.begin(), a.end(), lb.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
-}
 
 }  // namespace
 
