@@ -63,6 +63,11 @@ void setupLogging(const Config& config) {
 }
 
 
+// Whether a bind address only accepts connections from this host.
+bool isLoopback(const std::string& address) {
+  return address.rfind("127.", 0) == 0 || address == "::1" || address == "localhost";
+}
+
 }  // namespace
 
 int runDaemon(int argc, char** argv) {
@@ -147,6 +152,10 @@ int runDaemon(int argc, char** argv) {
     spdlog::critical("cannot start: {}", started.error().message);
     return exit_code::kOsError;
   }
+  if (config.agent.username.empty() && !isLoopback(config.agent.http_bind))
+    spdlog::warn("the HTTP API on {}:{} is reachable from other hosts without authentication: "
+                 "set [agent] username and password (docs/API.md)",
+                 config.agent.http_bind, config.local().http_port);
   g_agent.store(&agent);
   struct sigaction action {};
   action.sa_handler = onStopSignal;
