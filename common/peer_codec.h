@@ -4,9 +4,9 @@
 // schema/peer-protocol.md; this file is its only implementation, and any change to one is a
 // change to the other (STYLE.md §9).
 //
-// decodePeerMessage() takes bytes from the network, which are never trusted: it never throws,
-// never crashes and never allocates much more than its input, whatever the input is (nesting
-// depth and value count are bounded). Every failure is an Error (kind Transport) whose code is
+// decodePeerMessage() takes bytes from the network, which are never trusted: it never throws
+// and never crashes, whatever the input is, and its memory is bounded (nesting depth and value
+// count, below). Every failure is an Error (kind Transport) whose code is
 // a PeerDecodeError, so the transport counts drops by reason, and whose message says precisely
 // what was wrong (the field name, the version received...).
 //
@@ -29,10 +29,11 @@ inline constexpr std::size_t kMaxPeerMessageBytes = std::size_t{16} << 20;  // 1
 
 // Bounds on the decoded tree, whatever max_bytes is: the deepest valid message nests 4 levels
 // (header array > body map > process list > process map); unknown extra fields may nest more,
-// up to this. The value count bounds the memory of the decoded tree (a 3,000-process table has
-// about 100,000 values).
+// up to this. The value count (map keys included) bounds the memory of the decoded tree: a
+// process costs 33 values, so 1 Mi values hold a table of 31,000 processes, while the worst
+// input (empty arrays, 1 byte each) builds a tree of about 75 MB before it is refused.
 inline constexpr std::size_t kMaxPeerNestingDepth = 16;
-inline constexpr std::size_t kMaxPeerValues = std::size_t{1} << 21;  // 2 Mi
+inline constexpr std::size_t kMaxPeerValues = std::size_t{1} << 20;  // 1 Mi
 
 // The wire code of each message type: element 2 of the envelope. Fixed by the spec, not by
 // the order of the PeerBody variant (a static_assert in peer_codec.cc ties the two).
