@@ -4,7 +4,10 @@
 #include <xmlrpc-c/girerr.hpp>
 #include <xmlrpc-c/xml.hpp>
 
+#include <algorithm>
 #include <exception>
+#include <map>
+#include <set>
 #include <stdexcept>
 #include <utility>
 
@@ -64,6 +67,34 @@ std::map<std::string, std::string> XmlRpcSupervisorClient::authHeaders() const {
   return headers;
 }
 
+bool waitsForProcesses(const std::string& method, const xmlrpc_c::paramList& params) {
+  static const std::set<std::string> kWaiting{
+      "supervisor.startProcess",      "supervisor.stopProcess",
+      "supervisor.startProcessGroup", "supervisor.stopProcessGroup",
+      "supervisor.startAllProcesses", "supervisor.stopAllProcesses"};
+  if (method == "system.multicall") {
+    if (params.size() != 1 || params[0].type() != xmlrpc_c::value::TYPE_ARRAY) return false;
+    for (const auto& call : xmlrpc_c::value_array(params[0]).vectorValueValue()) {
+      if (call.type() != xmlrpc_c::value::TYPE_STRUCT) continue;
+      const std::map<std::string, xmlrpc_c::value> members = xmlrpc_c::value_struct(call);
+      const auto name = members.find("methodName");
+      const auto args = members.find("params");
+      if (name == members.end() || name->second.type() != xmlrpc_c::value::TYPE_STRING) continue;
+      xmlrpc_c::paramList inner;
+      if (args != members.end() && args->second.type() == xmlrpc_c::value::TYPE_ARRAY)
+        for (const auto& v : xmlrpc_c::value_array(args->second).vectorValueValue()) inner.add(v);
+      if (waitsForProcesses(xmlrpc_c::value_string(name->second), inner)) return true;
+    }
+    return false;
+  }
+  if (!kWaiting.count(method)) return false;
+  // `wait` is the last parameter and defaults to true; any other form waits too, to be safe.
+  if (params.size() == 0) return true;
+  const xmlrpc_c::value& last = params[params.size() - 1];
+  return last.type() != xmlrpc_c::value::TYPE_BOOLEAN ||
+         static_cast<bool>(xmlrpc_c::value_boolean(last));
+}
+
 Result<xmlrpc_c::value> XmlRpcSupervisorClient::call(const std::string& method,
                                                      const xmlrpc_c::paramList& params) const {
   HttpRequest request;
@@ -77,7 +108,10 @@ Result<xmlrpc_c::value> XmlRpcSupervisorClient::call(const std::string& method,
     return Error::transport("cannot encode " + method + ": " + e.what());
   }
 
-  auto response = httpExchange(endpoint_, request, options_.timeout);
+  const auto timeout =
+      waitsForProcesses(method, params) ? std::max(options_.wait_timeout, options_.timeout)
+                                        : options_.timeout;
+  auto response = httpExchange(endpoint_, request, timeout);
   if (!response) {
     Error e = response.error();
     e.message = method + ": " + e.message;

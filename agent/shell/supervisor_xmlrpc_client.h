@@ -32,14 +32,24 @@ struct SupervisorClientOptions {
   std::string password;
   // Bound of one XML-RPC call, connect to last byte. 10 s: a getAllProcessInfo of 500
   // running programs takes ~160 ms, so this only fires when supervisord is stuck or gone.
-  // Calls with wait=true last up to startsecs/stopwaitsecs: give those a larger client.
+  // Calls that wait for processes get wait_timeout instead (below).
   std::chrono::milliseconds timeout{10'000};
+  // Bound of a call that makes supervisord wait for processes to change state: start/stop of
+  // a process, a group or all, with `wait` true (Supervisor's default), alone or inside a
+  // system.multicall. supervisord answers those only once the processes are RUNNING (after
+  // startsecs) or stopped (up to stopwaitsecs and the kill), so they get this longer bound;
+  // the agent itself always calls them with wait=false, only forwarded user calls wait.
+  std::chrono::milliseconds wait_timeout{600'000};
   // streamGet: bound of connecting and sending, and of each wait for more data. A quiet
   // `tail -f` longer than stream_read_timeout ends with a Transport error (the forwarder
   // may reconnect); 0 means reads wait forever.
   std::chrono::milliseconds stream_connect_timeout{5'000};
   std::chrono::milliseconds stream_read_timeout{300'000};
 };
+
+// Whether supervisord answers this call only once processes changed state (start/stop with
+// wait, or a multicall holding one): such calls are bounded by wait_timeout.
+bool waitsForProcesses(const std::string& method, const xmlrpc_c::paramList& params);
 
 class XmlRpcSupervisorClient : public SupervisorClient {
  public:

@@ -186,3 +186,20 @@ TEST_CASE("a port already in use stops start-up with exit code 71", "[agent][con
 }
 
 }  // namespace supvisors::test
+
+namespace supvisors::test {
+
+TEST_CASE("a forwarded start that waits outlasts call_timeout", "[agent][e2e]") {
+  Supervisord supervisord(SupervisordOptions{
+      .extra = "[program:slow]\ncommand=sleep 1000\nstartsecs=3\nautostart=false\n"});
+  supervisord.start();
+  // call_timeout 1 s bounds the agent's own calls; supervisorctl start waits ~3 s for RUNNING.
+  AgentProcess agent(AgentProcessOptions{.serverurl = supervisord.unixUrl(),
+                                         .supervisor_extra = "call_timeout = 1"});
+  agent.start();
+  const auto r = runCommand({"supervisorctl", "-s", agent.url(), "start", "slow"});
+  CHECK_THAT(r.output, Catch::Matchers::Contains("slow: started"));
+  CHECK(r.exit_code == 0);
+}
+
+}  // namespace supvisors::test
