@@ -1,0 +1,124 @@
+#include "agent/shell/curve_keys.h"
+
+#include <catch2/catch.hpp>
+#include <sys/stat.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "test/support/temp_dir.h"
+
+namespace supvisors {
+namespace {
+
+using test::TempDir;
+
+std::string readText(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+unsigned modeOf(const std::filesystem::path& path) {
+  struct stat st {};
+  REQUIRE(::stat(path.c_str(), &st) == 0);
+  return st.st_mode & 07777;
+}
+
+TEST_CASE("a generated key pair is two Z85 keys that belong together", "[curve_keys]") {
+  auto pair = generateCurveKeyPair();
+  REQUIRE(pair.ok());
+  CHECK(curveKeyProblem(pair->public_key).empty());
+  CHECK(curveKeyProblem(pair->secret_key).empty());
+  CHECK(pair->public_key != pair->secret_key);
+  auto derived = curvePublicKeyOf(pair->secret_key);
+  REQUIRE(derived.ok());
+  CHECK(*derived == pair->public_key);
+  CHECK(generateCurveKeyPair()->public_key != pair->public_key);
+}
+
+TEST_CASE("key files written by generate-keys read back as the same pair", "[curve_keys]") {
+  TempDir dir("keys");
+  const auto folder = dir.path() / "cluster-keys";  // created by the sub-command
+  auto generated = generateCurveKeyFiles(folder, "host1");
+  REQUIRE(generated.ok());
+  CHECK(modeOf(folder / "host1.key") == 0600);
+  CHECK(modeOf(folder) == 0700);
+  CHECK(readText(folder / "host1.pub").find(generated->public_key) != std::string::npos);
+  CHECK(readText(folder / "host1.pub").find(generated->secret_key) == std::string::npos);
+
+  auto secret = readCurveSecretKeyFile(folder / "host1.key");
+  INFO((secret ? std::string() : secret.error().message));
+  REQUIRE(secret.ok());
+  CHECK(*secret == *generated);
+  auto public_key = readCurvePublicKeyFile(folder / "host1.pub");
+  REQUIRE(public_key.ok());
+  CHECK(*public_key == generated->public_key);
+}
+
+TEST_CASE("generate-keys never overwrites an existing key", "[curve_keys]") {
+  TempDir dir("keys");
+  REQUIRE(generateCurveKeyFiles(dir.path(), "host1").ok());
+  const std::string before = readText(dir.path() / "host1.key");
+  auto again = generateCurveKeyFiles(dir.path(), "host1");
+  REQUIRE_FALSE(again.ok());
+  CHECK_THAT(again.error().message, Catch::Contains("host1.key") &&
+                                        Catch::Contains("refusing to overwrite"));
+  CHECK(readText(dir.path() / "host1.key") == before);
+  CHECK_FALSE(generateCurveKeyFiles(dir.path(), "a/b").ok());
+  CHECK_FALSE(generateCurveKeyFiles(dir.path(), "").ok());
+}
+
+TEST_CASE("a secret key file readable by others is refused with the fix", "[curve_keys]") {
+  TempDir dir("keys");
+  REQUIRE(generateCurveKeyFiles(dir.path(), "host1").ok());
+  const auto path = dir.path() / "host1.key";
+  for (const mode_t mode : {0644, 0640, 0602}) {
+    REQUIRE(::chmod(path.c_str(), mode) == 0);
+    auto read = readCurveSecretKeyFile(path);
+    REQUIRE_FALSE(read.ok());
+    CHECK_THAT(read.error().message, Catch::Contains(path.string()) &&
+                                         Catch::Contains("readable or writable by others") &&
+                                         Catch::Contains("chmod 600"));
+  }
+  REQUIRE(::chmod(path.c_str(), 0400) == 0);
+  CHECK(readCurveSecretKeyFile(path).ok());
+}
+
+TEST_CASE("a bad key file is an error naming the file and the problem", "[curve_keys]") {
+  TempDir dir("keys");
+  const std::string good = generateCurveKeyPair()->public_key;
+  struct Case {
+    std::string content;
+    std::string problem;
+  };
+  const Case cases[] = {
+      {"", "no key in it"},
+      {"# only a comment\n\n", "no key in it"},
+      {good.substr(1) + "\n", "39 characters, expected 40"},
+      {std::string(40, '"') + "\n", "not Z85 text"},
+      {good + "\n" + good + "\n", "2 key lines"},
+  };
+  int n = 0;
+  for (const Case& c : cases) {
+    const auto path = dir.write("bad" + std::to_string(n++) + ".pub", c.content);
+    auto read = readCurvePublicKeyFile(path);
+    REQUIRE_FALSE(read.ok());
+    CHECK_THAT(read.error().message, Catch::Contains(path.string()) &&
+                                         Catch::Contains(c.problem));
+  }
+  auto missing = readCurveSecretKeyFile(dir.path() / "missing.key");
+  REQUIRE_FALSE(missing.ok());
+  CHECK_THAT(missing.error().message, Catch::Contains("missing.key") &&
+                                          Catch::Contains("No such file"));
+  // Comments and surrounding blanks are fine.
+  auto commented = readCurvePublicKeyFile(dir.write("ok.pub", "# a's key\n  " + good + " \n"));
+  REQUIRE(commented.ok());
+  CHECK(*commented == good);
+}
+
+}  // namespace
+}  // namespace supvisors
