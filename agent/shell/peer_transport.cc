@@ -1,0 +1,354 @@
+#include "agent/shell/peer_transport.h"
+
+#include <zmq.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cstring>
+#include <iterator>
+#include <utility>
+
+namespace supvisors {
+namespace {
+
+constexpr const char* kZapEndpoint = "inproc://zeromq.zap.01";
+constexpr int kReconnectIntervalMs = 100;
+constexpr int kReconnectIntervalMaxMs = 1000;
+// DEALERs receive nothing (the ROUTER never answers): keep their inbound side tiny.
+constexpr std::int64_t kDealerMaxInbound = 1024;
+
+std::atomic<unsigned> monitor_sequence{0};
+
+bool isIpv6(const std::string& host) { return host.find(':') != std::string::npos; }
+
+std::string tcpEndpoint(const std::string& host, int port) {
+  return "tcp://" + (isIpv6(host) ? "[" + host + "]" : host) + ":" + std::to_string(port);
+}
+
+Error optionError(const std::string& what) {
+  return Error::transport("peer transport: " + what);
+}
+
+Status validate(const PeerTransportOptions& options) {
+  if (options.identifier.empty() || options.identifier.size() > 255)
+    return optionError("our identifier must have 1 to 255 bytes (it is the routing id)");
+  if (options.port < 1 || options.port > 65535)
+    return optionError("peer port " + std::to_string(options.port) + " is not in 1..65535");
+  if (options.bind_host.empty()) return optionError("empty bind address");
+  if (options.max_message_bytes <= 0) return optionError("max_message_bytes must be > 0");
+  if (options.send_hwm <= 0 || options.receive_hwm <= 0)
+    return optionError("send_hwm and receive_hwm must be > 0");
+  const bool curve = options.own_keys.has_value();
+  if (curve) {
+    if (std::string p = curveKeyProblem(options.own_keys->secret_key); !p.empty())
+      return optionError("our secret key: " + p);
+    auto derived = curvePublicKeyOf(options.own_keys->secret_key);
+    if (!derived || *derived != options.own_keys->public_key)
+      return optionError("our public key does not belong to our secret key");
+  }
+  std::set<std::string> seen;
+  for (const PeerEndpoint& peer : options.peers) {
+    const std::string who = "peer '" + peer.identifier + "': ";
+    if (peer.identifier.empty() || peer.identifier.size() > 255)
+      return optionError("a peer identifier must have 1 to 255 bytes");
+    if (!seen.insert(peer.identifier).second) return optionError(who + "listed twice");
+    if (peer.identifier == options.identifier) continue;  // ourselves: ignored
+    if (peer.host.empty()) return optionError(who + "no host");
+    if (peer.peer_port < 1 || peer.peer_port > 65535)
+      return optionError(who + "port " + std::to_string(peer.peer_port) + " not in 1..65535");
+    if (curve && peer.public_keys.empty())
+      return optionError(who + "no public key (CURVE is on: every peer needs one)");
+    if (!curve && !peer.public_keys.empty())
+      return optionError(who + "has a public key but we have no key pair (CURVE off)");
+    for (const std::string& key : peer.public_keys)
+      if (std::string p = curveKeyProblem(key); !p.empty())
+        return optionError(who + "public key: " + p);
+  }
+  return okStatus();
+}
+
+void setCommonOptions(zmq::socket_t& socket, const PeerTransportOptions& options) {
+  socket.set(zmq::sockopt::linger, 0);
+  socket.set(zmq::sockopt::tcp_keepalive, 1);
+  socket.set(zmq::sockopt::tcp_keepalive_idle, options.keepalive_idle_s);
+  socket.set(zmq::sockopt::tcp_keepalive_intvl, options.keepalive_interval_s);
+  socket.set(zmq::sockopt::tcp_keepalive_cnt, options.keepalive_count);
+}
+
+// Reads the rest of a multipart message whose first frame is `first` (already there: ZeroMQ
+// delivers messages whole).
+std::vector<zmq::message_t> readMessage(zmq::socket_t& socket, zmq::message_t first) {
+  std::vector<zmq::message_t> frames;
+  bool more = first.more();
+  frames.push_back(std::move(first));
+  while (more) {
+    zmq::message_t frame;
+    if (!socket.recv(frame, zmq::recv_flags::none)) break;
+    more = frame.more();
+    frames.push_back(std::move(frame));
+  }
+  return frames;
+}
+
+}  // namespace
+
+struct ZmqPeerTransport::Peer {
+  PeerEndpoint endpoint;
+  zmq::socket_t dealer;
+};
+
+ZmqPeerTransport::ZmqPeerTransport(zmq::context_t& context, PeerTransportOptions options)
+    : context_(context), options_(std::move(options)) {}
+
+ZmqPeerTransport::~ZmqPeerTransport() {
+  // The ROUTER first, the ZAP handler last: a CURVE server must never outlive it (P23).
+  router_.close();
+  peers_.clear();
+  monitor_.close();
+  zap_.close();
+}
+
+Result<std::unique_ptr<ZmqPeerTransport>> ZmqPeerTransport::create(
+    zmq::context_t& context, const PeerTransportOptions& options) {
+  if (Status valid = validate(options); !valid) return valid.error();
+  std::unique_ptr<ZmqPeerTransport> transport(new ZmqPeerTransport(context, options));
+  if (Status opened = transport->open(); !opened) return opened.error();
+  return transport;
+}
+
+Status ZmqPeerTransport::open() {
+  const bool use_curve = curve();
+  for (const PeerEndpoint& peer : options_.peers) {
+    if (peer.identifier == options_.identifier) continue;
+    allowed_keys_.insert(peer.public_keys.begin(), peer.public_keys.end());
+  }
+  if (use_curve) {
+    try {
+      zap_ = zmq::socket_t(context_, zmq::socket_type::rep);
+      zap_.set(zmq::sockopt::linger, 0);
+      zap_.bind(kZapEndpoint);
+    } catch (const zmq::error_t& e) {
+      return optionError(std::string("cannot start the ZAP handler at ") + kZapEndpoint + ": " +
+                         e.what() + " (one CURVE transport per ZeroMQ context)");
+    }
+  }
+
+  const std::string bind_endpoint = tcpEndpoint(options_.bind_host, options_.port);
+  try {
+    router_ = zmq::socket_t(context_, zmq::socket_type::router);
+    setCommonOptions(router_, options_);
+    router_.set(zmq::sockopt::maxmsgsize, options_.max_message_bytes);
+    router_.set(zmq::sockopt::rcvhwm, options_.receive_hwm);
+    router_.set(zmq::sockopt::router_handover, 1);
+    if (isIpv6(options_.bind_host)) router_.set(zmq::sockopt::ipv6, 1);
+    if (use_curve) {
+      router_.set(zmq::sockopt::curve_server, true);
+      router_.set(zmq::sockopt::curve_secretkey, options_.own_keys->secret_key);
+      router_.set(zmq::sockopt::zap_domain, kZapDomain);
+    }
+    // Socket events: handshake failures and closed connections, counted for the metrics.
+    const std::string monitor_endpoint =
+        "inproc://supvisors-peer-monitor-" + std::to_string(monitor_sequence++);
+    const int events = ZMQ_EVENT_DISCONNECTED | ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL |
+                       ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL;
+    if (zmq_socket_monitor(router_.handle(), monitor_endpoint.c_str(), events) != 0)
+      throw zmq::error_t();
+    monitor_ = zmq::socket_t(context_, zmq::socket_type::pair);
+    monitor_.set(zmq::sockopt::linger, 0);
+    monitor_.connect(monitor_endpoint);
+  } catch (const zmq::error_t& e) {
+    return optionError(std::string("cannot create the ROUTER: ") + e.what());
+  }
+  try {
+    router_.bind(bind_endpoint);
+    endpoint_ = router_.get(zmq::sockopt::last_endpoint);
+  } catch (const zmq::error_t& e) {
+    return optionError("cannot bind the peer port at " + bind_endpoint + ": " + e.what());
+  }
+
+  for (const PeerEndpoint& endpoint : options_.peers) {
+    if (endpoint.identifier == options_.identifier) continue;
+    const std::string address = tcpEndpoint(endpoint.host, endpoint.peer_port);
+    try {
+      zmq::socket_t dealer(context_, zmq::socket_type::dealer);
+      setCommonOptions(dealer, options_);
+      dealer.set(zmq::sockopt::routing_id, options_.identifier);
+      dealer.set(zmq::sockopt::immediate, true);
+      dealer.set(zmq::sockopt::sndhwm, options_.send_hwm);
+      dealer.set(zmq::sockopt::rcvhwm, 1);
+      dealer.set(zmq::sockopt::maxmsgsize, kDealerMaxInbound);
+      dealer.set(zmq::sockopt::reconnect_ivl, kReconnectIntervalMs);
+      dealer.set(zmq::sockopt::reconnect_ivl_max, kReconnectIntervalMaxMs);
+      if (isIpv6(endpoint.host)) dealer.set(zmq::sockopt::ipv6, 1);
+      if (use_curve) {
+        dealer.set(zmq::sockopt::curve_serverkey, endpoint.public_keys.front());
+        dealer.set(zmq::sockopt::curve_publickey, options_.own_keys->public_key);
+        dealer.set(zmq::sockopt::curve_secretkey, options_.own_keys->secret_key);
+      }
+      dealer.connect(address);
+      stats_.peers[endpoint.identifier] = PeerCounters{};
+      peers_.emplace(endpoint.identifier,
+                     std::make_unique<Peer>(Peer{endpoint, std::move(dealer)}));
+    } catch (const zmq::error_t& e) {
+      return optionError("peer '" + endpoint.identifier + "': cannot connect to " + address +
+                         ": " + e.what());
+    }
+  }
+  return okStatus();
+}
+
+bool ZmqPeerTransport::send(const std::string& identifier, std::string bytes) {
+  const auto it = peers_.find(identifier);
+  if (it == peers_.end()) {
+    ++stats_.unknown_destination;
+    return false;
+  }
+  PeerCounters& counters = stats_.peers[identifier];
+  if (static_cast<std::int64_t>(bytes.size()) > options_.max_message_bytes) {
+    ++stats_.oversized;
+    ++counters.dropped;
+    return false;
+  }
+  try {
+    zmq::message_t message(bytes.data(), bytes.size());
+    // EAGAIN (not connected: ZMQ_IMMEDIATE; or queue at ZMQ_SNDHWM) gives no value.
+    if (it->second->dealer.send(message, zmq::send_flags::dontwait)) {
+      ++counters.sent;
+      return true;
+    }
+  } catch (const zmq::error_t&) {
+    // ETERM while shutting down: dropped like any other.
+  }
+  ++counters.dropped;
+  return false;
+}
+
+std::vector<ReceivedFrame> ZmqPeerTransport::receive(std::size_t max_frames) {
+  if (curve()) serviceZap();
+  serviceMonitor();
+  std::vector<ReceivedFrame> frames;
+  while (frames.size() < max_frames) {
+    std::vector<zmq::message_t> parts;
+    try {
+      zmq::message_t first;
+      if (!router_.recv(first, zmq::recv_flags::dontwait)) break;
+      parts = readMessage(router_, std::move(first));
+    } catch (const zmq::error_t&) {
+      break;  // ETERM or EINTR: nothing more to read now
+    }
+    // [routing id][payload]: a DEALER sending a multipart message is not one of us.
+    if (parts.size() != 2) {
+      ++stats_.malformed;
+      continue;
+    }
+    ReceivedFrame frame;
+    frame.identifier = parts[0].to_string();
+    const auto peer = peers_.find(frame.identifier);
+    if (peer == peers_.end()) {
+      ++stats_.unknown_sender;
+      continue;
+    }
+    if (curve()) {
+      // Set by our ZAP handler to the Z85 key the connection authenticated with.
+      const char* user_id = zmq_msg_gets(parts[1].handle(), "User-Id");
+      frame.public_key = user_id != nullptr ? user_id : "";
+      const std::vector<std::string>& keys = peer->second->endpoint.public_keys;
+      if (frame.public_key.empty() ||
+          std::find(keys.begin(), keys.end(), frame.public_key) == keys.end()) {
+        ++stats_.unauthenticated;
+        continue;
+      }
+    }
+    frame.bytes = parts[1].to_string();
+    ++stats_.peers[frame.identifier].received;
+    frames.push_back(std::move(frame));
+  }
+  return frames;
+}
+
+std::size_t ZmqPeerTransport::serviceZap() {
+  std::size_t served = 0;
+  while (true) {
+    std::vector<zmq::message_t> request;
+    try {
+      zmq::message_t first;
+      if (!zap_.recv(first, zmq::recv_flags::dontwait)) break;
+      request = readMessage(zap_, std::move(first));
+    } catch (const zmq::error_t&) {
+      break;
+    }
+    // RFC 27: version, request id, domain, address, identity, mechanism, credentials...
+    std::string status = "400";
+    std::string text = "key not allowed";
+    std::string user_id;
+    std::string request_id = request.size() > 1 ? request[1].to_string() : "";
+    if (request.size() < 6 || request[0].to_string_view() != "1.0") {
+      status = "500";
+      text = "malformed ZAP request";
+    } else {
+      const std::string domain = request[2].to_string();
+      const std::string address = request[3].to_string();
+      const std::string mechanism = request[5].to_string();
+      std::string key;
+      if (mechanism == "CURVE" && request.size() == 7 && request[6].size() == 32) {
+        char z85[kCurveKeyTextLength + 1] = {};
+        zmq_z85_encode(z85, static_cast<const std::uint8_t*>(request[6].data()), 32);
+        key = z85;
+      }
+      if (domain != kZapDomain) {
+        text = "unknown ZAP domain";
+      } else if (!key.empty() && allowed_keys_.count(key) != 0) {
+        status = "200";
+        text = "OK";
+        user_id = key;
+      }
+      if (status != "200") {
+        ++stats_.zap_refusals;
+        if (refusals_.size() < kMaxPendingRefusals)
+          refusals_.push_back(PeerRefusal{key.empty() ? "(" + mechanism + ")" : key, address});
+      }
+    }
+    const std::string reply[] = {"1.0", request_id, status, text, user_id, ""};
+    try {
+      for (std::size_t i = 0; i < std::size(reply); ++i)
+        zap_.send(zmq::buffer(reply[i]),
+                  i + 1 < std::size(reply) ? zmq::send_flags::sndmore : zmq::send_flags::none);
+    } catch (const zmq::error_t&) {
+      break;
+    }
+    ++served;
+  }
+  return served;
+}
+
+void ZmqPeerTransport::serviceMonitor() {
+  while (true) {
+    std::vector<zmq::message_t> event;
+    try {
+      zmq::message_t first;
+      if (!monitor_.recv(first, zmq::recv_flags::dontwait)) break;
+      event = readMessage(monitor_, std::move(first));
+    } catch (const zmq::error_t&) {
+      break;
+    }
+    if (event.empty() || event[0].size() < sizeof(std::uint16_t)) continue;
+    std::uint16_t id = 0;
+    std::memcpy(&id, event[0].data(), sizeof id);
+    if (id == ZMQ_EVENT_DISCONNECTED) ++stats_.inbound_disconnects;
+    if (id == ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL || id == ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL)
+      ++stats_.handshake_failures;
+  }
+}
+
+std::vector<zmq::pollitem_t> ZmqPeerTransport::pollItems() {
+  std::vector<zmq::pollitem_t> items{{router_.handle(), 0, ZMQ_POLLIN, 0},
+                                     {monitor_.handle(), 0, ZMQ_POLLIN, 0}};
+  if (curve()) items.push_back({zap_.handle(), 0, ZMQ_POLLIN, 0});
+  return items;
+}
+
+std::vector<PeerRefusal> ZmqPeerTransport::takeRefusals() {
+  return std::exchange(refusals_, {});
+}
+
+}  // namespace supvisors
