@@ -199,6 +199,28 @@ TEST_CASE("a dead peer: sends drop at once and are counted, then flow when it re
   CHECK(b->countFrom(a->identifier, tick) == 0);  // nothing queued while b was down
 }
 
+TEST_CASE("a peer that stops reading: queues stay bounded and send never blocks",
+          "[peer_transport]") {
+  auto a = makeNode("a");
+  auto b = makeNode("b");
+  startWith(*a, {b.get()});
+  startWith(*b, {a.get()});
+  REQUIRE(awaitLink(*a, *b, {a.get(), b.get()}));
+  // b's loop is stuck from now on (it never calls receive()).
+  const PeerCounters before = a->transport->stats().peers.at(b->identifier);
+  constexpr int kMessages = 100000;
+  const std::string delta(1024, 'd');
+  const auto started = std::chrono::steady_clock::now();
+  for (int i = 0; i < kMessages; ++i) a->transport->send(b->identifier, delta);
+  const auto elapsed = std::chrono::steady_clock::now() - started;
+  const PeerCounters after = a->transport->stats().peers.at(b->identifier);
+  CHECK(after.sent + after.dropped - before.sent - before.dropped == kMessages);
+  // At most both HWMs and the kernel's socket buffers: far from all 100 MB.
+  CHECK(after.sent - before.sent < kMessages / 2);
+  CHECK(after.dropped > before.dropped);
+  CHECK(elapsed < std::chrono::seconds(5));
+}
+
 TEST_CASE("a message over the receiver's limit is dropped and the connection recovers",
           "[peer_transport]") {
   auto a = makeNode("a");
@@ -266,6 +288,13 @@ TEST_CASE("bad options and a busy port are errors naming what is wrong", "[peer_
   REQUIRE_FALSE(created.ok());
   CHECK_THAT(created.error().message, Catch::Contains(b->identifier) &&
                                           Catch::Contains("no public key"));
+
+  // One ZAP endpoint per context: a second CURVE transport in it is refused.
+  auto e = makeNode("e", true);
+  startWith(*e, {});
+  auto second = ZmqPeerTransport::create(e->context, optionsFor(*a, {}));
+  REQUIRE_FALSE(second.ok());
+  CHECK_THAT(second.error().message, Catch::Contains("one CURVE transport per ZeroMQ context"));
 
   auto c = makeNode("c");
   startWith(*c, {});
