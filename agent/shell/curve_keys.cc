@@ -21,7 +21,9 @@ Error fileError(const std::filesystem::path& path, const std::string& what) {
   return Error::transport("key file " + path.string() + ": " + what);
 }
 
-std::string errnoText(int err) { return std::strerror(err); }
+std::string errnoText(int err) {
+  return std::strerror(err);
+}
 
 // The one key line of a key file's text, or why there is not exactly one.
 Result<std::string> keyLineOf(const std::string& text, const std::filesystem::path& path) {
@@ -37,8 +39,7 @@ Result<std::string> keyLineOf(const std::string& text, const std::filesystem::pa
     ++keys;
   }
   if (keys == 0) return fileError(path, "no key in it (empty, or only comments)");
-  if (keys > 1)
-    return fileError(path, std::to_string(keys) + " key lines, expected one");
+  if (keys > 1) return fileError(path, std::to_string(keys) + " key lines, expected one");
   if (std::string problem = curveKeyProblem(key); !problem.empty())
     return fileError(path, "not a CURVE key: " + problem);
   return key;
@@ -94,9 +95,9 @@ Result<CurveKeyPair> generateCurveKeyPair() {
   char public_key[kCurveKeyTextLength + 1] = {};
   char secret_key[kCurveKeyTextLength + 1] = {};
   if (zmq_curve_keypair(public_key, secret_key) != 0)
-    return Error::transport("cannot generate a CURVE key pair: " +
-                            std::string(zmq_strerror(zmq_errno())) +
-                            " (libzmq built without CURVE?)");
+    return Error::transport(
+        "cannot generate a CURVE key pair: " + std::string(zmq_strerror(zmq_errno())) +
+        " (libzmq built without CURVE?)");
   return CurveKeyPair{public_key, secret_key};
 }
 
@@ -131,8 +132,8 @@ Status writeCurveKeyFiles(const std::filesystem::path& dir, const std::string& n
   std::error_code ec;
   if (!std::filesystem::exists(dir, ec)) {
     if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST)
-      return Error::transport("key folder " + dir.string() + ": cannot create: " +
-                              errnoText(errno));
+      return Error::transport("key folder " + dir.string() +
+                              ": cannot create: " + errnoText(errno));
   } else if (!std::filesystem::is_directory(dir, ec)) {
     return Error::transport("key folder " + dir.string() + ": not a folder");
   }
@@ -143,11 +144,11 @@ Status writeCurveKeyFiles(const std::filesystem::path& dir, const std::string& n
     if (std::filesystem::exists(std::filesystem::symlink_status(path, ec)))
       return fileError(path, "already exists; refusing to overwrite a key");
   const std::string secret_text = "# supvisors CURVE secret key of " + name +
-                                  ": keep it on this host only (mode 0600)\n" +
-                                  pair.secret_key + "\n";
+                                  ": keep it on this host only (mode 0600)\n" + pair.secret_key +
+                                  "\n";
   const std::string public_text = "# supvisors CURVE public key of " + name +
-                                  ": copy it to every agent of the cluster\n" +
-                                  pair.public_key + "\n";
+                                  ": copy it to every agent of the cluster\n" + pair.public_key +
+                                  "\n";
   if (Status written = writeNewFile(secret_path, secret_text, 0600); !written) return written;
   if (Status written = writeNewFile(public_path, public_text, 0644); !written) {
     std::filesystem::remove(secret_path, ec);
@@ -177,8 +178,8 @@ Result<CurveKeyPair> readCurveSecretKeyFile(const std::filesystem::path& path) {
   if ((st.st_mode & 0077) != 0) {
     char mode[8];
     std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));
-    return fileError(path, std::string("secret key readable or writable by others (mode ") +
-                               mode + "); run: chmod 600 " + path.string());
+    return fileError(path, std::string("secret key readable or writable by others (mode ") + mode +
+                               "); run: chmod 600 " + path.string());
   }
   auto text = readSmallFile(path);
   if (!text) return text.error();

@@ -19,7 +19,9 @@ constexpr std::int64_t kDealerMaxInbound = 1024;
 
 std::atomic<unsigned> monitor_sequence{0};
 
-bool isIpv6(const std::string& host) { return host.find(':') != std::string::npos; }
+bool isIpv6(const std::string& host) {
+  return host.find(':') != std::string::npos;
+}
 
 std::string tcpEndpoint(const std::string& host, int port) {
   return "tcp://" + (isIpv6(host) ? "[" + host + "]" : host) + ":" + std::to_string(port);
@@ -190,8 +192,8 @@ Status ZmqPeerTransport::open() {
       peers_.emplace(endpoint.identifier,
                      std::make_unique<Peer>(Peer{endpoint, std::move(dealer)}));
     } catch (const zmq::error_t& e) {
-      return optionError("peer '" + endpoint.identifier + "': cannot connect to " + address +
-                         ": " + e.what());
+      return optionError("peer '" + endpoint.identifier + "': cannot connect to " + address + ": " +
+                         e.what());
     }
   }
   return okStatus();

@@ -82,21 +82,21 @@ struct PeerRefusal {
 
 struct PeerCounters {
   std::uint64_t sent = 0;      // handed to ZeroMQ for this peer
-  std::uint64_t dropped = 0;   // not sent: peer not connected or its queue full
+  std::uint64_t dropped = 0;   // not sent: not connected, queue full, or oversized
   std::uint64_t received = 0;  // delivered by receive() from this peer
 };
 
 struct PeerTransportStats {
   std::map<std::string, PeerCounters> peers;  // by identifier, every peer of the options
-  std::uint64_t oversized = 0;     // send() refused: over max_message_bytes
-  std::uint64_t unknown_destination = 0;  // send() to an identifier not in the peer list
-  std::uint64_t malformed = 0;     // received messages not of exactly one payload frame
-  std::uint64_t unknown_sender = 0;  // received from a routing id not in the peer list
-  std::uint64_t unauthenticated = 0;  // CURVE: routing id not matching the connection's key
-  std::uint64_t zap_refusals = 0;  // handshakes refused: key not in the allow-list
-  std::uint64_t handshake_failures = 0;  // inbound handshakes failed otherwise (no CURVE...)
-  std::uint64_t inbound_disconnects = 0;  // inbound connections closed (peer stopped,
-                                          // message over ZMQ_MAXMSGSIZE, keepalive)
+  std::uint64_t oversized = 0;                // send() refused: over max_message_bytes
+  std::uint64_t unknown_destination = 0;      // send() to an identifier not in the peer list
+  std::uint64_t malformed = 0;                // received messages not of exactly one payload frame
+  std::uint64_t unknown_sender = 0;           // received from a routing id not in the peer list
+  std::uint64_t unauthenticated = 0;          // CURVE: routing id not matching the connection's key
+  std::uint64_t zap_refusals = 0;             // handshakes refused: key not in the allow-list
+  std::uint64_t handshake_failures = 0;       // inbound handshakes failed otherwise (no CURVE...)
+  std::uint64_t inbound_disconnects = 0;      // inbound connections closed (peer stopped,
+                                              // message over ZMQ_MAXMSGSIZE, keepalive)
 };
 
 // The seam the loop uses.
@@ -135,11 +135,11 @@ struct PeerEndpoint {
 };
 
 struct PeerTransportOptions {
-  std::string identifier;                 // ours: the routing id of our DEALERs
-  std::string bind_host = "*";            // "*" = every interface, else name or address
-  int port = 0;                           // our peer_port (HTTP port + 1)
-  std::vector<PeerEndpoint> peers;        // the instances of supvisors_list (ours ignored)
-  std::optional<CurveKeyPair> own_keys;   // given: CURVE mode; absent: plain mode
+  std::string identifier;                // ours: the routing id of our DEALERs
+  std::string bind_host = "*";           // "*" = every interface, else name or address
+  int port = 0;                          // our peer_port (HTTP port + 1)
+  std::vector<PeerEndpoint> peers;       // the instances of supvisors_list (ours ignored)
+  std::optional<CurveKeyPair> own_keys;  // given: CURVE mode; absent: plain mode
   // Largest message accepted (ZMQ_MAXMSGSIZE) or sent. A full process table of ~1000
   // processes is ~200 KiB; 16 MiB leaves room without letting a peer exhaust memory.
   std::int64_t max_message_bytes = 16 << 20;

@@ -1,7 +1,7 @@
 #include "agent/shell/curve_keys.h"
 
-#include <catch2/catch.hpp>
 #include <sys/stat.h>
+#include <catch2/catch.hpp>
 
 #include <filesystem>
 #include <fstream>
@@ -65,8 +65,8 @@ TEST_CASE("generate-keys never overwrites an existing key", "[curve_keys]") {
   const std::string before = readText(dir.path() / "host1.key");
   auto again = generateCurveKeyFiles(dir.path(), "host1");
   REQUIRE_FALSE(again.ok());
-  CHECK_THAT(again.error().message, Catch::Contains("host1.key") &&
-                                        Catch::Contains("refusing to overwrite"));
+  CHECK_THAT(again.error().message,
+             Catch::Contains("host1.key") && Catch::Contains("refusing to overwrite"));
   CHECK(readText(dir.path() / "host1.key") == before);
   CHECK_FALSE(generateCurveKeyFiles(dir.path(), "a/b").ok());
   CHECK_FALSE(generateCurveKeyFiles(dir.path(), "").ok());
@@ -107,13 +107,12 @@ TEST_CASE("a bad key file is an error naming the file and the problem", "[curve_
     const auto path = dir.write("bad" + std::to_string(n++) + ".pub", c.content);
     auto read = readCurvePublicKeyFile(path);
     REQUIRE_FALSE(read.ok());
-    CHECK_THAT(read.error().message, Catch::Contains(path.string()) &&
-                                         Catch::Contains(c.problem));
+    CHECK_THAT(read.error().message, Catch::Contains(path.string()) && Catch::Contains(c.problem));
   }
   auto missing = readCurveSecretKeyFile(dir.path() / "missing.key");
   REQUIRE_FALSE(missing.ok());
-  CHECK_THAT(missing.error().message, Catch::Contains("missing.key") &&
-                                          Catch::Contains("No such file"));
+  CHECK_THAT(missing.error().message,
+             Catch::Contains("missing.key") && Catch::Contains("No such file"));
   // Comments and surrounding blanks are fine.
   auto commented = readCurvePublicKeyFile(dir.write("ok.pub", "# a's key\n  " + good + " \n"));
   REQUIRE(commented.ok());

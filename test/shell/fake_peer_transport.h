@@ -41,7 +41,10 @@ class FakePeerNetwork {
 
   // Up or down, one direction: a down link drops what `from` sends to `to`.
   void setLink(const std::string& from, const std::string& to, bool up) {
-    if (up) down_.erase({from, to}); else down_.insert({from, to});
+    if (up)
+      down_.erase({from, to});
+    else
+      down_.insert({from, to});
   }
   // Cuts (or heals) both directions between every member of `group` and everyone else.
   void partition(const std::set<std::string>& group, bool cut = true) {
@@ -112,9 +115,7 @@ class FakePeerTransport final : public PeerTransport {
   // No file descriptors: the loop under test calls receive() at each step instead.
   std::vector<zmq::pollitem_t> pollItems() override { return {}; }
 
-  std::vector<PeerRefusal> takeRefusals() override {
-    return std::exchange(pending_refusals_, {});
-  }
+  std::vector<PeerRefusal> takeRefusals() override { return std::exchange(pending_refusals_, {}); }
 
   const PeerTransportStats& stats() const override { return stats_; }
   const std::string& identifier() const { return identifier_; }

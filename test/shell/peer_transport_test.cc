@@ -85,7 +85,9 @@ void pumpAll(const std::vector<Node*>& nodes) {
   for (Node* node : nodes) node->pump();
 }
 
-bool isProbe(const ReceivedFrame& frame) { return frame.bytes.rfind("probe ", 0) == 0; }
+bool isProbe(const ReceivedFrame& frame) {
+  return frame.bytes.rfind("probe ", 0) == 0;
+}
 
 // Sends probes from `from` to `to` until one of them arrives (the DEALER connects in the
 // background and drops while not connected). Each call's probes are numbered after every
@@ -152,8 +154,7 @@ TEST_CASE("three transports: each reaches the two others", "[peer_transport]") {
       if (from != to) REQUIRE(from->transport->send(to->identifier, "from " + from->identifier));
   REQUIRE(awaitCondition([&] {
     pumpAll(all);
-    return a->messages().size() == 2 && b->messages().size() == 2 &&
-           c->messages().size() == 2;
+    return a->messages().size() == 2 && b->messages().size() == 2 && c->messages().size() == 2;
   }));
   for (Node* to : all)
     for (Node* from : all)
@@ -286,8 +287,8 @@ TEST_CASE("bad options and a busy port are errors naming what is wrong", "[peer_
   zmq::context_t context;
   auto created = ZmqPeerTransport::create(context, optionsFor(*a, {b.get()}));
   REQUIRE_FALSE(created.ok());
-  CHECK_THAT(created.error().message, Catch::Contains(b->identifier) &&
-                                          Catch::Contains("no public key"));
+  CHECK_THAT(created.error().message,
+             Catch::Contains(b->identifier) && Catch::Contains("no public key"));
 
   // One ZAP endpoint per context: a second CURVE transport in it is refused.
   auto e = makeNode("e", true);
@@ -302,9 +303,8 @@ TEST_CASE("bad options and a busy port are errors naming what is wrong", "[peer_
   d->port = c->port;
   auto busy = ZmqPeerTransport::create(d->context, optionsFor(*d, {}));
   REQUIRE_FALSE(busy.ok());
-  CHECK_THAT(busy.error().message,
-             Catch::Contains("tcp://127.0.0.1:" + std::to_string(c->port)) &&
-                 Catch::Contains("in use"));
+  CHECK_THAT(busy.error().message, Catch::Contains("tcp://127.0.0.1:" + std::to_string(c->port)) &&
+                                       Catch::Contains("in use"));
 }
 
 TEST_CASE("CURVE: peers with listed keys exchange and the authenticated key is reported",
@@ -375,8 +375,8 @@ TEST_CASE("CURVE: a peer without CURVE gets nothing in", "[peer_transport][curve
   auto b = makeNode("b", true);
   // b lists a with some key; a itself speaks plain towards b's CURVE server.
   PeerTransportOptions options = optionsFor(*b, {});
-  options.peers.push_back(PeerEndpoint{a->identifier, "127.0.0.1", a->port,
-                                       {generateCurveKeyPair()->public_key}});
+  options.peers.push_back(
+      PeerEndpoint{a->identifier, "127.0.0.1", a->port, {generateCurveKeyPair()->public_key}});
   start(*b, options);
   PeerTransportOptions plain = optionsFor(*a, {});
   plain.peers.push_back(PeerEndpoint{b->identifier, "127.0.0.1", b->port, {}});
@@ -409,8 +409,9 @@ TEST_CASE("one-way latency of a small message on loopback", "[.latency]") {
         zmq::poll(items.data(), items.size(), std::chrono::milliseconds(1000));
         frames = b->transport->receive();
       }
-      micros.push_back(std::chrono::duration<double, std::micro>(
-                           std::chrono::steady_clock::now() - sent).count());
+      micros.push_back(
+          std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - sent)
+              .count());
     }
     std::sort(micros.begin(), micros.end());
     std::cout << (curve ? "CURVE" : "plain") << ": median " << micros[micros.size() / 2]
