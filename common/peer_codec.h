@@ -23,8 +23,8 @@
 namespace supvisors {
 
 // The default and recommended bound on one encoded message, for the codec and ZMQ_MAXMSGSIZE.
-// A table of 3,000 processes encodes to about 0.5 MiB (schema/peer-protocol.md "Sizes"), so
-// this leaves room for tables 30 times larger while bounding what a peer can make us buffer.
+// A table of 3,000 processes encodes to 348 KB (schema/peer-protocol.md §8), so this leaves
+// room for tables 40 times larger while bounding what a peer can make us buffer.
 inline constexpr std::size_t kMaxPeerMessageBytes = std::size_t{16} << 20;  // 16 MiB
 
 // Bounds on the decoded tree, whatever max_bytes is: the deepest valid message nests 4 levels
