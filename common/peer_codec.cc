@@ -39,13 +39,13 @@ static_assert(bodyIs<GoodbyeMessage, PeerMessageType::Goodbye>());
 static_assert(std::variant_size_v<PeerBody> == 10, "a new message needs a wire code and a spec");
 
 constexpr std::array<std::string_view, 10> kTypeNames{
-    "TICK",          "HANDSHAKE_REQUEST", "HANDSHAKE", "STATE_MODES", "PROCESS_TABLE",
-    "PROCESS_DELTA", "PROCESS_TABLE_REQUEST", "REQUEST", "RESULT",   "GOODBYE",
+    "TICK",          "HANDSHAKE_REQUEST",     "HANDSHAKE", "STATE_MODES", "PROCESS_TABLE",
+    "PROCESS_DELTA", "PROCESS_TABLE_REQUEST", "REQUEST",   "RESULT",      "GOODBYE",
 };
 
 constexpr std::array<std::string_view, kPeerDecodeErrorCount> kErrorNames{
-    "oversized",    "truncated",     "not_msgpack", "bad_shape", "bad_magic", "wrong_version",
-    "unknown_type", "missing_field", "mistyped_field", "bad_enum", "bad_sender",
+    "oversized",    "truncated",     "not_msgpack",    "bad_shape", "bad_magic",  "wrong_version",
+    "unknown_type", "missing_field", "mistyped_field", "bad_enum",  "bad_sender",
 };
 
 // A body field: its key on the wire and its name in peer_message.h (for error messages). The
@@ -419,7 +419,8 @@ class FieldReader {
     if (!v->is_array()) return mistyped(f, *v, "an array of strings"), out;
     out.reserve(v->size());
     for (const auto& item : *v) {
-      if (!item.is_string()) return mistyped(f, item, "an array of strings"), std::vector<std::string>();
+      if (!item.is_string())
+        return mistyped(f, item, "an array of strings"), std::vector<std::string>();
       out.push_back(item.get<std::string>());
     }
     return out;
@@ -482,8 +483,8 @@ class FieldReader {
     return &*it;
   }
   void mistyped(const Field& f, const json& value, const char* expected) {
-    fail(PeerDecodeError::MistypedField, describe(f) + " is not " + expected + " (" +
-                                             typeOf(value) + ")");
+    fail(PeerDecodeError::MistypedField,
+         describe(f) + " is not " + expected + " (" + typeOf(value) + ")");
   }
   std::optional<int> enumCode(const Field& f) {
     const json* v = find(f);
@@ -492,8 +493,8 @@ class FieldReader {
     if (v->is_number_unsigned()) {
       const auto u = v->get<std::uint64_t>();
       if (u > static_cast<std::uint64_t>(std::numeric_limits<int>::max())) {
-        fail(PeerDecodeError::BadEnum, describe(f) + " holds " + std::to_string(u) +
-                                           ", not a value of its enum");
+        fail(PeerDecodeError::BadEnum,
+             describe(f) + " holds " + std::to_string(u) + ", not a value of its enum");
         return std::nullopt;
       }
       return static_cast<int>(u);
@@ -516,7 +517,6 @@ class FieldReader {
   std::optional<Error>& error_;
 };
 
-
 std::vector<PeerProcess> decodeProcesses(const FieldReader& parent, const Field& f,
                                          const json* list, std::optional<Error>& error) {
   std::vector<PeerProcess> out;
@@ -527,8 +527,8 @@ std::vector<PeerProcess> decodeProcesses(const FieldReader& parent, const Field&
     const std::string where =
         parent.where() + ", " + parent.describe(f) + " item " + std::to_string(i);
     if (!item.is_object()) {
-      error = decodeError(PeerDecodeError::MistypedField,
-                          where + ": not a map (" + typeOf(item) + ")");
+      error =
+          decodeError(PeerDecodeError::MistypedField, where + ": not a map (" + typeOf(item) + ")");
       return {};
     }
     using namespace process;
@@ -671,9 +671,8 @@ Result<json> parseTree(std::string_view bytes) {
   if (builder.limitHit()) return decodeError(PeerDecodeError::Oversized, *builder.limitHit());
   if (!parsed || builder.parseErrorId() != 0) {
     if (builder.truncated())
-      return decodeError(PeerDecodeError::Truncated,
-                         "MessagePack ends early, after " + std::to_string(bytes.size()) +
-                             " bytes");
+      return decodeError(PeerDecodeError::Truncated, "MessagePack ends early, after " +
+                                                         std::to_string(bytes.size()) + " bytes");
     return decodeError(PeerDecodeError::NotMsgpack, builder.parseErrorWhat());
   }
   return std::move(builder.root());
@@ -689,9 +688,9 @@ Result<PeerMessage> decodeEnvelope(const json& root) {
   const json& version = root[1];
   if (!version.is_number_unsigned() ||
       version.get<std::uint64_t>() > std::numeric_limits<std::uint16_t>::max())
-    return decodeError(PeerDecodeError::MistypedField,
-                       "element 1 (protocol_version) is not an integer in 0..65535 (" +
-                           typeOf(version) + ")");
+    return decodeError(
+        PeerDecodeError::MistypedField,
+        "element 1 (protocol_version) is not an integer in 0..65535 (" + typeOf(version) + ")");
   message.header.protocol_version = static_cast<std::uint16_t>(version.get<std::uint64_t>());
   if (message.header.protocol_version != kPeerProtocolVersion) {
     std::string from;
@@ -699,13 +698,13 @@ Result<PeerMessage> decodeEnvelope(const json& root) {
       from = " from \"" + root[3].get<std::string>().substr(0, 256) + "\"";
     return decodeError(PeerDecodeError::WrongVersion,
                        "protocol version " + std::to_string(message.header.protocol_version) +
-                           from + ", this agent speaks " +
-                           std::to_string(kPeerProtocolVersion) + ": inconsistent peer");
+                           from + ", this agent speaks " + std::to_string(kPeerProtocolVersion) +
+                           ": inconsistent peer");
   }
   if (root.size() < kEnvelopeSize)
-    return decodeError(PeerDecodeError::BadShape,
-                       "envelope of " + std::to_string(root.size()) + " elements, expected " +
-                           std::to_string(kEnvelopeSize));
+    return decodeError(PeerDecodeError::BadShape, "envelope of " + std::to_string(root.size()) +
+                                                      " elements, expected " +
+                                                      std::to_string(kEnvelopeSize));
   const json& type = root[2];
   if (!type.is_number_integer())
     return decodeError(PeerDecodeError::MistypedField,
@@ -720,9 +719,9 @@ Result<PeerMessage> decodeEnvelope(const json& root) {
                        "element 3 (sender) is not a string (" + typeOf(sender) + ")");
   message.header.sender = sender.get<std::string>();
   if (!isPeerIdentifier(message.header.sender))
-    return decodeError(PeerDecodeError::BadSender,
-                       "sender \"" + message.header.sender.substr(0, 256) +
-                           "\" is not of the form host:port");
+    return decodeError(
+        PeerDecodeError::BadSender,
+        "sender \"" + message.header.sender.substr(0, 256) + "\" is not of the form host:port");
   const char* names[] = {"incarnation", "sequence"};
   std::uint64_t* slots[] = {&message.header.incarnation, &message.header.sequence};
   for (std::size_t i = 0; i < 2; ++i) {
@@ -734,7 +733,8 @@ Result<PeerMessage> decodeEnvelope(const json& root) {
     *slots[i] = v.get<std::uint64_t>();
   }
   const json& body = root[6];
-  const std::string where = "body of " + std::string(kTypeNames[static_cast<std::size_t>(message_type)]);
+  const std::string where =
+      "body of " + std::string(kTypeNames[static_cast<std::size_t>(message_type)]);
   if (!body.is_object())
     return decodeError(PeerDecodeError::BadShape, where + " is not a map (" + typeOf(body) + ")");
   std::optional<Error> error;
@@ -779,9 +779,9 @@ bool isPeerIdentifier(std::string_view identifier) {
 
 std::string encodePeerMessage(const PeerMessage& message) {
   const PeerHeader& h = message.header;
-  json envelope = json::array({kMagic, h.protocol_version,
-                               static_cast<int>(peerMessageType(message.body)), h.sender,
-                               h.incarnation, h.sequence, std::visit(BodyEncoder{}, message.body)});
+  json envelope =
+      json::array({kMagic, h.protocol_version, static_cast<int>(peerMessageType(message.body)),
+                   h.sender, h.incarnation, h.sequence, std::visit(BodyEncoder{}, message.body)});
   std::string out;
   json::to_msgpack(envelope, out);
   return out;

@@ -102,9 +102,13 @@ std::vector<PeerMessage> samples() {
   return out;
 }
 
-PeerMessage sample(PeerMessageType type) { return samples()[static_cast<std::size_t>(type)]; }
+PeerMessage sample(PeerMessageType type) {
+  return samples()[static_cast<std::size_t>(type)];
+}
 
-json tree(const PeerMessage& m) { return json::from_msgpack(encodePeerMessage(m)); }
+json tree(const PeerMessage& m) {
+  return json::from_msgpack(encodePeerMessage(m));
+}
 std::string bytes(const json& j) {
   std::string out;
   json::to_msgpack(j, out);
@@ -209,9 +213,10 @@ TEST_CASE("encoded sizes of typical messages stay well under the bound", "[peer_
   const auto t3000 = tableOf(3000);
   const auto b300 = encodePeerMessage(t300);
   const auto b3000 = encodePeerMessage(t3000);
-  std::printf("peer message sizes: tick %zu B, handshake %zu B, table of 300 %zu B, "
-              "table of 3000 %zu B\n",
-              tick.size(), handshake.size(), b300.size(), b3000.size());
+  std::printf(
+      "peer message sizes: tick %zu B, handshake %zu B, table of 300 %zu B, "
+      "table of 3000 %zu B\n",
+      tick.size(), handshake.size(), b300.size(), b3000.size());
   CHECK(tick.size() < 100);
   CHECK(b3000.size() < kMaxPeerMessageBytes / 16);
   const auto decoded = decodePeerMessage(b3000);
@@ -228,8 +233,8 @@ TEST_CASE("a valid message cut at any byte is truncated", "[peer_codec]") {
   for (const auto& m : samples()) {
     const std::string full = encodePeerMessage(m);
     for (std::size_t n = 0; n < full.size(); ++n) {
-      INFO(peerMessageTypeName(peerMessageType(m.body)) << " cut at " << n << " of "
-                                                        << full.size());
+      INFO(peerMessageTypeName(peerMessageType(m.body))
+           << " cut at " << n << " of " << full.size());
       CHECK(decodeFailure(std::string_view(full).substr(0, n)) == PeerDecodeError::Truncated);
     }
   }
@@ -451,8 +456,7 @@ TEST_CASE("valid MessagePack of the wrong shape is refused", "[peer_codec]") {
   CHECK(decodeFailure(bytes(json("SVP"))) == PeerDecodeError::BadShape);
   CHECK(decodeFailure(bytes(json::array())) == PeerDecodeError::BadShape);
   CHECK(decodeFailure(bytes(json::array({"SVP"}))) == PeerDecodeError::BadShape);
-  CHECK(decodeFailure(bytes(json::array({"SVP", 1, 0, "a:1", 1, 1}))) ==
-        PeerDecodeError::BadShape);
+  CHECK(decodeFailure(bytes(json::array({"SVP", 1, 0, "a:1", 1, 1}))) == PeerDecodeError::BadShape);
   json j = tree(sample(PeerMessageType::Tick));
   j[6] = json::array({1, 2});
   CHECK(decodeFailure(bytes(j)) == PeerDecodeError::BadShape);
@@ -488,7 +492,8 @@ TEST_CASE("decode errors have stable names and wire type codes are fixed", "[pee
   // The envelope of a Tick, byte for byte: the spec's worked example.
   const PeerMessage tick{{kPeerProtocolVersion, "a:1", 2, 3}, TickMessage{4, 0.5, 1.5, true}};
   const std::string expected(
-      "\x97\xa3SVP\x01\x00\xa3" "a:1\x02\x03\x84\xa1m\xca\x3f\xc0\x00\x00\xa1r\xc3\xa1t\x04"
+      "\x97\xa3SVP\x01\x00\xa3"
+      "a:1\x02\x03\x84\xa1m\xca\x3f\xc0\x00\x00\xa1r\xc3\xa1t\x04"
       "\xa1w\xca\x3f\x00\x00\x00",
       34);
   CHECK(encodePeerMessage(tick) == expected);

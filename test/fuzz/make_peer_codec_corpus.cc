@@ -16,20 +16,33 @@ int main(int argc, char** argv) {
     return 2;
   }
   const PeerHeader h{kPeerProtocolVersion, "node-a:60001", 1712345678000000, 7};
-  PeerProcess p{"web", "nginx_0", ProcessState::Running, 4242, 1712345678, 0, 1712349999,
-                4321.5, true, "", "-g daemon", false, 1, 10, 0, "nginx"};
+  PeerProcess p{
+      "web", "nginx_0", ProcessState::Running, 4242,  1712345678, 0,  1712349999, 4321.5,
+      true,  "",        "-g daemon",           false, 1,          10, 0,          "nginx"};
   PeerProcess q = p;
   q.name = "nginx_1";
   q.state = ProcessState::Fatal;
   q.pid = 0;
   q.spawnerr = "can't find command";
   q.process_index = 1;
-  HandshakeMessage hs{"alpha", {"front"}, "node-a", {"node-a:60001", "node-b:60001"}, true,
-                      StartingStrategy::LessLoaded, ConciliationStrategy::Infanticide,
-                      SupvisorsFailureStrategy::Resync, "0123abcd", false};
-  StateModesMessage sm{SupvisorsState::Operation, false, true, "node-a:60001", true, false,
-                       {{"node-a:60001", InstanceState::Running},
-                        {"node-b:60001", InstanceState::Checking}}};
+  HandshakeMessage hs{"alpha",
+                      {"front"},
+                      "node-a",
+                      {"node-a:60001", "node-b:60001"},
+                      true,
+                      StartingStrategy::LessLoaded,
+                      ConciliationStrategy::Infanticide,
+                      SupvisorsFailureStrategy::Resync,
+                      "0123abcd",
+                      false};
+  StateModesMessage sm{
+      SupvisorsState::Operation,
+      false,
+      true,
+      "node-a:60001",
+      true,
+      false,
+      {{"node-a:60001", InstanceState::Running}, {"node-b:60001", InstanceState::Checking}}};
   const std::vector<PeerMessage> messages{
       {h, TickMessage{12, 1712345678.5, 1234.25, true}},
       {h, HandshakeRequest{}},
