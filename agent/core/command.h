@@ -1,0 +1,72 @@
+#pragma once
+// Command: everything the cluster engine asks the shell to do (STYLE.md §1). Engine::step()
+// returns them in order; the shell executes them (send through the peer transport, log,
+// publish events, answer the user) and feeds the outcomes back as events. The engine names
+// every recipient explicitly, so a test can check that nothing goes to an ISOLATED instance.
+//
+// Thread-safety: plain values.
+
+#include <cstdint>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "common/faults.h"
+#include "common/peer_message.h"
+#include "common/states.h"
+
+namespace supvisors {
+
+// Send `body` to each identifier of `to` (config order). The transport fills the PeerHeader
+// (sender, incarnation, per-peer sequence).
+struct SendPeer {
+  std::vector<std::string> to;
+  PeerBody body;
+};
+
+enum class LogLevel : int { Debug = 0, Info = 1, Warn = 2, Error = 3, Critical = 4 };
+
+struct Log {
+  LogLevel level = LogLevel::Info;
+  std::string text;
+};
+
+// The global state or modes changed (the `supvisors` event; reference §3.3.1).
+struct PublishState {
+  SupvisorsState fsm_state = SupvisorsState::Off;
+  std::string master;
+  bool degraded = false;
+};
+
+// An instance changed state as seen here (the `instance` event; reference §3.3.3).
+struct PublishInstance {
+  std::string identifier;
+  InstanceState state = InstanceState::Stopped;
+};
+
+// Processes that were running on `identifier` are now lost (reference §5.9): the instance
+// was lost, its grace period ran out, or its supervisord stayed unreachable too long. The
+// failure handling of the Master (later issues) consumes this.
+struct ProcessesLost {
+  std::string identifier;
+  std::vector<std::string> namespecs;  // sorted
+  std::string reason;
+};
+
+// The answer to a user request (UserEndSync): ok, or a fault for the XML-RPC layer.
+struct UserResult {
+  std::uint64_t request_id = 0;
+  bool ok = true;
+  FaultCode fault = FaultCode::Success;
+  std::string message;
+};
+
+// FINAL reached through RESTARTING / SHUTTING_DOWN: restart or shut down the local supervisord.
+struct StopLocalSupervisor {
+  bool restart = false;
+};
+
+using Command = std::variant<SendPeer, Log, PublishState, PublishInstance, ProcessesLost,
+                             UserResult, StopLocalSupervisor>;
+
+}  // namespace supvisors

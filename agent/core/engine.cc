@@ -1,0 +1,752 @@
+#include "agent/core/engine.h"
+
+#include <algorithm>
+#include <cassert>
+
+#include "agent/core/election.h"
+#include "agent/core/fsm.h"
+#include "agent/core/handshake.h"
+#include "agent/core/instance_status.h"
+#include "common/process_info.h"
+
+namespace supvisors {
+namespace {
+
+template <class... Ts>
+struct Overloaded : Ts... {
+  using Ts::operator()...;
+};
+
+template <typename E>
+std::string nameOf(E value) {
+  return std::string(enumName(value));
+}
+
+bool runningLike(ProcessState state) {
+  return isRunningState(state) || state == ProcessState::Stopping;
+}
+
+bool notIsolated(const InstanceView& i) { return i.state != InstanceState::Isolated; }
+bool listening(const InstanceView& i) { return isListening(i.state); }
+
+bool hasOption(const std::vector<SynchronizationOption>& options, SynchronizationOption o) {
+  return std::find(options.begin(), options.end(), o) != options.end();
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------------
+// ClusterView
+
+const InstanceView* ClusterView::find(const std::string& identifier) const {
+  for (const auto& i : instances)
+    if (i.identifier == identifier) return &i;
+  return nullptr;
+}
+
+const InstanceView& ClusterView::instance(const std::string& identifier) const {
+  const auto* found = find(identifier);
+  assert(found && "unknown identifier");
+  return found ? *found : instances.at(instances.size());  // at() throws on a missing name
+}
+
+StateModesMessage ClusterView::stateModes() const {
+  StateModesMessage m;
+  m.fsm_state = fsm_state;
+  m.degraded_mode = degraded;
+  m.master_identifier = master;
+  for (const auto& i : instances) m.instance_states[i.identifier] = i.state;
+  return m;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Engine: construction and dispatch
+
+Engine::Engine(EngineConfig config) : config_(std::move(config)) {
+  assert(config_.validate().empty());
+  core_.insert(config_.core_identifiers.begin(), config_.core_identifiers.end());
+  options_ = effectiveSynchroOptions(config_.synchro_options, !core_.empty());
+  failure_strategy_ = effectiveFailureStrategy(config_.supvisors_failure_strategy, options_);
+  local_handshake_ = localHandshake(config_);
+  timeout_ticks_ = config_.ticksFor(config_.synchro_timeout);
+  core_guard_ticks_ = config_.ticksFor(config_.core_guard);
+  grace_ticks_ = config_.ticksFor(config_.goodbye_grace);
+  supervisor_lost_ticks_ = config_.ticksFor(config_.supervisor_lost_after);
+  view_.local_index = config_.local_index;
+  for (std::size_t i = 0; i < config_.instances.size(); ++i) {
+    InstanceView v;
+    v.identifier = config_.instances[i].identifier;
+    v.nick = config_.instances[i].nick.empty() ? v.identifier : config_.instances[i].nick;
+    v.local = i == config_.local_index;
+    if (v.local) {
+      v.stereotypes = config_.instances[i].stereotypes;
+      v.node_id = config_.node_id;
+    }
+    view_.instances.push_back(std::move(v));
+  }
+}
+
+std::vector<Command> Engine::step(const Event& event) {
+  out_.clear();
+  instance_lost_ = false;
+  std::visit(Overloaded{
+                 [&](const Tick& e) { onTick(e); },
+                 [&](const PeerReceived& e) { onPeer(e.message); },
+                 [&](const PeerUnreachable& e) { onUnreachable(e); },
+                 [&](const LocalSupervisorChanged& e) { onLocalSupervisor(e); },
+                 [&](const LocalProcessesChanged& e) { onLocalProcesses(e); },
+                 [&](const UserEndSync& e) { onEndSync(e); },
+                 [&](const LocalStopping& e) { onStopping(e); },
+             },
+             event);
+  if (first_tick_ != 0) {
+    evaluate();
+    if (heartbeat_due_) sendHeartbeat();
+    heartbeat_due_ = false;
+    publishStateIfChanged();
+  }
+  return std::move(out_);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Local events
+
+void Engine::onTick(const Tick& tick) {
+  view_.tick = tick.n;
+  auto& local = localMutable();
+  local.remote_tick = tick.n;
+  local.remote_wall_time = local.local_wall_time_at_reception = tick.wall_time;
+  local.remote_monotonic_time = local.local_monotonic_time_at_reception = tick.monotonic_time;
+  local.local_tick_at_reception = tick.n;
+  if (first_tick_ == 0) {
+    first_tick_ = tick.n;
+    // The local instance handshakes with itself on its first tick (Supvisors).
+    setInstanceState(local, InstanceState::Checking, "first tick");
+    setInstanceState(local, InstanceState::Checked, "the local instance is consistent");
+    setInstanceState(local, InstanceState::Running, "the local instance is active");
+  }
+  checkLiveness();
+  heartbeat_due_ = true;  // sent after the evaluation, so never to an instance just isolated
+}
+
+void Engine::sendHeartbeat() {
+  const auto& local = view_.local();
+  TickMessage beat;
+  beat.tick = view_.tick;
+  beat.wall_time = local.remote_wall_time;
+  beat.monotonic_time = local.remote_monotonic_time;
+  beat.supervisor_reachable = local.supervisor_reachable;
+  send(peersIn(notIsolated), beat);
+}
+
+void Engine::onUnreachable(const PeerUnreachable& event) {
+  if (auto* peer = findMutable(event.identifier)) {
+    ++peer->transport_errors;
+    log(LogLevel::Debug, "transport error towards " + peer->nick + ": " + event.reason);
+  }
+}
+
+void Engine::onLocalSupervisor(const LocalSupervisorChanged& event) {
+  auto& local = localMutable();
+  if (local.supervisor_reachable == event.reachable) return;
+  local.supervisor_reachable = event.reachable;
+  if (event.reachable) {
+    local.processes_lost = false;
+    log(LogLevel::Info, "the local supervisord answers again");
+  } else {
+    local.supervisor_unreachable_since = view_.tick;
+    log(LogLevel::Warn,
+        "the local supervisord does not answer: not eligible for placement, processes unknown");
+  }
+}
+
+void Engine::onLocalProcesses(const LocalProcessesChanged& event) {
+  auto& local = localMutable();
+  std::map<std::string, PeerProcess> next;
+  for (const auto& p : event.processes) next[makeNamespec(p.group, p.name)] = p;
+  ProcessDeltaMessage delta;
+  delta.base_version = local.table_version;
+  for (const auto& [namespec, p] : next) {
+    const auto old = local.processes.find(namespec);
+    if (old == local.processes.end() || !(old->second == p)) delta.updated.push_back(p);
+  }
+  for (const auto& [namespec, p] : local.processes)
+    if (!next.count(namespec)) delta.removed.push_back(namespec);
+  if (delta.updated.empty() && delta.removed.empty() && local.table_received) return;
+  local.processes = std::move(next);
+  local.table_version = ++local_table_version_;
+  local.table_received = true;
+  local.processes_lost = false;
+  delta.table_version = local.table_version;
+  if (first_tick_ != 0) send(peersIn(listening), std::move(delta));
+}
+
+void Engine::onEndSync(const UserEndSync& event) {
+  auto reply = [&](bool ok, FaultCode fault, std::string message) {
+    out_.push_back(UserResult{event.request_id, ok, fault, std::move(message)});
+  };
+  if (view_.fsm_state != SupvisorsState::Synchronization)
+    return reply(false, FaultCode::BadSupvisorsState,
+                 "not in SYNCHRONIZATION but " + nameOf(view_.fsm_state));
+  if (user_end_sync_) return reply(false, FaultCode::BadSupvisorsState, "Master already chosen");
+  if (!hasOption(options_, SynchronizationOption::User))
+    return reply(false, FaultCode::NotApplicable, "USER is not in synchro_options");
+  if (!event.master.empty()) {
+    const std::string id = resolve(event.master);
+    if (id.empty()) return reply(false, FaultCode::BadName, "unknown instance " + event.master);
+    if (!canLead(*findMutable(id)))
+      return reply(false, FaultCode::NotRunning, "instance " + event.master + " is not RUNNING");
+    user_master_ = id;
+  }
+  user_end_sync_ = true;
+  log(LogLevel::Info, "end of synchronisation requested by the user" +
+                          (user_master_.empty() ? std::string() : ", Master " + user_master_));
+  reply(true, FaultCode::Success, "");
+}
+
+void Engine::onStopping(const LocalStopping& event) {
+  GoodbyeMessage goodbye;
+  goodbye.reason = event.reason;
+  send(peersIn(listening), goodbye);
+  log(LogLevel::Info, "stopping: peers told (" + event.reason + ")");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Peer messages
+
+void Engine::onPeer(const PeerMessage& message) {
+  InstanceView* peer = findMutable(message.header.sender);
+  if (!peer || peer->local || first_tick_ == 0 || peer->state == InstanceState::Isolated) {
+    ++view_.dropped_messages;
+    return;
+  }
+  const Incarnation life = peer->liveness.observe(message.header, view_.tick);
+  if (life == Incarnation::Retired) {
+    ++view_.dropped_messages;
+    return;
+  }
+  if (life == Incarnation::New) onNewLife(*peer);
+  std::visit(
+      Overloaded{
+          [&](const TickMessage& m) { onPeerTick(*peer, m, life == Incarnation::New); },
+          [&](const HandshakeRequest&) { answerHandshake(*peer); },
+          [&](const HandshakeMessage& m) {
+            onHandshake(*peer, m, message.header.protocol_version);
+          },
+          [&](const StateModesMessage& m) {
+            if (isListening(peer->state)) peer->state_modes = m;
+          },
+          [&](const ProcessTableMessage& m) { onProcessTable(*peer, m); },
+          [&](const ProcessDeltaMessage& m) { onProcessDelta(*peer, m); },
+          [&](const ProcessTableRequest&) {
+            ProcessTableMessage table;
+            table.table_version = view_.local().table_version;
+            for (const auto& [namespec, p] : view_.local().processes) table.processes.push_back(p);
+            sendTo(peer->identifier, std::move(table));
+          },
+          [&](const RequestMessage& m) {
+            log(LogLevel::Debug, "request " + std::to_string(m.request_id) + " from " +
+                                     peer->nick + " not handled by this engine yet");
+          },
+          [&](const ResultMessage&) {},
+          [&](const GoodbyeMessage& m) { onGoodbye(*peer, m); },
+      },
+      message.body);
+}
+
+void Engine::onNewLife(InstanceView& peer) {
+  const bool restarted = peer.state_modes.has_value() || peer.table_received;
+  peer.state_modes.reset();  // what the former life said no longer holds
+  peer.table_received = false;
+  peer.table_version = 0;
+  if (peer.state == InstanceState::Checked || peer.state == InstanceState::Running) {
+    // Deviation: a restarted agent is re-handshaked while it stays RUNNING; its processes are
+    // still running under its supervisord, so nothing is lost.
+    peer.rehandshaking = true;
+    log(LogLevel::Info, "instance " + peer.nick + " restarted (new incarnation): re-handshake");
+    requestHandshake(peer);
+  } else if (peer.state == InstanceState::Checking && restarted) {
+    requestHandshake(peer);
+  }
+}
+
+void Engine::requestHandshake(InstanceView& peer) {
+  peer.handshake_requested_tick = view_.tick;
+  sendTo(peer.identifier, HandshakeRequest{});
+}
+
+void Engine::onPeerTick(InstanceView& peer, const TickMessage& tick, bool new_life) {
+  peer.remote_tick = tick.tick;
+  peer.remote_wall_time = tick.wall_time;
+  peer.remote_monotonic_time = tick.monotonic_time;
+  peer.local_tick_at_reception = view_.tick;
+  peer.local_wall_time_at_reception = view_.local().remote_wall_time;
+  peer.local_monotonic_time_at_reception = view_.local().remote_monotonic_time;
+  if (tick.supervisor_reachable != peer.supervisor_reachable) {
+    peer.supervisor_reachable = tick.supervisor_reachable;
+    if (tick.supervisor_reachable) {
+      peer.processes_lost = false;
+      log(LogLevel::Info, "the supervisord of " + peer.nick + " answers again");
+    } else {
+      peer.supervisor_unreachable_since = view_.tick;
+      log(LogLevel::Warn, "the supervisord of " + peer.nick +
+                              " does not answer: not eligible for placement, processes unknown");
+    }
+  }
+  if (peer.state == InstanceState::Stopped) {
+    if (setInstanceState(peer, InstanceState::Checking, "heard")) requestHandshake(peer);
+  } else if (new_life && peer.state == InstanceState::Checking && !peer.rehandshaking) {
+    requestHandshake(peer);
+  }
+}
+
+void Engine::answerHandshake(const InstanceView& peer) {
+  sendTo(peer.identifier, local_handshake_);
+  sendTo(peer.identifier, view_.stateModes());
+  ProcessTableMessage table;
+  table.table_version = view_.local().table_version;
+  for (const auto& [namespec, p] : view_.local().processes) table.processes.push_back(p);
+  sendTo(peer.identifier, std::move(table));
+}
+
+void Engine::onHandshake(InstanceView& peer, const HandshakeMessage& handshake,
+                         std::uint16_t version) {
+  const bool expected = peer.state == InstanceState::Checking ||
+                        (peer.rehandshaking && (peer.state == InstanceState::Checked ||
+                                                peer.state == InstanceState::Running));
+  if (!expected) return;  // a duplicate or late answer
+  const auto differences = handshakeDifferences(local_handshake_, handshake, version);
+  if (!differences.empty()) return isolate(peer, differences);
+  if (handshake.nick != peer.nick)
+    log(LogLevel::Debug, "instance " + peer.identifier + " calls itself " + handshake.nick);
+  peer.stereotypes = handshake.stereotypes;
+  peer.node_id = handshake.node_id;
+  peer.handshake_differences.clear();
+  if (peer.rehandshaking) {
+    peer.rehandshaking = false;
+    if (peer.leaving_until) {
+      peer.leaving_until.reset();
+      log(LogLevel::Info, "instance " + peer.nick + " is back within its grace period");
+    }
+    log(LogLevel::Info, "instance " + peer.nick + " re-handshaked: stays " + nameOf(peer.state));
+  } else {
+    setInstanceState(peer, InstanceState::Checked, "handshake consistent");
+  }
+}
+
+void Engine::isolate(InstanceView& peer, const std::vector<std::string>& differences) {
+  std::string report;
+  for (const auto& d : differences) report += (report.empty() ? "" : "; ") + d;
+  log(LogLevel::Warn, "instance " + peer.nick + " is inconsistent: " + report);
+  peer.handshake_differences = differences;
+  peer.rehandshaking = false;
+  if (peer.state != InstanceState::Checking) {
+    setInstanceState(peer, InstanceState::Failed, "inconsistent");
+    loseProcesses(peer, "instance isolated");
+    instance_lost_ = true;
+  }
+  peer.state_modes.reset();
+  peer.leaving_until.reset();
+  setInstanceState(peer, InstanceState::Isolated, "inconsistent");
+}
+
+void Engine::onProcessTable(InstanceView& peer, const ProcessTableMessage& table) {
+  if (!isListening(peer.state)) return;
+  peer.processes.clear();
+  for (const auto& p : table.processes) peer.processes[makeNamespec(p.group, p.name)] = p;
+  peer.table_version = table.table_version;
+  peer.table_received = true;
+  peer.processes_lost = false;
+}
+
+void Engine::onProcessDelta(InstanceView& peer, const ProcessDeltaMessage& delta) {
+  if (!isListening(peer.state)) return;
+  if (!peer.table_received || delta.base_version != peer.table_version) {
+    sendTo(peer.identifier, ProcessTableRequest{});  // a gap: ask for the whole table
+    return;
+  }
+  for (const auto& p : delta.updated) peer.processes[makeNamespec(p.group, p.name)] = p;
+  for (const auto& namespec : delta.removed) peer.processes.erase(namespec);
+  peer.table_version = delta.table_version;
+}
+
+void Engine::onGoodbye(InstanceView& peer, const GoodbyeMessage& goodbye) {
+  if (peer.state == InstanceState::Checking) {
+    setInstanceState(peer, InstanceState::Stopped, "said goodbye during the handshake");
+    return;
+  }
+  if (peer.state != InstanceState::Running && peer.state != InstanceState::Checked) return;
+  peer.leaving_until = view_.tick + static_cast<std::uint64_t>(grace_ticks_);
+  log(LogLevel::Info, "instance " + peer.nick + " stops cleanly (" + goodbye.reason +
+                          "): its processes are kept for " + std::to_string(grace_ticks_) +
+                          " ticks");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Failure detection
+
+void Engine::checkLiveness() {
+  const auto now = view_.tick;
+  for (auto& peer : view_.instances) {
+    if (peer.local) continue;
+    if (peer.leaving_until) {
+      if (now >= *peer.leaving_until && isListening(peer.state)) {
+        peer.leaving_until.reset();
+        setInstanceState(peer, InstanceState::Failed, "grace period over after its goodbye");
+      }
+      continue;
+    }
+    if (!isListening(peer.state)) continue;
+    if (peer.liveness.silent(now, config_.inactivity_ticks)) {
+      setInstanceState(peer, InstanceState::Failed,
+                       "silent for " + std::to_string(now - peer.liveness.lastHeardTick()) +
+                           " ticks");
+    } else if ((peer.state == InstanceState::Checking || peer.rehandshaking) &&
+               now - peer.handshake_requested_tick >=
+                   static_cast<std::uint64_t>(config_.inactivity_ticks)) {
+      requestHandshake(peer);  // the answer was lost: ask again
+    }
+  }
+  for (auto& instance : view_.instances) {
+    if (instance.state == InstanceState::Running && !instance.supervisor_reachable &&
+        supervisor_lost_ticks_ > 0 && !instance.processes_lost &&
+        now - instance.supervisor_unreachable_since >=
+            static_cast<std::uint64_t>(supervisor_lost_ticks_))
+      loseProcesses(instance, "supervisord unreachable for " +
+                                  std::to_string(supervisor_lost_ticks_) + " ticks");
+  }
+}
+
+void Engine::processFailed() {
+  for (auto& instance : view_.instances) {
+    if (instance.state != InstanceState::Failed) continue;
+    const bool fence = config_.auto_fence && isWorkingState(view_.fsm_state) && !instance.local;
+    loseProcesses(instance, "instance lost");
+    instance.state_modes.reset();
+    instance.rehandshaking = false;
+    instance.leaving_until.reset();
+    instance_lost_ = true;
+    setInstanceState(instance, fence ? InstanceState::Isolated : InstanceState::Stopped,
+                     fence ? "auto_fence" : "lost");
+  }
+}
+
+void Engine::activateChecked() {
+  if (view_.fsm_state == SupvisorsState::Distribution) return;  // deferred, as Supvisors
+  for (auto& instance : view_.instances)
+    if (instance.state == InstanceState::Checked)
+      setInstanceState(instance, InstanceState::Running, "activated");
+}
+
+void Engine::loseProcesses(InstanceView& instance, const std::string& reason) {
+  if (instance.processes_lost) return;
+  instance.processes_lost = true;
+  ProcessesLost lost{instance.identifier, {}, reason};
+  for (const auto& [namespec, p] : instance.processes)
+    if (runningLike(p.state)) lost.namespecs.push_back(namespec);
+  if (lost.namespecs.empty()) return;
+  log(LogLevel::Warn, std::to_string(lost.namespecs.size()) + " processes of " + instance.nick +
+                          " lost: " + reason);
+  out_.push_back(std::move(lost));
+}
+
+// ---------------------------------------------------------------------------------------------
+// The global FSM
+
+void Engine::evaluate() {
+  // Bounded: every pass either changes the state or stops; the table has no cycle of length 8
+  // that a single step could walk.
+  for (int pass = 0; pass < 8; ++pass) {
+    processFailed();
+    activateChecked();
+    view_.degraded = degradedMode(options_, synchroContext(false));
+    if (!evaluateOnce()) break;
+  }
+}
+
+bool Engine::evaluateOnce() {
+  switch (view_.fsm_state) {
+    case SupvisorsState::Off:
+      return view_.local().state == InstanceState::Running &&
+             setFsmState(SupvisorsState::Synchronization, "the local instance is RUNNING");
+    case SupvisorsState::Synchronization: return evaluateSynchronization();
+    case SupvisorsState::Election: return evaluateElection();
+    case SupvisorsState::Distribution:
+    case SupvisorsState::Operation:
+    case SupvisorsState::Conciliation: return evaluateAfterElection();
+    case SupvisorsState::Restarting:
+    case SupvisorsState::ShuttingDown: return evaluateClosing();
+    case SupvisorsState::Final: return false;
+  }
+  return false;
+}
+
+bool Engine::evaluateSynchronization() {
+  // Deviation: a peer that already acts under a Master ends our synchronisation at once; the
+  // election then adopts that Master.
+  for (const auto& peer : view_.instances) {
+    if (peer.local || !canLead(peer) || !peer.state_modes) continue;
+    const auto& modes = *peer.state_modes;
+    if (!isPostElection(modes.fsm_state) || modes.master_identifier.empty()) continue;
+    const auto* master = view_.find(modes.master_identifier);
+    if (master && canLead(*master))
+      return setFsmState(SupvisorsState::Election, "the cluster already has a Master");
+  }
+  if (const auto by = synchronizationEnd(options_, synchroContext(true)))
+    return setFsmState(SupvisorsState::Election, "synchro option " + nameOf(*by));
+  return false;
+}
+
+bool Engine::evaluateElection() {
+  ElectionContext context;
+  std::vector<MasterCandidate> candidates;
+  for (const auto& i : view_.instances) {
+    context.local_states[i.identifier] = i.state;
+    if (i.state == InstanceState::Running) context.running.insert(i.identifier);
+    if (!canLead(i)) continue;
+    candidates.push_back({i.identifier, i.nick, core_.count(i.identifier) > 0});
+    if (i.local) continue;
+    PeerElectionView peer;
+    peer.identifier = i.identifier;
+    peer.told = i.state_modes.has_value();
+    if (i.state_modes) {
+      peer.fsm_state = i.state_modes->fsm_state;
+      peer.master = i.state_modes->master_identifier;
+      peer.instance_states = i.state_modes->instance_states;
+    }
+    context.peers.push_back(std::move(peer));
+  }
+  if (!unstableReason(context).empty()) return false;
+  std::string chosen;
+  if (user_end_sync_ && !user_master_.empty()) {
+    const auto* user = view_.find(user_master_);
+    if (user && canLead(*user)) chosen = user_master_;
+  }
+  if (chosen.empty()) chosen = electMaster(candidates, declaredMasters(context.peers));
+  if (chosen.empty()) return false;
+  bool changed = false;
+  if (chosen != view_.master) {
+    setMaster(chosen);
+    changed = true;
+  }
+  if (chosen == view_.local().identifier)
+    return setFsmState(SupvisorsState::Distribution, "elected Master") || changed;
+  const auto& modes = view_.find(chosen)->state_modes;
+  if (modes && isPostElection(modes->fsm_state) && modes->master_identifier == chosen)
+    return follow(modes->fsm_state) || changed;
+  return changed;
+}
+
+std::string Engine::masterProblem() const {
+  if (view_.master.empty()) return "no Master";
+  const auto* master = view_.find(view_.master);
+  if (!master || master->state != InstanceState::Running) return "Master " + view_.master + " lost";
+  if (master->leaving_until) return "Master " + master->nick + " stops";
+  for (const auto& peer : view_.instances) {
+    if (peer.local || !canLead(peer) || !peer.state_modes) continue;
+    const auto& modes = *peer.state_modes;
+    if (isPostElection(modes.fsm_state) && modes.master_identifier != view_.master)
+      return peer.nick + " declares Master " + modes.master_identifier;
+  }
+  return {};
+}
+
+bool Engine::evaluateAfterElection() {
+  if (const auto problem = masterProblem(); !problem.empty()) {
+    // In CONCILIATION the re-election waits for OPERATION (Supvisors' table refuses it).
+    if (view_.fsm_state == SupvisorsState::Conciliation) return false;
+    setMaster("");
+    return setFsmState(SupvisorsState::Election, problem);
+  }
+  if (view_.master == view_.local().identifier) {
+    if (view_.fsm_state == SupvisorsState::Distribution)
+      return setFsmState(SupvisorsState::Operation, "distribution done");
+    if (!synchronizationLost(options_, synchroContext(false))) return false;
+    switch (failure_strategy_) {
+      case SupvisorsFailureStrategy::Continue: return false;
+      case SupvisorsFailureStrategy::Resync:
+        if (view_.fsm_state == SupvisorsState::Distribution) return false;  // refused by the table
+        setMaster("");
+        return setFsmState(SupvisorsState::Synchronization, "synchronisation lost (RESYNC)");
+      case SupvisorsFailureStrategy::Shutdown:
+        return setFsmState(SupvisorsState::ShuttingDown, "synchronisation lost (SHUTDOWN)");
+    }
+    return false;
+  }
+  // A Slave follows its Master.
+  const auto* master = view_.find(view_.master);
+  if (!master->state_modes) return false;
+  const auto state = master->state_modes->fsm_state;
+  if (state == SupvisorsState::Synchronization &&
+      master->liveness.incarnation() == master_incarnation_) {
+    setMaster("");
+    return setFsmState(SupvisorsState::Synchronization, "following the Master (RESYNC)");
+  }
+  if (isPostElection(state) || isClosingState(state)) return follow(state);
+  return false;
+}
+
+bool Engine::evaluateClosing() {
+  bool done = false;
+  if (view_.master == view_.local().identifier) {
+    // No stop jobs yet: leave the Slaves a few ticks to follow, then finish.
+    done = view_.tick - closing_since_ >= static_cast<std::uint64_t>(config_.inactivity_ticks);
+  } else {
+    const auto* master = view_.find(view_.master);
+    done = !master || !canLead(*master) ||
+           (master->state_modes && master->state_modes->fsm_state == SupvisorsState::Final);
+  }
+  if (!done) return false;
+  const bool restart = view_.fsm_state == SupvisorsState::Restarting;
+  if (!setFsmState(SupvisorsState::Final, restart ? "restart" : "shutdown")) return false;
+  out_.push_back(StopLocalSupervisor{restart});
+  return true;
+}
+
+bool Engine::follow(SupvisorsState master_state) {
+  const auto path = fsmPath(view_.fsm_state, master_state);
+  for (const auto state : path) setFsmState(state, "following the Master");
+  if (view_.fsm_state == SupvisorsState::Final) out_.push_back(StopLocalSupervisor{false});
+  return !path.empty();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Transitions and output
+
+bool Engine::setInstanceState(InstanceView& instance, InstanceState to, const std::string& why) {
+  if (instance.state == to) return false;
+  if (!instanceTransitionAllowed(instance.state, to)) {
+    ++view_.illegal_transitions;
+    log(LogLevel::Critical, "illegal transition of " + instance.nick + ": " +
+                                nameOf(instance.state) + " -> " + nameOf(to) + " (" + why + ")");
+    assert(false && "illegal InstanceState transition");
+    return false;
+  }
+  const bool bad = to == InstanceState::Failed || to == InstanceState::Isolated;
+  log(bad ? LogLevel::Warn : LogLevel::Info, "instance " + instance.nick + " " +
+                                                 nameOf(instance.state) + " -> " + nameOf(to) +
+                                                 " (" + why + ")");
+  instance.state = to;
+  out_.push_back(PublishInstance{instance.identifier, to});
+  return true;
+}
+
+bool Engine::setFsmState(SupvisorsState to, const std::string& why) {
+  const auto from = view_.fsm_state;
+  if (from == to) return false;
+  if (!fsmTransitionAllowed(from, to)) {
+    ++view_.illegal_transitions;
+    log(LogLevel::Critical,
+        "illegal transition " + nameOf(from) + " -> " + nameOf(to) + " (" + why + ")");
+    assert(false && "illegal SupvisorsState transition");
+    return false;
+  }
+  log(LogLevel::Info, nameOf(from) + " -> " + nameOf(to) + " (" + why + ")");
+  view_.fsm_state = to;
+  // Every state is published, even one left within the same step (the `supvisors` event).
+  last_published_ = PublishState{to, view_.master, view_.degraded};
+  out_.push_back(*last_published_);
+  if (isClosingState(to)) closing_since_ = view_.tick;
+  if (to == SupvisorsState::Synchronization) {
+    user_end_sync_ = false;
+    user_master_.clear();
+  }
+  return true;
+}
+
+void Engine::setMaster(const std::string& master) {
+  if (master == view_.master) return;
+  view_.master = master;
+  master_incarnation_.reset();
+  if (const auto* m = view_.find(master); m && !m->local) master_incarnation_ = m->liveness.incarnation();
+  if (!master.empty()) log(LogLevel::Info, "Master is " + view_.find(master)->nick);
+}
+
+void Engine::publishStateIfChanged() {
+  const PublishState now{view_.fsm_state, view_.master, view_.degraded};
+  if (!last_published_ || last_published_->fsm_state != now.fsm_state ||
+      last_published_->master != now.master || last_published_->degraded != now.degraded) {
+    out_.push_back(now);
+    last_published_ = now;
+  }
+  auto modes = view_.stateModes();
+  const bool refresh =
+      view_.tick >= last_state_sent_tick_ + static_cast<std::uint64_t>(config_.state_refresh_ticks);
+  if (!last_state_sent_ || !(*last_state_sent_ == modes) || refresh) {
+    last_state_sent_ = modes;
+    last_state_sent_tick_ = view_.tick;
+    send(peersIn(listening), std::move(modes));
+  }
+}
+
+void Engine::send(std::vector<std::string> to, PeerBody body) {
+  if (to.empty()) return;
+  out_.push_back(SendPeer{std::move(to), std::move(body)});
+}
+
+void Engine::log(LogLevel level, std::string text) { out_.push_back(Log{level, std::move(text)}); }
+
+// ---------------------------------------------------------------------------------------------
+// Helpers
+
+InstanceView* Engine::findMutable(const std::string& identifier) {
+  for (auto& i : view_.instances)
+    if (i.identifier == identifier) return &i;
+  return nullptr;
+}
+
+std::vector<std::string> Engine::peersIn(bool (*accept)(const InstanceView&)) const {
+  std::vector<std::string> out;
+  for (const auto& i : view_.instances)
+    if (!i.local && accept(i)) out.push_back(i.identifier);
+  return out;
+}
+
+bool Engine::canLead(const InstanceView& instance) {
+  return instance.state == InstanceState::Running && !instance.leaving_until;
+}
+
+std::set<std::string> Engine::stableRunning() const {
+  std::set<std::string> running;
+  for (const auto& i : view_.instances)
+    if (i.state == InstanceState::Running) running.insert(i.identifier);
+  for (const auto& peer : view_.instances) {
+    if (peer.local || !canLead(peer) || !peer.state_modes) continue;
+    const auto& seen = peer.state_modes->instance_states;
+    for (auto it = running.begin(); it != running.end();) {
+      const auto found = seen.find(*it);
+      if (found == seen.end() || found->second != InstanceState::Running)
+        it = running.erase(it);
+      else
+        ++it;
+    }
+  }
+  return running;
+}
+
+SynchroContext Engine::synchroContext(bool stable) const {
+  SynchroContext c;
+  for (const auto& i : view_.instances) {
+    c.declared.push_back(i.identifier);
+    if (!stable && i.state == InstanceState::Running) c.running.insert(i.identifier);
+  }
+  c.core = config_.core_identifiers;
+  if (stable) c.running = stableRunning();
+  c.ticks_since_start = first_tick_ == 0 ? 0 : view_.tick - first_tick_;
+  c.timeout_ticks = timeout_ticks_;
+  c.core_guard_ticks = core_guard_ticks_;
+  if (user_end_sync_) {
+    const auto* master = user_master_.empty() ? nullptr : view_.find(user_master_);
+    c.user_ended = user_master_.empty() || (master && canLead(*master));
+  }
+  c.instance_lost = instance_lost_;
+  return c;
+}
+
+std::string Engine::resolve(const std::string& name) const {
+  for (const auto& i : view_.instances)
+    if (i.identifier == name || i.nick == name) return i.identifier;
+  return {};
+}
+
+}  // namespace supvisors

@@ -1,0 +1,194 @@
+#pragma once
+// Engine: the cluster engine of one agent, pure and deterministic (DESIGN.md, STYLE.md §1-2).
+//
+//   events in : Tick, PeerReceived, PeerUnreachable, LocalSupervisorChanged,
+//               LocalProcessesChanged, UserEndSync, LocalStopping   (agent/core/event.h)
+//   commands out: SendPeer, Log, PublishState, PublishInstance, ProcessesLost, UserResult,
+//               StopLocalSupervisor                                (agent/core/command.h)
+//
+// It runs the instance state machine of every instance as seen here (instance_status.h), the
+// heartbeat liveness (liveness.h), the handshake (handshake.h), the global FSM (fsm.h) with
+// synchronisation (synchro.h) and Master election (election.h), and keeps every peer's process
+// table as last received. The deviations from Supvisors 0.19 (docs/CLUSTER.md):
+//   - a peer with a new incarnation is re-handshaked while it stays RUNNING; its processes
+//     are not lost and its table is replaced by the new agent's;
+//   - a joining or returning instance adopts the current Master and the cluster stays in
+//     OPERATION (a CHECKED instance never sends the cluster back to ELECTION);
+//   - a Goodbye keeps the sender's processes for goodbye_grace; then it is a lost host;
+//   - a supervisord that stops answering makes its instance ineligible for placement and its
+//     processes unknown; they count as lost after supervisor_lost_after seconds.
+//
+// Ownership: the engine owns its view; view() is a reference valid until the next step().
+// Thread-safety: none. One loop thread calls step(); other threads read a copy of view()
+// published by the loop.
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "agent/core/command.h"
+#include "agent/core/engine_config.h"
+#include "agent/core/event.h"
+#include "agent/core/liveness.h"
+#include "agent/core/synchro.h"
+
+namespace supvisors {
+
+// One instance as this agent sees it (reference §3.3.3 and §3.3.2 come from here).
+struct InstanceView {
+  std::string identifier;
+  std::string nick;
+  bool local = false;
+  InstanceState state = InstanceState::Stopped;
+  // Told at handshake.
+  std::vector<std::string> stereotypes;
+  std::string node_id;
+  // The last Tick: the remote counter and clocks, and when (local tick and clocks) it came.
+  std::uint64_t remote_tick = 0;
+  double remote_wall_time = 0.0;
+  double remote_monotonic_time = 0.0;
+  std::uint64_t local_tick_at_reception = 0;
+  double local_wall_time_at_reception = 0.0;
+  double local_monotonic_time_at_reception = 0.0;
+  PeerLiveness liveness;
+  // The instance's supervisord answers its agent (false: processes unknown, not eligible).
+  bool supervisor_reachable = true;
+  std::uint64_t supervisor_unreachable_since = 0;  // local tick
+  // A Goodbye was received: kept as it was until this local tick.
+  std::optional<std::uint64_t> leaving_until;
+  // A new incarnation is being handshaked while the instance stays RUNNING/CHECKED.
+  bool rehandshaking = false;
+  std::uint64_t handshake_requested_tick = 0;
+  // The last inconsistency found at handshake (why it is ISOLATED).
+  std::vector<std::string> handshake_differences;
+  // The peer's own state and modes, from its current incarnation.
+  std::optional<StateModesMessage> state_modes;
+  // The peer's process table as last received (kept for display once lost).
+  std::map<std::string, PeerProcess> processes;
+  std::uint64_t table_version = 0;
+  bool table_received = false;
+  bool processes_lost = false;  // ProcessesLost was emitted for this table
+  std::uint64_t transport_errors = 0;
+
+  // RUNNING, speaking, its supervisord answering, not leaving: may run processes / be Master.
+  bool eligible() const {
+    return state == InstanceState::Running && supervisor_reachable && !leaving_until;
+  }
+};
+
+// What the engine exposes to tests, the API and the event publisher.
+struct ClusterView {
+  SupvisorsState fsm_state = SupvisorsState::Off;
+  std::string master;  // "" when none
+  bool degraded = false;
+  std::uint64_t tick = 0;  // the last local tick
+  std::vector<InstanceView> instances;  // supvisors_list order
+  std::size_t local_index = 0;
+  // Counters: illegal transitions are bugs (the simulator fails on any).
+  std::uint64_t illegal_transitions = 0;
+  std::uint64_t dropped_messages = 0;  // unknown sender, ISOLATED sender, retired life
+
+  const InstanceView* find(const std::string& identifier) const;
+  // The instance `identifier` (must exist: tests and the API check names first).
+  const InstanceView& instance(const std::string& identifier) const;
+  const InstanceView& local() const { return instances[local_index]; }
+  // The StateModes this agent publishes (reference §3.3.2 for the local instance).
+  StateModesMessage stateModes() const;
+};
+
+class Engine {
+ public:
+  explicit Engine(EngineConfig config);
+
+  // Applies one event and returns what the shell must do, in order.
+  std::vector<Command> step(const Event& event);
+
+  const ClusterView& view() const { return view_; }
+  const EngineConfig& config() const { return config_; }
+
+ private:
+  void onTick(const Tick& tick);
+  void sendHeartbeat();
+  void onPeer(const PeerMessage& message);
+  void onUnreachable(const PeerUnreachable& event);
+  void onLocalSupervisor(const LocalSupervisorChanged& event);
+  void onLocalProcesses(const LocalProcessesChanged& event);
+  void onEndSync(const UserEndSync& event);
+  void onStopping(const LocalStopping& event);
+
+  // Peer messages, once the sender and its incarnation are accepted.
+  void onPeerTick(InstanceView& peer, const TickMessage& tick, bool new_life);
+  void onHandshake(InstanceView& peer, const HandshakeMessage& handshake, std::uint16_t version);
+  void onProcessTable(InstanceView& peer, const ProcessTableMessage& table);
+  void onProcessDelta(InstanceView& peer, const ProcessDeltaMessage& delta);
+  void onGoodbye(InstanceView& peer, const GoodbyeMessage& goodbye);
+  void answerHandshake(const InstanceView& peer);
+
+  // Failure detection on a tick: silence, grace periods, handshake retries, supervisord.
+  void checkLiveness();
+  // FAILED instances become STOPPED (or ISOLATED with auto_fence in a working state).
+  void processFailed();
+  // CHECKED instances become RUNNING (deferred during DISTRIBUTION, as Supvisors).
+  void activateChecked();
+  // The global FSM, evaluated until nothing changes.
+  void evaluate();
+  bool evaluateOnce();
+  bool evaluateSynchronization();
+  bool evaluateElection();
+  bool evaluateAfterElection();
+  bool evaluateClosing();
+  bool follow(SupvisorsState master_state);
+  std::string masterProblem() const;
+
+  bool setInstanceState(InstanceView& instance, InstanceState to, const std::string& why);
+  bool setFsmState(SupvisorsState to, const std::string& why);
+  void setMaster(const std::string& master);
+  void loseProcesses(InstanceView& instance, const std::string& reason);
+  void isolate(InstanceView& instance, const std::vector<std::string>& differences);
+  void publishStateIfChanged();
+
+  // Helpers.
+  InstanceView* findMutable(const std::string& identifier);
+  InstanceView& localMutable() { return view_.instances[view_.local_index]; }
+  std::vector<std::string> peersIn(bool (*accept)(const InstanceView&)) const;
+  void send(std::vector<std::string> to, PeerBody body);
+  void sendTo(const std::string& to, PeerBody body) { send({to}, std::move(body)); }
+  void log(LogLevel level, std::string text);
+  std::set<std::string> stableRunning() const;
+  // `stable`: the RUNNING set agreed by every RUNNING peer (end of SYNCHRONIZATION); else ours.
+  SynchroContext synchroContext(bool stable) const;
+  // RUNNING and not leaving: may be or stay Master.
+  static bool canLead(const InstanceView& instance);
+  void onNewLife(InstanceView& peer);
+  void requestHandshake(InstanceView& peer);
+  std::string resolve(const std::string& name) const;
+
+  EngineConfig config_;
+  std::vector<SynchronizationOption> options_;  // effective synchro_options
+  SupvisorsFailureStrategy failure_strategy_;    // effective
+  HandshakeMessage local_handshake_;
+  int timeout_ticks_ = 0;
+  int core_guard_ticks_ = 0;
+  int grace_ticks_ = 0;
+  int supervisor_lost_ticks_ = 0;
+  std::set<std::string> core_;
+
+  ClusterView view_;
+  std::vector<Command> out_;
+  std::uint64_t first_tick_ = 0;  // 0 until the first Tick
+  bool heartbeat_due_ = false;
+  std::uint64_t closing_since_ = 0;
+  std::optional<std::uint64_t> master_incarnation_;
+  bool user_end_sync_ = false;
+  std::string user_master_;
+  bool instance_lost_ = false;  // an instance was lost during this step (USER failure)
+  std::uint64_t last_state_sent_tick_ = 0;
+  std::optional<StateModesMessage> last_state_sent_;
+  std::optional<PublishState> last_published_;
+  std::uint64_t local_table_version_ = 0;
+};
+
+}  // namespace supvisors

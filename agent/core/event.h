@@ -1,0 +1,62 @@
+#pragma once
+// Event: everything that enters the cluster engine (STYLE.md §1). The shell turns I/O into
+// these (a loop tick, a decoded peer message, a transport error, a supervisord that stops
+// answering, a user request) and feeds them to Engine::step() one at a time, on the loop
+// thread. Time enters only as Tick: the engine never reads a clock.
+//
+// Thread-safety: plain values.
+
+#include <cstdint>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "common/peer_message.h"
+
+namespace supvisors {
+
+// One period of tick_period elapsed. `n` counts the agent's ticks from 1; the times are the
+// shell's clocks at that tick, only copied into the TickMessage and the view.
+struct Tick {
+  std::uint64_t n = 0;
+  double wall_time = 0.0;
+  double monotonic_time = 0.0;
+};
+
+// A decoded, authenticated message from a peer (the transport fills the header).
+struct PeerReceived {
+  PeerMessage message;
+};
+
+// The transport failed to reach a peer. Counted and logged only: with packet loss a stream
+// stalls for most of a second, so a transport error never tears anything down by itself.
+struct PeerUnreachable {
+  std::string identifier;
+  std::string reason;
+};
+
+// The local supervisord answers again (true) or stopped answering (false).
+struct LocalSupervisorChanged {
+  bool reachable = true;
+};
+
+// The local process table, whole, as the shell last read it (LocalTable mapped to PeerProcess).
+struct LocalProcessesChanged {
+  std::vector<PeerProcess> processes;
+};
+
+// supvisors.end_sync(master): end SYNCHRONIZATION now (USER option); master "" = elect.
+struct UserEndSync {
+  std::uint64_t request_id = 0;
+  std::string master;  // identifier or nick
+};
+
+// The agent stops cleanly (SIGTERM): peers are told, so they keep our processes a while.
+struct LocalStopping {
+  std::string reason;
+};
+
+using Event = std::variant<Tick, PeerReceived, PeerUnreachable, LocalSupervisorChanged,
+                           LocalProcessesChanged, UserEndSync, LocalStopping>;
+
+}  // namespace supvisors

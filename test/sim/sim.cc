@@ -1,0 +1,353 @@
+#include "test/sim/sim.h"
+
+#include <algorithm>
+#include <stdexcept>
+
+#include "agent/core/fsm.h"
+#include "agent/core/instance_status.h"
+
+namespace supvisors::sim {
+namespace {
+
+template <class... Ts>
+struct Overloaded : Ts... {
+  using Ts::operator()...;
+};
+
+template <typename E>
+std::string nameOf(E value) {
+  return std::string(enumName(value));
+}
+
+// Bodies a sender may address to an instance it holds STOPPED or FAILED: heartbeats, and the
+// answer to a handshake request (the asker may not be known yet).
+bool allowedToInactive(const PeerBody& body) {
+  return std::holds_alternative<TickMessage>(body) ||
+         std::holds_alternative<HandshakeMessage>(body) ||
+         std::holds_alternative<StateModesMessage>(body) ||
+         std::holds_alternative<ProcessTableMessage>(body);
+}
+
+}  // namespace
+
+std::uint64_t Rng::next() {
+  std::uint64_t z = (state_ += 0x9E3779B97F4A7C15ULL);
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+  return z ^ (z >> 31);
+}
+
+Simulation::Simulation(std::vector<std::string> names, EngineConfig base, std::uint64_t seed)
+    : names_(std::move(names)), rng_(seed) {
+  base.instances.clear();
+  for (const auto& n : names_) base.instances.push_back(InstanceEntry::named(n, n));
+  for (std::size_t i = 0; i < names_.size(); ++i) {
+    Node node;
+    node.name = names_[i];
+    node.config = base;
+    node.config.local_index = i;
+    node.config.node_id = "node-" + names_[i];
+    nodes_.push_back(std::move(node));
+  }
+}
+
+Simulation::Node& Simulation::node(const std::string& name) {
+  for (auto& n : nodes_)
+    if (n.name == name) return n;
+  throw std::invalid_argument("unknown instance " + name);
+}
+
+const Simulation::Node* Simulation::findNode(const std::string& name) const {
+  for (const auto& n : nodes_)
+    if (n.name == name) return &n;
+  return nullptr;
+}
+
+EngineConfig& Simulation::configOf(const std::string& name) { return node(name).config; }
+
+const Engine* Simulation::engine(const std::string& name) const {
+  const auto* n = findNode(name);
+  return n ? n->engine.get() : nullptr;
+}
+
+Journal& Simulation::journal(const std::string& name) { return journals_[name]; }
+
+void Simulation::start(const std::string& name) {
+  auto& n = node(name);
+  if (n.engine) return;
+  n.engine = std::make_unique<Engine>(n.config);
+  ++n.incarnation;
+  n.known_fsm = SupvisorsState::Off;
+  n.known_instances.clear();
+  faultChanged();
+}
+
+void Simulation::crash(const std::string& name) {
+  node(name).engine.reset();
+  faultChanged();
+}
+
+void Simulation::stop(const std::string& name) {
+  auto& n = node(name);
+  if (n.engine) deliver(n, LocalStopping{"SIGTERM"});
+  n.engine.reset();
+  faultChanged();
+}
+
+void Simulation::partition(const std::vector<std::set<std::string>>& groups) {
+  group_of_.clear();
+  for (std::size_t g = 0; g < groups.size(); ++g)
+    for (const auto& n : groups[g]) group_of_[n] = static_cast<int>(g);
+  faultChanged();
+}
+
+void Simulation::heal() {
+  group_of_.clear();
+  for (auto& n : nodes_) n.silent = false;
+  loss_ = 0.0;
+  faultChanged();
+}
+
+void Simulation::silence(const std::string& name, bool silent) {
+  node(name).silent = silent;
+  faultChanged();
+}
+
+void Simulation::setLoss(double probability) {
+  loss_ = probability;
+  faultChanged();
+}
+
+void Simulation::setMaxDelay(int rounds) { max_delay_ = rounds; }
+
+void Simulation::setSupervisor(const std::string& name, bool reachable) {
+  auto& n = node(name);
+  if (n.engine) deliver(n, LocalSupervisorChanged{reachable});
+}
+
+void Simulation::setProcesses(const std::string& name, std::vector<PeerProcess> processes) {
+  auto& n = node(name);
+  if (n.engine) deliver(n, LocalProcessesChanged{std::move(processes)});
+}
+
+void Simulation::endSync(const std::string& name, const std::string& master) {
+  auto& n = node(name);
+  if (n.engine) deliver(n, UserEndSync{++request_id_, master});
+}
+
+bool Simulation::linkOpen(const std::string& a, const std::string& b) const {
+  const auto* na = findNode(a);
+  const auto* nb = findNode(b);
+  if (!na || !nb || na->silent || nb->silent) return false;
+  if (group_of_.empty()) return true;
+  const auto ga = group_of_.find(a);
+  const auto gb = group_of_.find(b);
+  const int x = ga == group_of_.end() ? -1 : ga->second;
+  const int y = gb == group_of_.end() ? -1 : gb->second;
+  return x == y;
+}
+
+void Simulation::rounds(int count) {
+  for (int r = 0; r < count; ++r) {
+    ++round_;
+    for (auto& n : nodes_)
+      if (n.engine)
+        deliver(n, Tick{round_, 1.7e9 + static_cast<double>(round_) * n.config.tick_period,
+                        static_cast<double>(round_) * n.config.tick_period});
+    // Deliver what is due, including what the deliveries send (bounded: a storm is a bug).
+    for (int budget = 100000; budget > 0 && !queue_.empty(); --budget) {
+      const auto first = queue_.begin();
+      if (first->first.first > round_) break;
+      Packet packet = std::move(first->second);
+      queue_.erase(first);
+      auto& to = node(packet.to);
+      if (!to.engine || to.incarnation != packet.to_incarnation) continue;  // connection reset
+      if (!linkOpen(packet.from, packet.to)) continue;  // partitioned while in flight
+      deliver(to, PeerReceived{std::move(packet.message)});
+    }
+    checkGroups();
+  }
+}
+
+void Simulation::deliver(Node& n, const Event& event) {
+  const auto commands = n.engine->step(event);
+  checkCommands(n, commands);
+  record(n, commands);
+  for (const auto& c : commands)
+    if (const auto* send = std::get_if<SendPeer>(&c)) route(n, *send);
+}
+
+void Simulation::route(Node& from, const SendPeer& send) {
+  for (const auto& to : send.to) {
+    if (!linkOpen(from.name, to)) continue;
+    auto& target = node(to);
+    if (!target.engine) continue;  // nobody listens: the transport drops
+    if (loss_ > 0.0 && rng_.chance(loss_)) continue;
+    const auto link = std::make_pair(from.name, to);
+    std::uint64_t due = round_ + (max_delay_ > 0 ? rng_.below(max_delay_ + 1) : 0);
+    due = std::max(due, link_due_[link]);  // a stream keeps its order
+    link_due_[link] = due;
+    Packet packet;
+    packet.from = from.name;
+    packet.to = to;
+    packet.to_incarnation = target.incarnation;
+    packet.message.header.sender = from.name;
+    packet.message.header.incarnation = from.incarnation;
+    packet.message.header.sequence = ++link_sequence_[link];
+    packet.message.body = send.body;
+    queue_.emplace(std::make_pair(due, ++order_), std::move(packet));
+  }
+}
+
+void Simulation::checkCommands(const Node& n, const std::vector<Command>& commands) {
+  const auto& view = n.engine->view();
+  auto fail = [&](const std::string& what) {
+    failures_.push_back("round " + std::to_string(round_) + ", " + n.name + ": " + what);
+  };
+  if (view.illegal_transitions > 0) fail("illegal transition");
+  for (const auto& c : commands) {
+    const auto* send = std::get_if<SendPeer>(&c);
+    if (!send) continue;
+    for (const auto& to : send->to) {
+      const auto state = view.instance(to).state;
+      if (state == InstanceState::Isolated)
+        fail("message " + std::to_string(send->body.index()) + " to ISOLATED " + to);
+      else if (!isListening(state) && !allowedToInactive(send->body))
+        fail("message " + std::to_string(send->body.index()) + " to " + nameOf(state) + " " + to);
+    }
+  }
+}
+
+void Simulation::checkGroups() {
+  if (loss_ > 0.0 || round_ < last_fault_round_ + static_cast<std::uint64_t>(settle_rounds))
+    return;
+  // Two engines that can talk and see each other RUNNING, both acting under a Master, must
+  // name the same one. (Pairwise, not transitive: with auto_fence two instances may isolate
+  // each other while a third still sees both; that third one then waits in ELECTION.)
+  for (const auto& a : nodes_)
+    for (const auto& b : nodes_) {
+      if (!a.engine || !b.engine || a.name >= b.name || !linkOpen(a.name, b.name)) continue;
+      const auto& va = a.engine->view();
+      const auto& vb = b.engine->view();
+      if (va.instance(b.name).state != InstanceState::Running ||
+          vb.instance(a.name).state != InstanceState::Running)
+        continue;
+      if (isPostElection(va.fsm_state) && isPostElection(vb.fsm_state) && va.master != vb.master)
+        failures_.push_back("round " + std::to_string(round_) + ": " + a.name + " and " + b.name +
+                            " see each other RUNNING under Masters " + va.master + " and " +
+                            vb.master);
+    }
+}
+
+std::string Simulation::convergence() const {
+  std::string master;
+  for (const auto& n : nodes_) {
+    if (!n.engine) continue;
+    const auto& view = n.engine->view();
+    if (view.fsm_state != SupvisorsState::Operation)
+      return n.name + " is in " + nameOf(view.fsm_state);
+    if (master.empty()) master = view.master;
+    if (view.master != master) return n.name + " has Master " + view.master + ", not " + master;
+    for (const auto& other : nodes_) {
+      const auto state = view.instance(other.name).state;
+      const bool running = state == InstanceState::Running;
+      if (running != (other.engine != nullptr))
+        return n.name + " sees " + other.name + " " + nameOf(state);
+    }
+  }
+  return {};
+}
+
+void Simulation::record(Node& n, const std::vector<Command>& commands) {
+  auto& j = journal(n.name);
+  for (const auto& c : commands) {
+    std::visit(
+        Overloaded{
+            [&](const PublishState& p) {
+              if (j.fsm_path.empty()) j.fsm_path.push_back(n.known_fsm);
+              if (j.fsm_path.back() != p.fsm_state) j.fsm_path.push_back(p.fsm_state);
+              n.known_fsm = p.fsm_state;
+              j.fsm_changed = true;
+            },
+            [&](const PublishInstance& p) {
+              auto& path = j.instance_paths[p.identifier];
+              auto& before = n.known_instances[p.identifier];  // STOPPED for a new engine
+              if (path.empty()) path.push_back(before);
+              path.push_back(p.state);
+              before = p.state;
+            },
+            [&](const ProcessesLost& p) {
+              std::string list;
+              for (const auto& s : p.namespecs) list += " " + s;
+              j.notes.push_back("lost on " + p.identifier + ":" + list + " (" + p.reason + ")");
+            },
+            [&](const UserResult& r) {
+              j.notes.push_back(r.ok ? std::string("end_sync ok")
+                                     : "end_sync " + std::string(faultName(r.fault)) + ": " +
+                                           r.message);
+            },
+            [&](const StopLocalSupervisor& s) {
+              j.notes.push_back(s.restart ? "restart supervisord" : "shut down supervisord");
+            },
+            [](const auto&) {},
+        },
+        c);
+  }
+}
+
+std::vector<std::string> Simulation::takeTranscript() {
+  std::vector<std::string> lines;
+  for (const auto& n : nodes_) {
+    const auto found = journals_.find(n.name);
+    if (found == journals_.end()) continue;
+    const auto& j = found->second;
+    const Engine* e = n.engine.get();
+    if (j.fsm_changed && e) {
+      std::string line = n.name + ":";
+      for (std::size_t i = 0; i < j.fsm_path.size(); ++i)
+        line += (i ? " -> " : " ") + nameOf(j.fsm_path[i]);
+      if (j.fsm_path.size() == 1) line += " (modes)";
+      line += " master=" + (e->view().master.empty() ? std::string("none") : e->view().master);
+      if (e->view().degraded) line += " degraded";
+      lines.push_back(line);
+    }
+    for (const auto& name : names_) {
+      const auto path = j.instance_paths.find(name);
+      if (path == j.instance_paths.end() || name == n.name) continue;  // self: always RUNNING
+      std::string line = n.name + ": " + name;
+      for (std::size_t i = 0; i < path->second.size(); ++i)
+        line += (i ? " -> " : " ") + nameOf(path->second[i]);
+      if (e && path->second.back() == InstanceState::Isolated) {
+        const auto& diffs = e->view().instance(name).handshake_differences;
+        for (const auto& d : diffs) line += " [" + d + "]";
+      }
+      lines.push_back(line);
+    }
+    for (const auto& note : j.notes) lines.push_back(n.name + ": " + note);
+  }
+  journals_.clear();
+  return lines;
+}
+
+std::vector<std::string> Simulation::stateLines() const {
+  std::vector<std::string> lines;
+  for (const auto& n : nodes_) {
+    if (!n.engine) {
+      lines.push_back(n.name + ": down");
+      continue;
+    }
+    const auto& view = n.engine->view();
+    std::string line = n.name + ": " + nameOf(view.fsm_state) + " master=" +
+                       (view.master.empty() ? std::string("none") : view.master);
+    if (view.degraded) line += " degraded";
+    for (const auto& i : view.instances) {
+      line += " " + i.identifier + "=" + nameOf(i.state);
+      if (i.leaving_until) line += "(leaving)";
+      if (!i.supervisor_reachable) line += "(supervisord down)";
+    }
+    lines.push_back(line);
+  }
+  return lines;
+}
+
+}  // namespace supvisors::sim
