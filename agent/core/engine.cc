@@ -484,13 +484,33 @@ bool Engine::evaluateOnce() {
 bool Engine::evaluateSynchronization() {
   // Deviation: a peer that already acts under a Master ends our synchronisation at once; the
   // election then adopts that Master.
+  // The Master must be acting: a peer past ELECTION by its own word, or this agent itself in
+  // its first life here (a restarted Master resumes; one back from RESYNC does not).
   for (const auto& peer : view_.instances) {
     if (peer.local || !canLead(peer) || !peer.state_modes) continue;
     const auto& modes = *peer.state_modes;
     if (!isPostElection(modes.fsm_state) || modes.master_identifier.empty()) continue;
     const auto* master = view_.find(modes.master_identifier);
-    if (master && canLead(*master))
-      return setFsmState(SupvisorsState::Election, "the cluster already has a Master");
+    if (!master || !canLead(*master)) continue;
+    const bool acting = master->local ? !has_operated_
+                                      : master->state_modes &&
+                                            isPostElection(master->state_modes->fsm_state) &&
+                                            master->state_modes->master_identifier == master->identifier;
+    if (acting) return setFsmState(SupvisorsState::Election, "the cluster already has a Master");
+  }
+  // USER: a Master chosen by the user elsewhere is accepted here (Supvisors).
+  if (hasOption(options_, SynchronizationOption::User) && !user_end_sync_) {
+    for (const auto& peer : view_.instances) {
+      if (peer.local || !canLead(peer) || !peer.state_modes) continue;
+      const auto& declared = peer.state_modes->master_identifier;
+      const auto* master = declared.empty() ? nullptr : view_.find(declared);
+      if (master && canLead(*master)) {
+        user_end_sync_ = true;
+        user_master_ = declared;
+        log(LogLevel::Info, "Master " + master->nick + " accepted from " + peer.nick);
+        break;
+      }
+    }
   }
   if (const auto by = synchronizationEnd(options_, synchroContext(true)))
     return setFsmState(SupvisorsState::Election, "synchro option " + nameOf(*by));
@@ -647,6 +667,7 @@ bool Engine::setFsmState(SupvisorsState to, const std::string& why) {
   last_published_ = PublishState{to, view_.master, view_.degraded};
   out_.push_back(*last_published_);
   if (isClosingState(to)) closing_since_ = view_.tick;
+  if (isPostElection(to)) has_operated_ = true;
   if (to == SupvisorsState::Synchronization) {
     user_end_sync_ = false;
     user_master_.clear();

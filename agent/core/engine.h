@@ -180,6 +180,7 @@ class Engine {
   std::vector<Command> out_;
   std::uint64_t first_tick_ = 0;  // 0 until the first Tick
   bool heartbeat_due_ = false;
+  bool has_operated_ = false;  // this life has been past ELECTION
   std::uint64_t closing_since_ = 0;
   std::optional<std::uint64_t> master_incarnation_;
   bool user_end_sync_ = false;
