@@ -59,7 +59,9 @@ std::vector<SupvisorsState> fsmPath(SupvisorsState from, SupvisorsState to) {
   if (fsmTransitionAllowed(from, to)) return {to};
   // Prefer the Supvisors order of states for the intermediate step (deterministic).
   for (const S middle : fsmTransitionsFrom(from)) {
-    if (middle == S::Off) continue;  // never pass through OFF to follow a Master
+    // Never through OFF, SYNCHRONIZATION or ELECTION: following a Master never goes back
+    // (a Slave in OPERATION stays there while its Master passes DISTRIBUTION).
+    if (middle == S::Off || middle == S::Synchronization || middle == S::Election) continue;
     if (fsmTransitionAllowed(middle, to)) return {middle, to};
   }
   return {};

@@ -38,8 +38,8 @@ bool isPostElection(SupvisorsState state);
 
 // The states a Slave in `from` walks through to reach the Master's state `to`, each step in
 // the table (e.g. ELECTION -> DISTRIBUTION -> OPERATION); empty if `to` cannot be reached in at
-// most two steps, or from == to. A Slave missing one of the Master's states (a lost message)
-// still moves only along the table.
+// most two steps without going back through OFF/SYNCHRONIZATION/ELECTION, or from == to. A
+// Slave missing one of the Master's states (a lost message) still moves only along the table.
 std::vector<SupvisorsState> fsmPath(SupvisorsState from, SupvisorsState to);
 
 }  // namespace supvisors

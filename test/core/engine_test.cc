@@ -1,0 +1,264 @@
+// The engine driven by hand, one event at a time (the simulator in test/sim drives many).
+#include <catch2/catch.hpp>
+
+#include "agent/core/engine.h"
+#include "agent/core/handshake.h"
+
+using namespace supvisors;
+
+namespace {
+
+struct TestOptions {
+  int inactivity_ticks = 5;
+  bool auto_fence = false;
+  std::vector<SynchronizationOption> synchro{SynchronizationOption::Strict,
+                                             SynchronizationOption::Timeout};
+};
+
+EngineConfig testConfig(TestOptions o = {}) {
+  EngineConfig c;
+  c.instances = {InstanceEntry::named("a", "a"), InstanceEntry::named("b", "b")};
+  c.local_index = 0;
+  c.inactivity_ticks = o.inactivity_ticks;
+  c.auto_fence = o.auto_fence;
+  c.synchro_options = o.synchro;
+  c.goodbye_grace = 1.0;  // 5 ticks
+  return c;
+}
+
+PeerReceived from(const std::string& sender, std::uint64_t incarnation, PeerBody body) {
+  static std::uint64_t sequence = 0;
+  return PeerReceived{PeerMessage{{kPeerProtocolVersion, sender, incarnation, ++sequence}, body}};
+}
+
+PeerReceived peerTick(std::uint64_t incarnation, bool supervisor_reachable = true) {
+  TickMessage t;
+  t.supervisor_reachable = supervisor_reachable;
+  return from("b", incarnation, t);
+}
+
+// a and b shake hands; b reports OPERATION under `master` with both RUNNING.
+void join(Engine& engine, std::uint64_t incarnation = 1, std::uint64_t tick = 1) {
+  engine.step(Tick{tick});
+  engine.step(peerTick(incarnation));
+  engine.step(from("b", incarnation, localHandshake(engine.config())));
+  PeerProcess p;
+  p.group = "app";
+  p.name = "worker";
+  p.state = ProcessState::Running;
+  engine.step(from("b", incarnation, ProcessTableMessage{1, {p}}));
+}
+
+template <typename T>
+std::vector<T> commandsOf(const std::vector<Command>& commands) {
+  std::vector<T> out;
+  for (const auto& c : commands)
+    if (const auto* t = std::get_if<T>(&c)) out.push_back(*t);
+  return out;
+}
+
+bool sendsTo(const std::vector<Command>& commands, const std::string& to) {
+  for (const auto& s : commandsOf<SendPeer>(commands))
+    if (std::find(s.to.begin(), s.to.end(), to) != s.to.end()) return true;
+  return false;
+}
+
+}  // namespace
+
+TEST_CASE("an instance silent for more than inactivity_ticks is lost", "[engine]") {
+  Engine engine(testConfig({.inactivity_ticks = 2}));
+  join(engine);
+  REQUIRE(engine.view().instance("b").state == InstanceState::Running);
+  for (std::uint64_t t = 2; t <= 3; ++t) engine.step(Tick{t});
+  CHECK(engine.view().instance("b").state == InstanceState::Running);
+  const auto out = engine.step(Tick{4});
+  CHECK(engine.view().instance("b").state == InstanceState::Stopped);  // FAILED, then processed
+  const auto lost = commandsOf<ProcessesLost>(out);
+  REQUIRE(lost.size() == 1);
+  CHECK(lost[0].namespecs == std::vector<std::string>{"app:worker"});
+}
+
+TEST_CASE("the first tick makes the local instance RUNNING and starts synchronisation",
+          "[engine]") {
+  Engine engine(testConfig());
+  CHECK(engine.step(peerTick(1)).empty());  // nothing before the first tick
+  CHECK(engine.view().dropped_messages == 1);
+  const auto out = engine.step(Tick{1});
+  CHECK(engine.view().local().state == InstanceState::Running);
+  CHECK(engine.view().fsm_state == SupvisorsState::Synchronization);
+  CHECK(sendsTo(out, "b"));  // the heartbeat goes to STOPPED instances too: how they find us
+}
+
+TEST_CASE("two consistent instances reach OPERATION with the smallest nick as Master",
+          "[engine]") {
+  Engine engine(testConfig());
+  join(engine);
+  auto modes = engine.view().stateModes();
+  modes.fsm_state = SupvisorsState::Election;
+  engine.step(from("b", 1, modes));
+  CHECK(engine.view().fsm_state == SupvisorsState::Operation);
+  CHECK(engine.view().master == "a");
+  CHECK_FALSE(engine.view().degraded);
+}
+
+TEST_CASE("a transport error alone tears nothing down", "[engine]") {
+  Engine engine(testConfig());
+  join(engine);
+  for (int i = 0; i < 10; ++i) engine.step(PeerUnreachable{"b", "connection refused"});
+  CHECK(engine.view().instance("b").state == InstanceState::Running);
+  CHECK(engine.view().instance("b").transport_errors == 10);
+}
+
+TEST_CASE("a stalled supervisord behind a ticking agent is not suspected", "[engine]") {
+  Engine engine(testConfig());
+  join(engine);
+  for (std::uint64_t t = 2; t < 60; ++t) {
+    engine.step(Tick{t});
+    engine.step(peerTick(1, /*supervisor_reachable=*/false));
+  }
+  const auto& b = engine.view().instance("b");
+  CHECK(b.state == InstanceState::Running);
+  CHECK_FALSE(b.supervisor_reachable);
+  CHECK_FALSE(b.eligible());
+  CHECK_FALSE(b.processes_lost);  // 60 s by default before they count as lost
+}
+
+TEST_CASE("a restarted agent is re-handshaked, stays RUNNING and its table is replaced",
+          "[engine]") {
+  Engine engine(testConfig());
+  join(engine, 1);
+  const auto out = engine.step(peerTick(2));
+  CHECK(engine.view().instance("b").state == InstanceState::Running);
+  CHECK(engine.view().instance("b").rehandshaking);
+  const auto sends = commandsOf<SendPeer>(out);
+  CHECK(std::any_of(sends.begin(), sends.end(), [](const SendPeer& s) {
+    return std::holds_alternative<HandshakeRequest>(s.body);
+  }));
+  CHECK(commandsOf<ProcessesLost>(out).empty());
+  engine.step(from("b", 2, localHandshake(engine.config())));
+  engine.step(from("b", 2, ProcessTableMessage{1, {}}));
+  CHECK_FALSE(engine.view().instance("b").rehandshaking);
+  CHECK(engine.view().instance("b").processes.empty());
+  // A late message of the former life is dropped, not taken for a third life.
+  const auto dropped = engine.view().dropped_messages;
+  engine.step(peerTick(1));
+  CHECK(engine.view().dropped_messages == dropped + 1);
+  CHECK_FALSE(engine.view().instance("b").rehandshaking);
+}
+
+TEST_CASE("a Goodbye keeps the processes for the grace period, then the host is lost",
+          "[engine]") {
+  Engine engine(testConfig());
+  join(engine);
+  engine.step(from("b", 1, GoodbyeMessage{"SIGTERM"}));
+  for (std::uint64_t t = 2; t <= 5; ++t) engine.step(Tick{t});
+  CHECK(engine.view().instance("b").state == InstanceState::Running);
+  CHECK(engine.view().instance("b").leaving_until.has_value());
+  CHECK_FALSE(engine.view().instance("b").eligible());
+  const auto out = engine.step(Tick{6});
+  CHECK(engine.view().instance("b").state == InstanceState::Stopped);
+  CHECK(commandsOf<ProcessesLost>(out).size() == 1);
+}
+
+TEST_CASE("an inconsistent peer is ISOLATED and never addressed again", "[engine]") {
+  Engine engine(testConfig());
+  engine.step(Tick{1});
+  engine.step(peerTick(1));
+  auto theirs = localHandshake(engine.config());
+  theirs.conciliation_strategy = ConciliationStrategy::Senicide;
+  engine.step(from("b", 1, theirs));
+  const auto& b = engine.view().instance("b");
+  CHECK(b.state == InstanceState::Isolated);
+  REQUIRE(b.handshake_differences.size() == 1);
+  CHECK(b.handshake_differences[0] == "conciliation_strategy: here USER, peer SENICIDE");
+  const auto out = engine.step(Tick{2});
+  CHECK_FALSE(sendsTo(out, "b"));
+  engine.step(peerTick(1));
+  CHECK(engine.view().instance("b").state == InstanceState::Isolated);
+}
+
+TEST_CASE("auto_fence isolates an instance lost in a working state", "[engine]") {
+  Engine engine(testConfig({.inactivity_ticks = 2, .auto_fence = true}));
+  join(engine);
+  auto modes = engine.view().stateModes();
+  engine.step(from("b", 1, modes));
+  REQUIRE(engine.view().fsm_state == SupvisorsState::Operation);
+  for (std::uint64_t t = 2; t <= 4; ++t) engine.step(Tick{t});
+  CHECK(engine.view().instance("b").state == InstanceState::Isolated);
+}
+
+TEST_CASE("a joining instance adopts the Master of a peer in OPERATION", "[engine]") {
+  EngineConfig config = testConfig();
+  config.local_index = 1;  // this agent is b; a already runs the cluster
+  Engine engine(config);
+  engine.step(Tick{1});
+  engine.step(from("a", 5, TickMessage{}));
+  engine.step(from("a", 5, localHandshake(engine.config())));
+  StateModesMessage modes;
+  modes.fsm_state = SupvisorsState::Operation;
+  modes.master_identifier = "a";
+  modes.instance_states = {{"a", InstanceState::Running}, {"b", InstanceState::Running}};
+  engine.step(from("a", 5, modes));
+  CHECK(engine.view().fsm_state == SupvisorsState::Operation);
+  CHECK(engine.view().master == "a");
+}
+
+TEST_CASE("end_sync answers with Supvisors' faults", "[engine]") {
+  Engine engine(testConfig({.synchro = {SynchronizationOption::User}}));
+  auto result = [&](const std::string& master) {
+    const auto out = engine.step(UserEndSync{1, master});
+    const auto results = commandsOf<UserResult>(out);
+    REQUIRE(results.size() == 1);
+    return results[0];
+  };
+  CHECK(result("a").fault == FaultCode::BadSupvisorsState);  // OFF
+  engine.step(Tick{1});
+  CHECK(result("nobody").fault == FaultCode::BadName);
+  CHECK(result("b").fault == FaultCode::NotRunning);
+  CHECK(result("a").ok);
+  CHECK(engine.view().fsm_state == SupvisorsState::Operation);
+  CHECK(engine.view().master == "a");
+
+  Engine strict(testConfig());
+  strict.step(Tick{1});
+  const auto out = strict.step(UserEndSync{2, ""});
+  CHECK(commandsOf<UserResult>(out).at(0).fault == FaultCode::NotApplicable);
+}
+
+TEST_CASE("a local table change travels as a delta; a gap asks for the whole table",
+          "[engine]") {
+  Engine engine(testConfig());
+  join(engine);
+  PeerProcess p;
+  p.group = "web";
+  p.name = "web";
+  auto out = engine.step(LocalProcessesChanged{{p}});
+  const auto sends = commandsOf<SendPeer>(out);
+  REQUIRE(sends.size() == 1);
+  const auto& delta = std::get<ProcessDeltaMessage>(sends[0].body);
+  CHECK(delta.updated.size() == 1);
+  CHECK(delta.base_version == 0);
+
+  out = engine.step(from("b", 1, ProcessDeltaMessage{7, 8, {}, {}}));  // b's table is at 1
+  const auto asks = commandsOf<SendPeer>(out);
+  REQUIRE(asks.size() == 1);
+  CHECK(std::holds_alternative<ProcessTableRequest>(asks[0].body));
+}
+
+TEST_CASE("unknown senders are dropped and counted", "[engine]") {
+  Engine engine(testConfig());
+  engine.step(Tick{1});
+  engine.step(from("intruder", 1, TickMessage{}));
+  CHECK(engine.view().dropped_messages == 1);
+  CHECK(engine.view().find("intruder") == nullptr);
+}
+
+TEST_CASE("durations become ticks of tick_period", "[engine]") {
+  EngineConfig c = testConfig();
+  CHECK(c.ticksFor(15.0) == 75);
+  CHECK(c.ticksFor(0.1) == 1);
+  CHECK(c.ticksFor(0.0) == 0);
+  CHECK(c.validate().empty());
+  c.core_identifiers = {"zz"};
+  CHECK(c.validate() == std::vector<std::string>{"core identifier zz is not in supvisors_list"});
+}
