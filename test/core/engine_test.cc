@@ -225,7 +225,7 @@ TEST_CASE("end_sync answers with Supvisors' faults", "[engine]") {
   CHECK(commandsOf<UserResult>(out).at(0).fault == FaultCode::NotApplicable);
 }
 
-TEST_CASE("a local table change travels as a delta; a gap asks for the whole table",
+TEST_CASE("a local table change travels as a delta and a gap asks for the whole table",
           "[engine]") {
   Engine engine(testConfig());
   join(engine);
