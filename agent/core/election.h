@@ -38,9 +38,9 @@ struct PeerElectionView {
 };
 
 struct ElectionContext {
-  std::set<std::string> running;  // RUNNING here (local included)
+  std::set<std::string> running;                      // RUNNING here (local included)
   std::map<std::string, InstanceState> local_states;  // our own view
-  std::vector<PeerElectionView> peers;  // RUNNING peers not leaving
+  std::vector<PeerElectionView> peers;                // RUNNING peers not leaving
 };
 
 // Why the context is not stable yet ("" when stable): one readable reason for the log.

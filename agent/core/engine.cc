@@ -26,8 +26,12 @@ bool runningLike(ProcessState state) {
   return isRunningState(state) || state == ProcessState::Stopping;
 }
 
-bool notIsolated(const InstanceView& i) { return i.state != InstanceState::Isolated; }
-bool listening(const InstanceView& i) { return isListening(i.state); }
+bool notIsolated(const InstanceView& i) {
+  return i.state != InstanceState::Isolated;
+}
+bool listening(const InstanceView& i) {
+  return isListening(i.state);
+}
 
 bool hasOption(const std::vector<SynchronizationOption>& options, SynchronizationOption o) {
   return std::find(options.begin(), options.end(), o) != options.end();
@@ -226,32 +230,32 @@ void Engine::onPeer(const PeerMessage& message) {
     return;
   }
   if (life == Incarnation::New) onNewLife(*peer);
-  std::visit(
-      Overloaded{
-          [&](const TickMessage& m) { onPeerTick(*peer, m, life == Incarnation::New); },
-          [&](const HandshakeRequest&) { answerHandshake(*peer); },
-          [&](const HandshakeMessage& m) {
-            onHandshake(*peer, m, message.header.protocol_version);
-          },
-          [&](const StateModesMessage& m) {
-            if (isListening(peer->state)) peer->state_modes = m;
-          },
-          [&](const ProcessTableMessage& m) { onProcessTable(*peer, m); },
-          [&](const ProcessDeltaMessage& m) { onProcessDelta(*peer, m); },
-          [&](const ProcessTableRequest&) {
-            ProcessTableMessage table;
-            table.table_version = view_.local().table_version;
-            for (const auto& [namespec, p] : view_.local().processes) table.processes.push_back(p);
-            sendTo(peer->identifier, std::move(table));
-          },
-          [&](const RequestMessage& m) {
-            log(LogLevel::Debug, "request " + std::to_string(m.request_id) + " from " +
-                                     peer->nick + " not handled by this engine yet");
-          },
-          [&](const ResultMessage&) {},
-          [&](const GoodbyeMessage& m) { onGoodbye(*peer, m); },
-      },
-      message.body);
+  std::visit(Overloaded{
+                 [&](const TickMessage& m) { onPeerTick(*peer, m, life == Incarnation::New); },
+                 [&](const HandshakeRequest&) { answerHandshake(*peer); },
+                 [&](const HandshakeMessage& m) {
+                   onHandshake(*peer, m, message.header.protocol_version);
+                 },
+                 [&](const StateModesMessage& m) {
+                   if (isListening(peer->state)) peer->state_modes = m;
+                 },
+                 [&](const ProcessTableMessage& m) { onProcessTable(*peer, m); },
+                 [&](const ProcessDeltaMessage& m) { onProcessDelta(*peer, m); },
+                 [&](const ProcessTableRequest&) {
+                   ProcessTableMessage table;
+                   table.table_version = view_.local().table_version;
+                   for (const auto& [namespec, p] : view_.local().processes)
+                     table.processes.push_back(p);
+                   sendTo(peer->identifier, std::move(table));
+                 },
+                 [&](const RequestMessage& m) {
+                   log(LogLevel::Debug, "request " + std::to_string(m.request_id) + " from " +
+                                            peer->nick + " not handled by this engine yet");
+                 },
+                 [&](const ResultMessage&) {},
+                 [&](const GoodbyeMessage& m) { onGoodbye(*peer, m); },
+             },
+             message.body);
 }
 
 void Engine::onNewLife(InstanceView& peer) {
@@ -398,9 +402,9 @@ void Engine::checkLiveness() {
     }
     if (!isListening(peer.state)) continue;
     if (peer.liveness.silent(now, config_.inactivity_ticks)) {
-      setInstanceState(peer, InstanceState::Failed,
-                       "silent for " + std::to_string(now - peer.liveness.lastHeardTick()) +
-                           " ticks");
+      setInstanceState(
+          peer, InstanceState::Failed,
+          "silent for " + std::to_string(now - peer.liveness.lastHeardTick()) + " ticks");
     } else if ((peer.state == InstanceState::Checking || peer.rehandshaking) &&
                now - peer.handshake_requested_tick >=
                    static_cast<std::uint64_t>(config_.inactivity_ticks)) {
@@ -469,14 +473,19 @@ bool Engine::evaluateOnce() {
     case SupvisorsState::Off:
       return view_.local().state == InstanceState::Running &&
              setFsmState(SupvisorsState::Synchronization, "the local instance is RUNNING");
-    case SupvisorsState::Synchronization: return evaluateSynchronization();
-    case SupvisorsState::Election: return evaluateElection();
+    case SupvisorsState::Synchronization:
+      return evaluateSynchronization();
+    case SupvisorsState::Election:
+      return evaluateElection();
     case SupvisorsState::Distribution:
     case SupvisorsState::Operation:
-    case SupvisorsState::Conciliation: return evaluateAfterElection();
+    case SupvisorsState::Conciliation:
+      return evaluateAfterElection();
     case SupvisorsState::Restarting:
-    case SupvisorsState::ShuttingDown: return evaluateClosing();
-    case SupvisorsState::Final: return false;
+    case SupvisorsState::ShuttingDown:
+      return evaluateClosing();
+    case SupvisorsState::Final:
+      return false;
   }
   return false;
 }
@@ -492,10 +501,10 @@ bool Engine::evaluateSynchronization() {
     if (!isPostElection(modes.fsm_state) || modes.master_identifier.empty()) continue;
     const auto* master = view_.find(modes.master_identifier);
     if (!master || !canLead(*master)) continue;
-    const bool acting = master->local ? !has_operated_
-                                      : master->state_modes &&
-                                            isPostElection(master->state_modes->fsm_state) &&
-                                            master->state_modes->master_identifier == master->identifier;
+    const bool acting =
+        master->local ? !has_operated_
+                      : master->state_modes && isPostElection(master->state_modes->fsm_state) &&
+                            master->state_modes->master_identifier == master->identifier;
     if (acting) return setFsmState(SupvisorsState::Election, "the cluster already has a Master");
   }
   // USER: a Master chosen by the user elsewhere is accepted here (Supvisors).
@@ -583,7 +592,8 @@ bool Engine::evaluateAfterElection() {
       return setFsmState(SupvisorsState::Operation, "distribution done");
     if (!synchronizationLost(options_, synchroContext(false))) return false;
     switch (failure_strategy_) {
-      case SupvisorsFailureStrategy::Continue: return false;
+      case SupvisorsFailureStrategy::Continue:
+        return false;
       case SupvisorsFailureStrategy::Resync:
         if (view_.fsm_state == SupvisorsState::Distribution) return false;  // refused by the table
         setMaster("");
@@ -679,7 +689,8 @@ void Engine::setMaster(const std::string& master) {
   if (master == view_.master) return;
   view_.master = master;
   master_incarnation_.reset();
-  if (const auto* m = view_.find(master); m && !m->local) master_incarnation_ = m->liveness.incarnation();
+  if (const auto* m = view_.find(master); m && !m->local)
+    master_incarnation_ = m->liveness.incarnation();
   if (!master.empty()) log(LogLevel::Info, "Master is " + view_.find(master)->nick);
 }
 
@@ -705,7 +716,9 @@ void Engine::send(std::vector<std::string> to, PeerBody body) {
   out_.push_back(SendPeer{std::move(to), std::move(body)});
 }
 
-void Engine::log(LogLevel level, std::string text) { out_.push_back(Log{level, std::move(text)}); }
+void Engine::log(LogLevel level, std::string text) {
+  out_.push_back(Log{level, std::move(text)});
+}
 
 // ---------------------------------------------------------------------------------------------
 // Helpers

@@ -84,7 +84,7 @@ struct ClusterView {
   SupvisorsState fsm_state = SupvisorsState::Off;
   std::string master;  // "" when none
   bool degraded = false;
-  std::uint64_t tick = 0;  // the last local tick
+  std::uint64_t tick = 0;               // the last local tick
   std::vector<InstanceView> instances;  // supvisors_list order
   std::size_t local_index = 0;
   // Counters: illegal transitions are bugs (the simulator fails on any).
@@ -168,7 +168,7 @@ class Engine {
 
   EngineConfig config_;
   std::vector<SynchronizationOption> options_;  // effective synchro_options
-  SupvisorsFailureStrategy failure_strategy_;    // effective
+  SupvisorsFailureStrategy failure_strategy_;   // effective
   HandshakeMessage local_handshake_;
   int timeout_ticks_ = 0;
   int core_guard_ticks_ = 0;

@@ -23,15 +23,23 @@ constexpr std::array<S, 1> kFromClosing{S::Final};
 
 std::span<const SupvisorsState> fsmTransitionsFrom(SupvisorsState from) {
   switch (from) {
-    case S::Off: return kFromOff;
-    case S::Synchronization: return kFromSynchronization;
-    case S::Election: return kFromElection;
-    case S::Distribution: return kFromDistribution;
-    case S::Operation: return kFromOperation;
-    case S::Conciliation: return kFromConciliation;
+    case S::Off:
+      return kFromOff;
+    case S::Synchronization:
+      return kFromSynchronization;
+    case S::Election:
+      return kFromElection;
+    case S::Distribution:
+      return kFromDistribution;
+    case S::Operation:
+      return kFromOperation;
+    case S::Conciliation:
+      return kFromConciliation;
     case S::Restarting:
-    case S::ShuttingDown: return kFromClosing;
-    case S::Final: return {};
+    case S::ShuttingDown:
+      return kFromClosing;
+    case S::Final:
+      return {};
   }
   return {};
 }

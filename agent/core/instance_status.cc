@@ -17,12 +17,18 @@ constexpr std::array<S, 2> kFromFailed{S::Stopped, S::Isolated};
 
 std::span<const InstanceState> instanceTransitionsFrom(InstanceState from) {
   switch (from) {
-    case S::Stopped: return kFromStopped;
-    case S::Checking: return kFromChecking;
-    case S::Checked: return kFromChecked;
-    case S::Running: return kFromRunning;
-    case S::Failed: return kFromFailed;
-    case S::Isolated: return {};
+    case S::Stopped:
+      return kFromStopped;
+    case S::Checking:
+      return kFromChecking;
+    case S::Checked:
+      return kFromChecked;
+    case S::Running:
+      return kFromRunning;
+    case S::Failed:
+      return kFromFailed;
+    case S::Isolated:
+      return {};
   }
   return {};
 }

@@ -6,7 +6,8 @@ namespace supvisors {
 
 Incarnation PeerLiveness::observe(const PeerHeader& header, std::uint64_t now_tick) {
   if (incarnation_ && *incarnation_ == header.incarnation) {
-    if (header.sequence > last_sequence_ + 1) sequence_gaps_ += header.sequence - last_sequence_ - 1;
+    if (header.sequence > last_sequence_ + 1)
+      sequence_gaps_ += header.sequence - last_sequence_ - 1;
     last_sequence_ = std::max(last_sequence_, header.sequence);
     last_heard_tick_ = std::max(last_heard_tick_, now_tick);
     return Incarnation::Current;

@@ -18,12 +18,15 @@ bool allRunning(const std::vector<std::string>& ids, const std::set<std::string>
 bool holds(O option, const SynchroContext& c) {
   switch (option) {
     case O::Strict:
-    case O::List: return allRunning(c.declared, c.running);
-    case O::Timeout: return c.ticks_since_start >= static_cast<std::uint64_t>(c.timeout_ticks);
+    case O::List:
+      return allRunning(c.declared, c.running);
+    case O::Timeout:
+      return c.ticks_since_start >= static_cast<std::uint64_t>(c.timeout_ticks);
     case O::Core:
       return !c.core.empty() && allRunning(c.core, c.running) &&
              c.ticks_since_start >= static_cast<std::uint64_t>(c.core_guard_ticks);
-    case O::User: return c.user_ended;
+    case O::User:
+      return c.user_ended;
   }
   return false;
 }

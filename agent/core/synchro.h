@@ -39,7 +39,7 @@ struct SynchroContext {
   std::uint64_t ticks_since_start = 0;
   int timeout_ticks = 0;
   int core_guard_ticks = 0;
-  bool user_ended = false;  // USER: end_sync accepted and its Master (if any) RUNNING
+  bool user_ended = false;     // USER: end_sync accepted and its Master (if any) RUNNING
   bool instance_lost = false;  // an instance was just lost (USER's failure condition)
 };
 

@@ -89,8 +89,7 @@ TEST_CASE("the first tick makes the local instance RUNNING and starts synchronis
   CHECK(sendsTo(out, "b"));  // the heartbeat goes to STOPPED instances too: how they find us
 }
 
-TEST_CASE("two consistent instances reach OPERATION with the smallest nick as Master",
-          "[engine]") {
+TEST_CASE("two consistent instances reach OPERATION with the smallest nick as Master", "[engine]") {
   Engine engine(testConfig());
   join(engine);
   auto modes = engine.view().stateModes();
@@ -146,8 +145,7 @@ TEST_CASE("a restarted agent is re-handshaked, stays RUNNING and its table is re
   CHECK_FALSE(engine.view().instance("b").rehandshaking);
 }
 
-TEST_CASE("a Goodbye keeps the processes for the grace period, then the host is lost",
-          "[engine]") {
+TEST_CASE("a Goodbye keeps the processes for the grace period, then the host is lost", "[engine]") {
   Engine engine(testConfig());
   join(engine);
   engine.step(from("b", 1, GoodbyeMessage{"SIGTERM"}));

@@ -11,7 +11,7 @@ TEST_CASE("the global FSM follows Supvisors' transition table", "[fsm]") {
   CHECK(fsmTransitionAllowed(S::Election, S::Distribution));
   CHECK_FALSE(fsmTransitionAllowed(S::Election, S::Operation));
   CHECK_FALSE(fsmTransitionAllowed(S::Distribution, S::Synchronization));  // RESYNC refused
-  CHECK_FALSE(fsmTransitionAllowed(S::Conciliation, S::Election));  // re-election deferred
+  CHECK_FALSE(fsmTransitionAllowed(S::Conciliation, S::Election));         // re-election deferred
   CHECK(fsmTransitionAllowed(S::Operation, S::Conciliation));
   CHECK(fsmTransitionAllowed(S::ShuttingDown, S::Final));
   CHECK(fsmTransitionsFrom(S::Final).empty());

@@ -6,11 +6,11 @@ using namespace supvisors;
 using S = InstanceState;
 
 TEST_CASE("the instance transitions are exactly Supvisors' table", "[instance_status]") {
-  const std::vector<std::pair<S, S>> allowed{
-      {S::Stopped, S::Checking}, {S::Checking, S::Stopped}, {S::Checking, S::Checked},
-      {S::Checking, S::Failed},  {S::Checking, S::Isolated}, {S::Checked, S::Running},
-      {S::Checked, S::Failed},   {S::Running, S::Failed},   {S::Failed, S::Stopped},
-      {S::Failed, S::Isolated}};
+  const std::vector<std::pair<S, S>> allowed{{S::Stopped, S::Checking},  {S::Checking, S::Stopped},
+                                             {S::Checking, S::Checked},  {S::Checking, S::Failed},
+                                             {S::Checking, S::Isolated}, {S::Checked, S::Running},
+                                             {S::Checked, S::Failed},    {S::Running, S::Failed},
+                                             {S::Failed, S::Stopped},    {S::Failed, S::Isolated}};
   const S all[] = {S::Stopped, S::Checking, S::Checked, S::Running, S::Failed, S::Isolated};
   for (const S from : all)
     for (const S to : all) {

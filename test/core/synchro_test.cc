@@ -19,7 +19,8 @@ SynchroContext context(std::set<std::string> running, std::uint64_t ticks = 0) {
 }  // namespace
 
 TEST_CASE("CORE is dropped without core identifiers", "[synchro]") {
-  CHECK(effectiveSynchroOptions({O::Strict, O::Core, O::Strict}, false) == std::vector<O>{O::Strict});
+  CHECK(effectiveSynchroOptions({O::Strict, O::Core, O::Strict}, false) ==
+        std::vector<O>{O::Strict});
   CHECK(effectiveSynchroOptions({O::Core}, true) == std::vector<O>{O::Core});
 }
 

@@ -29,21 +29,40 @@ std::vector<std::string> randomRun(std::uint64_t seed, bool auto_fence) {
   for (int phase = 0; phase < 12; ++phase) {
     const auto& who = names[rng.below(names.size())];
     switch (rng.below(10)) {
-      case 0: sim.setLoss(0.2); break;
-      case 1: sim.setMaxDelay(static_cast<int>(rng.below(3))); break;
+      case 0:
+        sim.setLoss(0.2);
+        break;
+      case 1:
+        sim.setMaxDelay(static_cast<int>(rng.below(3)));
+        break;
       case 2: {
         std::set<std::string> left, right;
         for (const auto& n : names) (rng.below(2) ? left : right).insert(n);
         sim.partition({left, right});
         break;
       }
-      case 3: sim.silence(who, true); break;
-      case 4: sim.crash(who); break;
-      case 5: sim.stop(who); break;
-      case 6: sim.crash(who); sim.start(who); break;
-      case 7: sim.start(who); break;
-      case 8: sim.setSupervisor(who, rng.below(2) == 0); break;
-      default: sim.heal(); break;
+      case 3:
+        sim.silence(who, true);
+        break;
+      case 4:
+        sim.crash(who);
+        break;
+      case 5:
+        sim.stop(who);
+        break;
+      case 6:
+        sim.crash(who);
+        sim.start(who);
+        break;
+      case 7:
+        sim.start(who);
+        break;
+      case 8:
+        sim.setSupervisor(who, rng.below(2) == 0);
+        break;
+      default:
+        sim.heal();
+        break;
     }
     sim.rounds(1 + static_cast<int>(rng.below(30)));
   }
@@ -53,8 +72,7 @@ std::vector<std::string> randomRun(std::uint64_t seed, bool auto_fence) {
   sim.rounds(150);
   auto problems = sim.failures();
   if (!auto_fence) {
-    if (const auto c = sim.convergence(); !c.empty())
-      problems.push_back("no convergence: " + c);
+    if (const auto c = sim.convergence(); !c.empty()) problems.push_back("no convergence: " + c);
   }
   if (!problems.empty())
     for (const auto& line : sim.stateLines()) problems.push_back("  " + line);

@@ -87,10 +87,14 @@ void runCommand(std::unique_ptr<Simulation>& sim, const std::vector<std::string>
       const auto eq = w[i].find('=');
       const std::string key = w[i].substr(0, eq);
       const std::string value = w[i].substr(eq + 1);
-      if (key == "starting") config.starting_strategy = parseEnum<StartingStrategy>(value);
-      else if (key == "conciliation") config.conciliation_strategy = parseEnum<ConciliationStrategy>(value);
-      else if (key == "rules") config.rules_digest = value;
-      else throw std::invalid_argument("unknown config option " + key);
+      if (key == "starting")
+        config.starting_strategy = parseEnum<StartingStrategy>(value);
+      else if (key == "conciliation")
+        config.conciliation_strategy = parseEnum<ConciliationStrategy>(value);
+      else if (key == "rules")
+        config.rules_digest = value;
+      else
+        throw std::invalid_argument("unknown config option " + key);
     }
   } else if (verb == "start") {
     for (std::size_t i = 1; i < w.size(); ++i) sim->start(w[i]);
@@ -106,8 +110,10 @@ void runCommand(std::unique_ptr<Simulation>& sim, const std::vector<std::string>
   } else if (verb == "partition") {
     std::vector<std::set<std::string>> groups(1);
     for (std::size_t i = 1; i < w.size(); ++i) {
-      if (w[i] == "|") groups.emplace_back();
-      else groups.back().insert(w[i]);
+      if (w[i] == "|")
+        groups.emplace_back();
+      else
+        groups.back().insert(w[i]);
     }
     sim->partition(groups);
   } else if (verb == "heal") {
@@ -157,7 +163,8 @@ ScenarioResult runScenario(const std::string& text) {
       continue;
     }
     std::vector<std::string> commands;
-    while (i < lines.size() && lines[i] != "----" && !lines[i].empty()) commands.push_back(lines[i++]);
+    while (i < lines.size() && lines[i] != "----" && !lines[i].empty())
+      commands.push_back(lines[i++]);
     std::vector<std::string> expected;
     if (i < lines.size() && lines[i] == "----") {
       ++i;

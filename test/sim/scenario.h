@@ -27,8 +27,8 @@
 namespace supvisors::sim {
 
 struct ScenarioResult {
-  std::string actual;        // the whole file as it should read with the actual transcripts
-  bool matches = false;      // every block's transcript equals the expected one
+  std::string actual;    // the whole file as it should read with the actual transcripts
+  bool matches = false;  // every block's transcript equals the expected one
   std::vector<std::string> failures;  // invariant violations and script errors
 };
 

@@ -29,11 +29,13 @@ TEST_CASE("every scenario transcript matches and keeps the invariants", "[scenar
       for (const auto& failure : result.failures) UNSCOPED_INFO(failure);
       CHECK(result.failures.empty());
       if (!result.matches) {
-        const fs::path out = fs::path(SUPVISORS_BINARY_DIR) / "test" / "scenarios" / file.filename();
+        const fs::path out =
+            fs::path(SUPVISORS_BINARY_DIR) / "test" / "scenarios" / file.filename();
         fs::create_directories(out.parent_path());
         std::ofstream(out) << result.actual;
-        FAIL("transcript differs from " << file.string() << "; actual written to "
-                                         << out.string() << "\n" << result.actual);
+        FAIL("transcript differs from " << file.string() << "; actual written to " << out.string()
+                                        << "\n"
+                                        << result.actual);
       }
     }
   }

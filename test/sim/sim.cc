@@ -63,14 +63,18 @@ const Simulation::Node* Simulation::findNode(const std::string& name) const {
   return nullptr;
 }
 
-EngineConfig& Simulation::configOf(const std::string& name) { return node(name).config; }
+EngineConfig& Simulation::configOf(const std::string& name) {
+  return node(name).config;
+}
 
 const Engine* Simulation::engine(const std::string& name) const {
   const auto* n = findNode(name);
   return n ? n->engine.get() : nullptr;
 }
 
-Journal& Simulation::journal(const std::string& name) { return journals_[name]; }
+Journal& Simulation::journal(const std::string& name) {
+  return journals_[name];
+}
 
 void Simulation::start(const std::string& name) {
   auto& n = node(name);
@@ -118,7 +122,9 @@ void Simulation::setLoss(double probability) {
   faultChanged();
 }
 
-void Simulation::setMaxDelay(int rounds) { max_delay_ = rounds; }
+void Simulation::setMaxDelay(int rounds) {
+  max_delay_ = rounds;
+}
 
 void Simulation::setSupervisor(const std::string& name, bool reachable) {
   auto& n = node(name);
@@ -219,8 +225,7 @@ void Simulation::checkCommands(const Node& n, const std::vector<Command>& comman
 }
 
 void Simulation::checkGroups() {
-  if (loss_ > 0.0 || round_ < last_fault_round_ + static_cast<std::uint64_t>(settle_rounds))
-    return;
+  if (loss_ > 0.0 || round_ < last_fault_round_ + static_cast<std::uint64_t>(settle_rounds)) return;
   // Two engines that can talk and see each other RUNNING, both acting under a Master, must
   // name the same one. (Pairwise, not transitive: with auto_fence two instances may isolate
   // each other while a third still sees both; that third one then waits in ELECTION.)
@@ -337,8 +342,8 @@ std::vector<std::string> Simulation::stateLines() const {
       continue;
     }
     const auto& view = n.engine->view();
-    std::string line = n.name + ": " + nameOf(view.fsm_state) + " master=" +
-                       (view.master.empty() ? std::string("none") : view.master);
+    std::string line = n.name + ": " + nameOf(view.fsm_state) +
+                       " master=" + (view.master.empty() ? std::string("none") : view.master);
     if (view.degraded) line += " degraded";
     for (const auto& i : view.instances) {
       line += " " + i.identifier + "=" + nameOf(i.state);

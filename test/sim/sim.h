@@ -123,7 +123,7 @@ class Simulation {
   std::uint64_t last_fault_round_ = 0;
   double loss_ = 0.0;
   int max_delay_ = 0;
-  std::map<std::string, int> group_of_;  // partition; empty = one group
+  std::map<std::string, int> group_of_;                              // partition; empty = one group
   std::map<std::pair<std::uint64_t, std::uint64_t>, Packet> queue_;  // (due, order)
   std::uint64_t order_ = 0;
   std::map<std::pair<std::string, std::string>, std::uint64_t> link_due_;  // FIFO per link
