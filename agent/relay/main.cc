@@ -41,7 +41,7 @@ constexpr int kSendHighWaterMark = 10000;
 // How long the relay waits for the agent's connection before saying READY the first time.
 // Events wait in supervisord's buffer meanwhile, so the first ones are not dropped just
 // because the connection was still being set up; an absent agent delays start-up this much.
-constexpr std::chrono::milliseconds kConnectGrace{1000};
+constexpr std::chrono::milliseconds kConnectGrace{5000};
 
 constexpr std::string_view kUsage =
     "usage: supvisors-relay ENDPOINT\n"
