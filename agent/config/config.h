@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "common/instance_entry.h"
+#include "common/log_level.h"
 #include "common/strategies.h"
 
 namespace supvisors {
@@ -26,10 +27,6 @@ inline constexpr int kDefaultHttpPort = 60000;
 
 // One Supvisors instance of `supvisors_list`, resolved.
 
-// Verbosity of the agent's log (Supervisor's names, lowercase in the file).
-enum class LogLevel { Critical, Error, Warn, Info, Debug, Trace, Blather };
-std::string_view logLevelName(LogLevel level);  // "info"
-std::optional<LogLevel> logLevelFromName(std::string_view name);  // any case
 
 // Where the local supervisord listens (Supervisor's serverurl, as supervisorctl takes it).
 struct SupervisorUrl {

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "common/faults.h"
+#include "common/log_level.h"
 #include "common/peer_message.h"
 #include "common/states.h"
 
@@ -24,7 +25,6 @@ struct SendPeer {
   PeerBody body;
 };
 
-enum class LogLevel : int { Debug = 0, Info = 1, Warn = 2, Error = 3, Critical = 4 };
 
 struct Log {
   LogLevel level = LogLevel::Info;
