@@ -1,7 +1,7 @@
 #pragma once
 // LocalSnapshot: an immutable picture of the local supervisord and its processes, published
 // by the agent's loop after each change and read by the HTTP server without waiting for the
-// loop (DESIGN.md, Threads). SnapshotHolder hands the latest one out.
+// loop (DESIGN.md, Threads). SnapshotHolder hands the latest one out (Latest<T>).
 //
 // Thread-safety: a LocalSnapshot never changes once published; SnapshotHolder is safe to use
 // from any thread.
@@ -26,21 +26,26 @@ struct LocalSnapshot {
   std::map<std::string, LocalProcess> processes;  // by namespec
 };
 
-class SnapshotHolder {
+// The latest immutable T published by one thread for readers on others: readers hold their
+// copy (a shared_ptr) as long as they need, the publisher swaps in the next one.
+template <typename T>
+class Latest {
  public:
-  SnapshotHolder() : current_(std::make_shared<const LocalSnapshot>()) {}
-  std::shared_ptr<const LocalSnapshot> get() const {
+  Latest() : current_(std::make_shared<const T>()) {}
+  std::shared_ptr<const T> get() const {
     std::lock_guard lock(mutex_);
     return current_;
   }
-  void publish(std::shared_ptr<const LocalSnapshot> snapshot) {
+  void publish(std::shared_ptr<const T> value) {
     std::lock_guard lock(mutex_);
-    current_ = std::move(snapshot);
+    current_ = std::move(value);
   }
 
  private:
   mutable std::mutex mutex_;
-  std::shared_ptr<const LocalSnapshot> current_;
+  std::shared_ptr<const T> current_;
 };
+
+using SnapshotHolder = Latest<LocalSnapshot>;
 
 }  // namespace supvisors
