@@ -3,15 +3,61 @@
 #include <spdlog/spdlog.h>
 
 #include <cerrno>
+#include <chrono>
+#include <cmath>
 #include <cstring>
+#include <thread>
 
+#include "agent/daemon/logging.h"
 #include "agent/shell/clock.h"
+#include "common/faults.h"
+#include "common/peer_codec.h"
 
 namespace supvisors {
 
+namespace {
+
+// How long an HTTP worker waits for the loop to answer a user request.
+constexpr std::chrono::seconds kRequestTimeout{10};
+
+}  // namespace
+
+std::vector<PeerProcess> toPeerProcesses(const std::map<std::string, LocalProcess>& table) {
+  std::vector<PeerProcess> out;
+  out.reserve(table.size());
+  for (const auto& [namespec, p] : table) {
+    PeerProcess q;
+    q.group = p.info.group;
+    q.name = p.info.name;
+    q.state = p.info.state;
+    q.pid = p.info.pid;
+    q.start = p.info.start;
+    q.stop = p.info.stop;
+    q.now = p.info.now;
+    q.uptime = isRunningState(p.info.state) && p.info.start > 0
+                   ? static_cast<double>(std::max<std::int64_t>(0, p.info.now - p.info.start))
+                   : 0.0;
+    q.expected = p.info.spawnerr.empty();
+    q.spawnerr = p.info.spawnerr;
+    q.extra_args = p.extra_args;
+    q.disabled = p.disabled;
+    if (p.config) {
+      q.startsecs = p.config->startsecs;
+      q.stopwaitsecs = p.config->stopwaitsecs;
+      q.process_index = p.config->process_index;
+      q.program_name = p.config->program_name;
+    }
+    out.push_back(std::move(q));
+  }
+  return out;
+}
+
 Agent::Agent(AgentSettings settings)
     : settings_(std::move(settings)),
-      client_(std::make_shared<XmlRpcSupervisorClient>(settings_.supervisor)) {}
+      client_(std::make_shared<XmlRpcSupervisorClient>(settings_.supervisor)),
+      engine_(settings_.engine) {
+  incarnation_ = static_cast<std::uint64_t>(std::llround(wallNow() * 1e6));
+}
 
 Agent::~Agent() {
   if (poller_) poller_->stop();
@@ -26,29 +72,58 @@ Status Agent::start() {
     spdlog::info("agent receiving supervisord events from supvisors-relay at {}",
                  settings_.relay_endpoint);
   }
-  server_ = std::make_unique<RpcServer>(settings_.http, client_, snapshots_);
+  auto transport = ZmqPeerTransport::create(zmq_context_, settings_.peers);
+  if (!transport.ok()) return transport.error();
+  transport_ = std::move(transport).value();
+  if (!settings_.peers.own_keys)
+    spdlog::warn("peer traffic on port {} is neither authenticated nor encrypted (no CURVE "
+                 "keys configured): use it only on a trusted network",
+                 settings_.peers.port);
+
+  server_ = std::make_unique<RpcServer>(settings_.http, client_, snapshots_, nullptr, &cluster_,
+                                        this);
   if (auto started = server_->start(); !started.ok()) return started;
   poller_ = std::make_unique<SupervisorPoller>(
       *client_, settings_.poller, [this](PollReading r) { mailbox_.post(std::move(r)); });
   poller_->start();
-  spdlog::info("agent serving HTTP on {}:{}, supervisord at {}", settings_.http.host,
-               server_->port(), settings_.supervisor.serverurl);
+  spdlog::info("agent {} (incarnation {}) serving HTTP on {}:{}, peers on port {}, "
+               "supervisord at {}",
+               settings_.engine.local().nick, incarnation_, settings_.http.host,
+               server_->port(), settings_.peers.port, settings_.supervisor.serverurl);
+  publishCluster();
   return okStatus();
 }
 
-int Agent::http_port() const { return server_ ? server_->port() : 0; }
+int Agent::httpPort() const { return server_ ? server_->port() : 0; }
 
 void Agent::requestStop() {
   stop_requested_.store(true);
   mailbox_.notify();
 }
 
+Result<bool> Agent::endSync(const std::string& master) {
+  auto answer = std::make_shared<std::promise<Result<bool>>>();
+  auto future = answer->get_future();
+  mailbox_.post(EndSyncRequest{master, answer});
+  if (future.wait_for(kRequestTimeout) != std::future_status::ready)
+    return Error::fault(static_cast<int>(FaultCode::Failed),
+                        faultString(FaultCode::Failed, "the agent did not answer in time"));
+  return future.get();
+}
+
 void Agent::run() {
+  next_tick_ = monotonicNow();
   while (!stop_requested_.load()) {
     std::vector<zmq::pollitem_t> items{{nullptr, mailbox_.fd(), ZMQ_POLLIN, 0}};
+    const std::size_t relayIndex = items.size();
     if (relay_) items.push_back(relay_->pollItem());
+    const std::size_t peersIndex = items.size();
+    for (const auto& item : transport_->pollItems()) items.push_back(item);
+
+    const double wait = std::max(0.0, next_tick_ - monotonicNow());
     try {
-      zmq::poll(items.data(), items.size(), std::chrono::milliseconds(-1));
+      zmq::poll(items.data(), items.size(),
+                std::chrono::milliseconds(static_cast<long>(std::ceil(wait * 1000.0))));
     } catch (const zmq::error_t& e) {
       if (e.num() != EINTR) {
         spdlog::critical("agent loop: poll failed: {}", e.what());
@@ -56,21 +131,123 @@ void Agent::run() {
       }
     }
     for (auto& input : mailbox_.drain()) {
-      if (const auto* reading = std::get_if<PollReading>(&input)) apply(*reading);
+      if (const auto* reading = std::get_if<PollReading>(&input)) {
+        apply(*reading);
+      } else if (auto* request = std::get_if<EndSyncRequest>(&input)) {
+        const std::uint64_t id = next_request_id_++;
+        pending_[id] = request->answer;
+        step(UserEndSync{id, request->master});
+      }
     }
-    if (relay_ && (items[1].revents & ZMQ_POLLIN)) {
+    if (relay_ && (items[relayIndex].revents & ZMQ_POLLIN)) {
       const auto batch = relay_->receive();
       if (!batch.empty()) apply(batch);
     }
+    bool peersReady = false;
+    for (std::size_t i = peersIndex; i < items.size(); ++i)
+      peersReady = peersReady || (items[i].revents & ZMQ_POLLIN);
+    if (peersReady) receivePeers();
+
+    const double now = monotonicNow();
+    if (now >= next_tick_) tick(now);
   }
-  spdlog::info("agent stopping");
+  leave();
+}
+
+void Agent::tick(double now_mono) {
+  ++ticks_;
+  // Ticks keep their period; a loop that fell behind does not send a burst to catch up.
+  const double period = settings_.engine.tick_period;
+  next_tick_ += period;
+  if (next_tick_ < now_mono) next_tick_ = now_mono + period;
+  step(Tick{ticks_, wallNow(), now_mono});
+}
+
+void Agent::leave() {
+  spdlog::info("agent stopping: telling the peers");
+  step(LocalStopping{"supvisorsd stopped"});
+  // ZeroMQ sends from its own thread: give the goodbyes a moment to leave before the
+  // sockets close (linger is 0 so a dead peer cannot hold the exit).
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  for (auto& [id, answer] : pending_)
+    answer->set_value(Error::fault(static_cast<int>(FaultCode::Failed),
+                                   faultString(FaultCode::Failed, "the agent is stopping")));
+  pending_.clear();
   if (poller_) poller_->stop();
   if (server_) server_->stop();
 }
 
+void Agent::receivePeers() {
+  for (ReceivedFrame& frame : transport_->receive()) {
+    auto decoded = decodePeerMessage(frame.bytes);
+    if (!decoded.ok()) {
+      ++peer_decode_errors_;
+      spdlog::debug("peer message from {} dropped: {}", frame.identifier,
+                    decoded.error().message);
+      continue;
+    }
+    if (decoded->header.sender != frame.identifier) {
+      ++peer_decode_errors_;
+      spdlog::debug("peer message dropped: sender {} came on the connection of {}",
+                    decoded->header.sender, frame.identifier);
+      continue;
+    }
+    step(PeerReceived{std::move(decoded).value()});
+  }
+  for (const auto& refusal : transport_->takeRefusals())
+    spdlog::warn("peer with a wrong key refused: key {} from {}", refusal.public_key,
+                 refusal.address);
+}
+
+void Agent::step(const Event& event) {
+  for (const Command& command : engine_.step(event)) execute(command);
+  publishCluster();
+}
+
+void Agent::execute(const Command& command) {
+  if (const auto* send = std::get_if<SendPeer>(&command)) {
+    for (const auto& to : send->to) sendPeer(to, send->body);
+  } else if (const auto* log = std::get_if<Log>(&command)) {
+    spdlog::log(toSpdlog(log->level), "{}", log->text);
+  } else if (const auto* state = std::get_if<PublishState>(&command)) {
+    spdlog::info("supvisors state {} (master: {}{})", enumName(state->fsm_state),
+                 state->master.empty() ? "none" : state->master,
+                 state->degraded ? ", degraded" : "");
+  } else if (const auto* instance = std::get_if<PublishInstance>(&command)) {
+    spdlog::info("instance {} is {}", instance->identifier, enumName(instance->state));
+  } else if (const auto* lost = std::get_if<ProcessesLost>(&command)) {
+    spdlog::warn("{} process(es) of {} lost ({}); failure strategies are not applied yet",
+                 lost->namespecs.size(), lost->identifier, lost->reason);
+  } else if (const auto* result = std::get_if<UserResult>(&command)) {
+    const auto it = pending_.find(result->request_id);
+    if (it == pending_.end()) return;
+    if (result->ok)
+      it->second->set_value(true);
+    else
+      it->second->set_value(
+          Error::fault(static_cast<int>(result->fault), faultString(result->fault, result->message)));
+    pending_.erase(it);
+  } else if (const auto* stop = std::get_if<StopLocalSupervisor>(&command)) {
+    spdlog::warn("the cluster asks to {} the local supervisord",
+                 stop->restart ? "restart" : "shut down");
+    const auto r = stop->restart ? client_->restart() : client_->shutdown();
+    if (!r.ok()) spdlog::error("supervisord did not take the order: {}", r.error().describe());
+  }
+}
+
+void Agent::sendPeer(const std::string& to, const PeerBody& body) {
+  PeerMessage message;
+  message.header.sender = settings_.engine.local().identifier;
+  message.header.incarnation = incarnation_;
+  message.header.sequence = ++sequences_[to];
+  message.body = body;
+  transport_->send(to, encodePeerMessage(message));
+}
+
 void Agent::apply(const PollReading& reading) {
   const bool reachable = reading.reachable();
-  if (reachable != reachable_ || !ever_polled_) {
+  const bool reachabilityChanged = reachable != reachable_ || !ever_polled_;
+  if (reachabilityChanged) {
     if (reachable)
       spdlog::info("supervisord at {} is reachable", settings_.supervisor.serverurl);
     else
@@ -85,7 +262,7 @@ void Agent::apply(const PollReading& reading) {
     supervisor_state_ = reading.state->state;
   } else if (!reachable) {
     supervisor_state_ = SupervisorState::Shutdown;
-  } else if (reading.state.error().code == 6) {  // SHUTDOWN_STATE: restarting or stopping
+  } else if (reading.state.error().code == static_cast<int>(FaultCode::ShutdownState)) {
     supervisor_state_ = SupervisorState::Restarting;
   }
   if (reading.infos.ok()) {
@@ -96,6 +273,8 @@ void Agent::apply(const PollReading& reading) {
       spdlog::debug("local table: {} added, {} changed, {} removed", delta.added.size(),
                     delta.changed.size(), delta.removed.size());
   }
+  if (reachabilityChanged) step(LocalSupervisorChanged{reachable});
+  localTableChanged();
   publish(monotonicNow());
 }
 
@@ -114,7 +293,14 @@ void Agent::apply(const RelayBatch& batch) {
   }
   if (batch.gap) spdlog::info("relay: events were lost (serial gap); reading supervisord again");
   if (resync && poller_) poller_->requestNow();
+  localTableChanged();
   publish(now_mono);
+}
+
+void Agent::localTableChanged() {
+  if (table_.version() == last_table_version_sent_) return;
+  last_table_version_sent_ = table_.version();
+  step(LocalProcessesChanged{toPeerProcesses(table_.processes())});
 }
 
 void Agent::publish(double now_mono) {
@@ -134,6 +320,16 @@ void Agent::publish(double now_mono) {
     }
   }
   snapshots_.publish(std::move(snapshot));
+}
+
+void Agent::publishCluster() {
+  auto snapshot = std::make_shared<ClusterSnapshot>();
+  snapshot->ready = true;
+  snapshot->config = engine_.config();
+  snapshot->view = engine_.view();
+  snapshot->taken_monotonic = monotonicNow();
+  snapshot->taken_wall = wallNow();
+  cluster_.publish(std::move(snapshot));
 }
 
 }  // namespace supvisors

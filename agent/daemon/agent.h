@@ -1,30 +1,44 @@
 #pragma once
 // Agent: one supvisorsd, wired. It owns the supervisord client, the poller that reads the
-// local supervisord, the local process table, and the HTTP front door, and runs the loop
-// thread that applies every reading and publishes snapshots for readers.
+// local supervisord, the local process table, the cluster engine with its peer transport,
+// and the HTTP front door, and runs the loop thread that feeds the engine and publishes
+// snapshots for readers.
 //
-// State comes from two sources: full readings by the poller every poll_period, and, when the
-// local supervisord runs supvisors-relay, each process event as it happens (applied at once;
-// a gap in the event serials, a group added or removed, or supervisord restarting asks the
-// poller for an immediate full reading).
+// State of the local supervisord comes from two sources: full readings by the poller every
+// poll_period, and, when the local supervisord runs supvisors-relay, each process event as it
+// happens (applied at once; a gap in the event serials, a group added or removed, or
+// supervisord restarting asks the poller for an immediate full reading). Every change of the
+// local table goes to the engine, which tells the peers.
 //
-// Threads (DESIGN.md): the loop thread (run()) owns the LocalTable; the poller thread makes
-// the blocking supervisord calls and posts readings to the loop's mailbox; the HTTP server's
-// threads answer from the latest published snapshot and never wait for the loop.
+// The engine (agent/core/engine.h) is pure: the loop gives it a Tick every tick_period, every
+// peer message decoded from the transport, and the local changes, and executes the commands it
+// returns (send to peers, log, stop the local supervisord).
+//
+// Threads (DESIGN.md): the loop thread (run()) owns the LocalTable, the engine and every
+// ZeroMQ socket; the poller thread makes the blocking supervisord calls and posts readings to
+// the loop's mailbox; the HTTP server's threads answer from the latest published snapshots
+// and post user requests (end_sync) to the mailbox.
 //
 // Ownership: built from AgentSettings; everything it starts, stop() stops.
-// Thread-safety: requestStop() from any thread or a signal handler; the rest from the
-// thread that built it.
+// Thread-safety: requestStop() from any thread or a signal handler; endSync() from any
+// thread; the rest from the thread that built it.
 
 #include <atomic>
+#include <cstdint>
+#include <future>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
 #include <variant>
 
+#include "agent/core/engine.h"
 #include "agent/core/local_table.h"
+#include "agent/shell/cluster_requests.h"
+#include "agent/shell/cluster_snapshot.h"
 #include "agent/shell/local_snapshot.h"
 #include "agent/shell/mailbox.h"
+#include "agent/shell/peer_transport.h"
 #include "agent/shell/relay_receiver.h"
 #include "agent/shell/rpc_server.h"
 #include "agent/shell/supervisor_poller.h"
@@ -39,41 +53,62 @@ struct AgentSettings {
   // Where the supvisors-relay event listener of the local supervisord sends its events
   // (ipc://... or tcp://...); empty: no relay, state comes from polling alone.
   std::string relay_endpoint;
+  EngineConfig engine;
+  PeerTransportOptions peers;
 };
 
-class Agent {
+class Agent final : public ClusterRequests {
  public:
   explicit Agent(AgentSettings settings);
-  ~Agent();
+  ~Agent() override;
   Agent(const Agent&) = delete;
   Agent& operator=(const Agent&) = delete;
 
-  // Binds the HTTP port and starts the poller. An Error names what could not be bound.
+  // Binds the HTTP and peer ports and starts the poller. An Error names what failed.
   Status start();
   // Runs the loop until requestStop(). Call after start().
   void run();
   // Asks run() to return; async-signal-safe.
   void requestStop();
 
+  // ClusterRequests: posted to the loop, answered by the engine (bounded wait).
+  Result<bool> endSync(const std::string& master) override;
+
   const SnapshotHolder& snapshots() const { return snapshots_; }
-  int http_port() const;
+  const ClusterSnapshotHolder& cluster() const { return cluster_; }
+  int httpPort() const;
 
  private:
   struct StopRequest {};
-  using LoopInput = std::variant<PollReading, StopRequest>;
+  struct EndSyncRequest {
+    std::string master;
+    std::shared_ptr<std::promise<Result<bool>>> answer;
+  };
+  using LoopInput = std::variant<PollReading, StopRequest, EndSyncRequest>;
 
   void apply(const PollReading& reading);
   void apply(const RelayBatch& batch);
+  void receivePeers();
+  void tick(double now_mono);
+  // Runs one engine step and executes what it returns.
+  void step(const Event& event);
+  void execute(const Command& command);
+  void sendPeer(const std::string& to, const PeerBody& body);
+  void localTableChanged();
   void publish(double now_mono);
+  void publishCluster();
+  void leave();
 
   AgentSettings settings_;
   std::shared_ptr<XmlRpcSupervisorClient> client_;  // shared with the server's log streams
   SnapshotHolder snapshots_;
+  ClusterSnapshotHolder cluster_;
   Mailbox<LoopInput> mailbox_;
   std::unique_ptr<SupervisorPoller> poller_;
   std::unique_ptr<RpcServer> server_;
   zmq::context_t zmq_context_{1};
   std::optional<RelayReceiver> relay_;
+  std::unique_ptr<PeerTransport> transport_;
   std::atomic<bool> stop_requested_{false};
 
   // Loop-thread state.
@@ -82,6 +117,18 @@ class Agent {
   bool ever_polled_ = false;
   std::string last_error_;
   SupervisorState supervisor_state_ = SupervisorState::Shutdown;
+  Engine engine_;
+  std::uint64_t incarnation_ = 0;  // wall clock in microseconds at start (peer-protocol.md)
+  std::map<std::string, std::uint64_t> sequences_;  // per peer, of the messages sent
+  std::uint64_t ticks_ = 0;
+  double next_tick_ = 0.0;  // monotonic seconds
+  std::uint64_t last_table_version_sent_ = ~std::uint64_t{0};
+  std::uint64_t next_request_id_ = 1;
+  std::map<std::uint64_t, std::shared_ptr<std::promise<Result<bool>>>> pending_;
+  std::uint64_t peer_decode_errors_ = 0;
 };
+
+// The local table as the cluster needs it (PeerProcess, reference §3.3.9 subset).
+std::vector<PeerProcess> toPeerProcesses(const std::map<std::string, LocalProcess>& table);
 
 }  // namespace supvisors

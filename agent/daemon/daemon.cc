@@ -1,8 +1,6 @@
 #include "agent/daemon/daemon.h"
 
 #include <signal.h>
-#include <spdlog/sinks/rotating_file_sink.h>
-#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include <CLI/CLI.hpp>
@@ -16,6 +14,7 @@
 #include "agent/config/exit_codes.h"
 #include "agent/daemon/agent.h"
 #include "agent/daemon/install_relay.h"
+#include "agent/daemon/logging.h"
 #include "agent/daemon/settings.h"
 #include "agent/daemon/startup_load.h"
 #include "common/version.h"
@@ -28,40 +27,6 @@ std::atomic<Agent*> g_agent{nullptr};
 extern "C" void onStopSignal(int) {
   if (Agent* agent = g_agent.load()) agent->requestStop();
 }
-
-spdlog::level::level_enum toSpdlog(LogLevel level) {
-  switch (level) {
-    case LogLevel::Critical: return spdlog::level::critical;
-    case LogLevel::Error: return spdlog::level::err;
-    case LogLevel::Warn: return spdlog::level::warn;
-    case LogLevel::Info: return spdlog::level::info;
-    case LogLevel::Debug: return spdlog::level::debug;
-    case LogLevel::Trace:
-    case LogLevel::Blather: return spdlog::level::trace;
-  }
-  return spdlog::level::info;
-}
-
-// logfile = AUTO (unset): stderr, for supervisord/systemd/journald to collect. A path: a
-// rotating file of logfile_maxbytes x logfile_backups (0 bytes = never rotate).
-void setupLogging(const Config& config) {
-  const auto& s = config.supvisors;
-  std::shared_ptr<spdlog::logger> logger;
-  if (s.logfile) {
-    const auto maxBytes = s.logfile_maxbytes > 0 ? static_cast<std::size_t>(s.logfile_maxbytes)
-                                                : std::numeric_limits<std::size_t>::max() / 2;
-    logger = spdlog::rotating_logger_mt("supvisorsd", s.logfile->string(), maxBytes,
-                                        static_cast<std::size_t>(s.logfile_backups));
-  } else {
-    logger = spdlog::stderr_color_mt("supvisorsd");
-  }
-  // Supvisors' format is "time;LEVEL;message"; the nick tells which agent wrote it.
-  logger->set_pattern("%Y-%m-%d %H:%M:%S,%e;%^%l%$;" + config.local().nick + ": %v");
-  logger->set_level(toSpdlog(s.loglevel));
-  logger->flush_on(spdlog::level::info);
-  spdlog::set_default_logger(logger);
-}
-
 
 // Whether a bind address only accepts connections from this host.
 bool isLoopback(const std::string& address) {
@@ -147,7 +112,7 @@ int runDaemon(int argc, char** argv) {
 
   // The agent handles SIGTERM/SIGINT itself; a client closing a socket must not kill it.
   ::signal(SIGPIPE, SIG_IGN);
-  Agent agent(settingsFromConfig(config));
+  Agent agent(settingsFromConfig(config, *load.rules));
   if (auto started = agent.start(); !started.ok()) {
     spdlog::critical("cannot start: {}", started.error().message);
     return exit_code::kOsError;

@@ -1,11 +1,43 @@
 #include "agent/daemon/settings.h"
 
+#include <openssl/evp.h>
+
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
+
+#include "rules/rules_json.h"
 
 namespace supvisors {
 
-AgentSettings settingsFromConfig(const Config& config) {
+std::string rulesDigest(const RulesLoad& rules) {
+  if (!rules.rules) return "";
+  const std::string text = rulesLoadToJson(rules)["rules"].dump();
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int size = 0;
+  EVP_Digest(text.data(), text.size(), digest, &size, EVP_sha256(), nullptr);
+  std::string hex;
+  char byte[3];
+  for (unsigned int i = 0; i < size; ++i) {
+    std::snprintf(byte, sizeof byte, "%02x", digest[i]);
+    hex += byte;
+  }
+  return hex;
+}
+
+std::vector<std::string> resolveCoreIdentifiers(const Config& config) {
+  std::vector<std::string> out;
+  for (const auto& name : config.supvisors.core_identifiers) {
+    const auto it = std::find_if(config.instances.begin(), config.instances.end(),
+                                 [&](const InstanceEntry& e) {
+                                   return e.identifier == name || e.nick == name;
+                                 });
+    out.push_back(it != config.instances.end() ? it->identifier : name);
+  }
+  return out;
+}
+
+AgentSettings settingsFromConfig(const Config& config, const RulesLoad& rules) {
   AgentSettings s;
   s.supervisor.serverurl = config.supervisor.serverurl.text;
   s.supervisor.username = config.supervisor.username;
@@ -28,6 +60,30 @@ AgentSettings settingsFromConfig(const Config& config) {
   s.http.max_body = static_cast<std::size_t>(agent.http_max_body);
   s.http.threads = agent.http_threads;
   s.relay_endpoint = agent.relay_endpoint;
+
+  // The cluster engine.
+  EngineConfig& e = s.engine;
+  e.instances = config.instances;
+  e.local_index = config.local_index;
+  e.instances.at(e.local_index).stereotypes = config.supvisors.stereotypes;
+  e.node_id = agent.node_id;
+  e.core_identifiers = resolveCoreIdentifiers(config);
+  e.synchro_options = config.supvisors.synchro_options;
+  e.synchro_timeout = config.supvisors.synchro_timeout;
+  e.inactivity_ticks = config.supvisors.inactivity_ticks;
+  e.tick_period = agent.tick_period;
+  e.auto_fence = config.supvisors.auto_fence;
+  e.starting_strategy = config.supvisors.starting_strategy;
+  e.conciliation_strategy = config.supvisors.conciliation_strategy;
+  e.supvisors_failure_strategy = config.supvisors.supvisors_failure_strategy;
+  e.rules_digest = rulesDigest(rules);
+
+  // The peer transport: our ROUTER on peer_bind:peer_port, a DEALER to every other instance.
+  s.peers.identifier = config.local().identifier;
+  s.peers.bind_host = agent.peer_bind == "0.0.0.0" ? "*" : agent.peer_bind;
+  s.peers.port = config.local().peer_port;
+  for (const auto& instance : config.instances)
+    s.peers.peers.push_back({instance.identifier, instance.host, instance.peer_port, {}});
   return s;
 }
 

@@ -22,6 +22,14 @@ namespace supvisors::test {
 std::string supvisorsdPath() { return SUPVISORS_BINARY_DIR "/agent/supvisorsd"; }
 std::string supvisorsctlPath() { return SUPVISORS_BINARY_DIR "/agent/supvisorsctl"; }
 
+int freeAgentPort() {
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    const int port = freeTcpPort();
+    if (port < 65000 && isTcpPortFree(port + 1)) return port;
+  }
+  throw std::runtime_error("no free pair of TCP ports");
+}
+
 AgentProcess::AgentProcess(AgentProcessOptions options) : options_(std::move(options)) {}
 
 AgentProcess::~AgentProcess() {
@@ -29,17 +37,20 @@ AgentProcess::~AgentProcess() {
 }
 
 void AgentProcess::start() {
-  port_ = freeTcpPort();
+  port_ = options_.port != 0 ? options_.port : freeAgentPort();
+  const std::string list = options_.supvisors_list.empty()
+                               ? "<" + options_.nick + ">127.0.0.1:" + std::to_string(port_)
+                               : options_.supvisors_list;
   std::ostringstream conf;
   conf << "[supvisors]\n"
-       << "supvisors_list = <test>127.0.0.1:" << port_ << "\n"
+       << "supvisors_list = " << list << "\n"
        << options_.supvisors_extra << "\n"
        << "[supervisor]\n"
        << "serverurl = " << options_.serverurl << "\n"
        << "poll_period = " << options_.poll_period << "\n"
        << options_.supervisor_extra << "\n"
        << "[agent]\n"
-       << "identifier = test\n"
+       << "identifier = " << options_.nick << "\n"
        << options_.agent_extra << "\n";
   config_ = dir_.write("agent.conf", conf.str());
 

@@ -22,7 +22,15 @@ struct AgentProcessOptions {
   std::string supvisors_extra;    // more lines for [supvisors]
   double poll_period = 0.2;       // short, so tests see changes soon
   std::chrono::milliseconds start_timeout{20'000};
+  // Cluster tests: this agent's nick and HTTP port (0: a free one) and the whole
+  // supvisors_list ("" = this agent alone).
+  std::string nick = "test";
+  int port = 0;
+  std::string supvisors_list;
 };
+
+// A free HTTP port whose peer port (port + 1) is free too, for an agent.
+int freeAgentPort();
 
 class AgentProcess {
  public:

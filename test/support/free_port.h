@@ -9,5 +9,7 @@
 namespace supvisors::test {
 
 int freeTcpPort();
+// True when `port` can be bound on 127.0.0.1 right now.
+bool isTcpPortFree(int port);
 
 }  // namespace supvisors::test

@@ -1,0 +1,141 @@
+// Three real agents, each beside its own real supervisord, on loopback: they form one cluster
+// (OPERATION, one Master everywhere), notice a killed host, and take a restarted agent back
+// without touching its processes.
+
+#include <signal.h>
+
+#include <catch2/catch.hpp>
+
+#include <array>
+#include <map>
+#include <memory>
+
+#include "agent/shell/supervisor_xmlrpc_client.h"
+#include "agent/shell/xmlrpc_json.h"
+#include "test/support/agent_process.h"
+#include "test/support/await.h"
+#include "test/support/supervisord.h"
+
+namespace supvisors::test {
+namespace {
+
+const std::array<std::string, 3> kNicks{"alpha", "beta", "gamma"};
+
+struct Host {
+  std::unique_ptr<Supervisord> supervisord;
+  std::unique_ptr<AgentProcess> agent;
+};
+
+class Cluster {
+ public:
+  Cluster() {
+    std::string list;
+    for (std::size_t i = 0; i < kNicks.size(); ++i) {
+      ports_[i] = freeAgentPort();
+      if (!list.empty()) list += ",";
+      list += "<" + kNicks[i] + ">127.0.0.1:" + std::to_string(ports_[i]);
+    }
+    for (std::size_t i = 0; i < kNicks.size(); ++i) {
+      Host& host = hosts_[i];
+      host.supervisord = std::make_unique<Supervisord>(SupervisordOptions{
+          .extra = "[program:worker]\ncommand=sleep 1000\nstartsecs=0\nautostart=true\n",
+          .identifier = kNicks[i]});
+      host.supervisord->start();
+      host.agent = std::make_unique<AgentProcess>(
+          AgentProcessOptions{.serverurl = host.supervisord->unixUrl(),
+                              .supvisors_extra = "synchro_options = STRICT\n",
+                              .nick = kNicks[i],
+                              .port = ports_[i],
+                              .supvisors_list = list});
+    }
+    for (auto& host : hosts_) host.agent->start();
+  }
+
+  Host& host(std::size_t i) { return hosts_[i]; }
+  std::string identifier(std::size_t i) const {
+    return "127.0.0.1:" + std::to_string(ports_[i]);
+  }
+
+  // supvisors.get_supvisors_state of agent i, as JSON; null if it does not answer.
+  nlohmann::json state(std::size_t i) const {
+    SupervisorClientOptions options;
+    options.serverurl = "http://127.0.0.1:" + std::to_string(ports_[i]);
+    options.timeout = std::chrono::seconds(5);
+    XmlRpcSupervisorClient client(options);
+    const auto r = client.call("supvisors.get_supvisors_state", xmlrpc_c::paramList());
+    return r.ok() ? toJson(*r) : nlohmann::json();
+  }
+
+  bool inOperation(std::size_t i, const std::string& master) const {
+    const auto s = state(i);
+    return !s.is_null() && s["fsm_statename"] == "OPERATION" && s["master_identifier"] == master;
+  }
+
+  std::string instanceState(std::size_t seenBy, std::size_t of) const {
+    const auto s = state(seenBy);
+    if (s.is_null() || !s["instance_states"].contains(identifier(of))) return "";
+    return s["instance_states"][identifier(of)].get<std::string>();
+  }
+
+ private:
+  std::array<int, 3> ports_{};
+  std::array<Host, 3> hosts_;
+};
+
+}  // namespace
+
+TEST_CASE("three agents form one cluster with one Master", "[cluster][e2e]") {
+  Cluster cluster;
+  // The smallest nick is elected: alpha.
+  const std::string master = cluster.identifier(0);
+  for (std::size_t i = 0; i < 3; ++i) {
+    INFO("agent " << kNicks[i] << ": " << cluster.state(i).dump());
+    CHECK(awaitCondition([&] { return cluster.inOperation(i, master); }));
+  }
+  for (std::size_t i = 0; i < 3; ++i)
+    for (std::size_t j = 0; j < 3; ++j) CHECK(cluster.instanceState(i, j) == "RUNNING");
+}
+
+TEST_CASE("a killed host is FAILED then STOPPED on the others", "[cluster][e2e]") {
+  Cluster cluster;
+  const std::string master = cluster.identifier(0);
+  for (std::size_t i = 0; i < 3; ++i)
+    REQUIRE(awaitCondition([&] { return cluster.inOperation(i, master); }));
+
+  // gamma's host dies: its agent and its supervisord at once.
+  ::kill(cluster.host(2).agent->pid(), SIGKILL);
+  cluster.host(2).supervisord->kill9();
+  for (std::size_t i = 0; i < 2; ++i) {
+    CHECK(awaitCondition([&] { return cluster.instanceState(i, 2) == "STOPPED"; }));
+    CHECK(cluster.inOperation(i, master));
+  }
+}
+
+TEST_CASE("a restarted agent rejoins and its processes stay as they are", "[cluster][e2e]") {
+  Cluster cluster;
+  const std::string master = cluster.identifier(0);
+  for (std::size_t i = 0; i < 3; ++i)
+    REQUIRE(awaitCondition([&] { return cluster.inOperation(i, master); }));
+  const auto worker = [&] {
+    SupervisorClientOptions options;
+    options.serverurl = cluster.host(1).supervisord->unixUrl();
+    return XmlRpcSupervisorClient(options).getProcessInfo("worker");
+  };
+  const auto before = worker();
+  REQUIRE(before.ok());
+  REQUIRE(before->state == ProcessState::Running);
+
+  // beta's agent is restarted (an upgrade); its supervisord and its processes keep running.
+  CHECK(cluster.host(1).agent->stop() == 0);
+  cluster.host(1).agent->start();
+  for (std::size_t i = 0; i < 3; ++i) {
+    CHECK(awaitCondition([&] { return cluster.inOperation(i, master); }));
+    CHECK(awaitCondition([&] { return cluster.instanceState(i, 1) == "RUNNING"; }));
+  }
+  const auto after = worker();
+  REQUIRE(after.ok());
+  CHECK(after->pid == before->pid);
+  CHECK(after->state == ProcessState::Running);
+}
+
+}  // namespace supvisors::test
