@@ -8,9 +8,12 @@
 #include <set>
 #include <utility>
 
+#include "agent/core/synchro.h"
+#include "agent/shell/cluster_info.h"
 #include "agent/shell/local_process_info.h"
 #include "common/faults.h"
 #include "common/process_info.h"
+#include "common/states.h"
 #include "common/version.h"
 
 namespace supvisors {
@@ -72,8 +75,13 @@ xmlrpc_c::value faultStruct(int code, const std::string& faultString) {
 }
 
 RpcDispatcher::RpcDispatcher(const SupervisorClient& supervisor, const SnapshotHolder& snapshots,
-                             std::function<double()> monotonicClock)
-    : supervisor_(supervisor), snapshots_(snapshots), monotonicClock_(std::move(monotonicClock)) {}
+                             std::function<double()> monotonicClock,
+                             const ClusterSnapshotHolder* cluster, ClusterRequests* requests)
+    : supervisor_(supervisor),
+      snapshots_(snapshots),
+      monotonicClock_(std::move(monotonicClock)),
+      cluster_(cluster),
+      requests_(requests) {}
 
 const RpcDispatcher::OwnMethod* RpcDispatcher::findOwn(const std::string& method) const {
   static const std::map<std::string, OwnMethod> kOwn = {
@@ -110,15 +118,76 @@ const RpcDispatcher::OwnMethod* RpcDispatcher::findOwn(const std::string& method
         "Get local information about a process named namespec (name or group:name); "
         "BAD_NAME if unknown",
         &RpcDispatcher::getLocalProcessInfo}},
+      {"supvisors.get_supvisors_state",
+       {{"struct"},
+        "Return the global state and modes of Supvisors as seen by this instance "
+        "(SupvisorsState: identifier, nick_identifier, now_monotonic, fsm_statecode, "
+        "fsm_statename, degraded_mode, discovery_mode, master_identifier, starting_jobs, "
+        "stopping_jobs, instance_states)",
+        &RpcDispatcher::getSupvisorsState}},
+      {"supvisors.get_all_instances_state_modes",
+       {{"array"},
+        "Return the state and modes of every Supvisors instance as each last reported it, "
+        "sorted by identifier",
+        &RpcDispatcher::getAllInstancesStateModes}},
+      {"supvisors.get_instance_state_modes",
+       {{"array", "string"},
+        "Return the state and modes of the Supvisors instances named by identifier (an "
+        "identifier, a nick identifier or a stereotype); BAD_NAME if unknown",
+        &RpcDispatcher::getInstanceStateModes}},
+      {"supvisors.get_master_identifier",
+       {{"struct"},
+        "Return the identifier and nick identifier of the Supvisors Master instance, or an "
+        "empty struct when there is none",
+        &RpcDispatcher::getMasterIdentifier}},
+      {"supvisors.get_strategies",
+       {{"struct"},
+        "Return the strategies applied in Supvisors: auto-fencing, starting, conciliation, "
+        "supvisors_failure",
+        &RpcDispatcher::getStrategies}},
+      {"supvisors.get_all_instances_info",
+       {{"array"},
+        "Get information about all Supvisors instances, sorted by identifier",
+        &RpcDispatcher::getAllInstancesInfo}},
+      {"supvisors.get_instance_info",
+       {{"array", "string"},
+        "Get information about the Supvisors instances named by identifier (an identifier, a "
+        "nick identifier or a stereotype); BAD_NAME if unknown",
+        &RpcDispatcher::getInstanceInfo}},
+      {"supvisors.get_network_info",
+       {{"struct", "string"},
+        "Get network information about the Supvisors instance named by identifier "
+        "(identifier, nick_identifier, host_id, http_port, stereotypes); BAD_NAME if unknown, "
+        "INCORRECT_PARAMETERS if a stereotype names several instances",
+        &RpcDispatcher::getNetworkInfo}},
+      {"supvisors.end_sync",
+       {{"boolean", "string"},
+        "End the synchronization phase (USER in synchro_options) with master (identifier or "
+        "nick; empty for the normal election) as Master. BAD_SUPVISORS_STATE if not in "
+        "SYNCHRONIZATION, NOT_APPLICABLE without USER, BAD_NAME if master is unknown, "
+        "INCORRECT_PARAMETERS if it names several instances, NOT_RUNNING if it is not RUNNING",
+        &RpcDispatcher::endSync}},
   };
   const auto it = kOwn.find(method);
   return it == kOwn.end() ? nullptr : &it->second;
 }
 
 std::vector<std::string> RpcDispatcher::ownMethods() const {
-  return {"supvisors.get_all_local_process_info", "supvisors.get_api_version",
-          "supvisors.get_local_process_info",     "system.listMethods",
-          "system.methodHelp",                    "system.methodSignature",
+  return {"supvisors.end_sync",
+          "supvisors.get_all_instances_info",
+          "supvisors.get_all_instances_state_modes",
+          "supvisors.get_all_local_process_info",
+          "supvisors.get_api_version",
+          "supvisors.get_instance_info",
+          "supvisors.get_instance_state_modes",
+          "supvisors.get_local_process_info",
+          "supvisors.get_master_identifier",
+          "supvisors.get_network_info",
+          "supvisors.get_strategies",
+          "supvisors.get_supvisors_state",
+          "system.listMethods",
+          "system.methodHelp",
+          "system.methodSignature",
           "system.multicall"};
 }
 
@@ -340,6 +409,143 @@ Result<xmlrpc_c::value> RpcDispatcher::getLocalProcessInfo(
       return localProcessInfoValue(it->second, monotonicClock_());
   }
   return fault(FaultCode::BadName, namespec);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Cluster status methods (reference §3.2) and end_sync (§3.4)
+
+Result<std::shared_ptr<const ClusterSnapshot>> RpcDispatcher::clusterSnapshot() const {
+  if (cluster_ == nullptr) return fault(FaultCode::Failed, "cluster not available");
+  std::shared_ptr<const ClusterSnapshot> snapshot = cluster_->get();
+  if (!snapshot || !snapshot->ready || snapshot->view.instances.empty())
+    return fault(FaultCode::Failed, "cluster not available");
+  return snapshot;
+}
+
+Result<xmlrpc_c::value> RpcDispatcher::getSupvisorsState(const xmlrpc_c::paramList& params) const {
+  if (params.size() != 0) return incorrectParameters();
+  const auto snapshot = clusterSnapshot();
+  if (!snapshot.ok()) return snapshot.error();
+  return supvisorsStateValue(**snapshot, monotonicClock_());
+}
+
+Result<xmlrpc_c::value> RpcDispatcher::getAllInstancesStateModes(
+    const xmlrpc_c::paramList& params) const {
+  if (params.size() != 0) return incorrectParameters();
+  const auto snapshot = clusterSnapshot();
+  if (!snapshot.ok()) return snapshot.error();
+  const double now = monotonicClock_();
+  std::vector<xmlrpc_c::value> items;
+  for (const std::size_t k : instancesByIdentifier(**snapshot))
+    items.push_back(instanceStateModesValue(**snapshot, k, now));
+  return xmlrpc_c::value(xmlrpc_c::value_array(items));
+}
+
+Result<xmlrpc_c::value> RpcDispatcher::getInstanceStateModes(
+    const xmlrpc_c::paramList& params) const {
+  if (params.size() != 1 || !allStrings(params)) return incorrectParameters();
+  const std::string name = xmlrpc_c::value_string(params[0]);
+  const auto snapshot = clusterSnapshot();
+  if (!snapshot.ok()) return snapshot.error();
+  const auto found = resolveInstances(**snapshot, name);
+  if (found.empty()) return fault(FaultCode::BadName, name);
+  const double now = monotonicClock_();
+  std::vector<xmlrpc_c::value> items;
+  for (const std::size_t k : found) items.push_back(instanceStateModesValue(**snapshot, k, now));
+  return xmlrpc_c::value(xmlrpc_c::value_array(items));
+}
+
+Result<xmlrpc_c::value> RpcDispatcher::getMasterIdentifier(
+    const xmlrpc_c::paramList& params) const {
+  if (params.size() != 0) return incorrectParameters();
+  const auto snapshot = clusterSnapshot();
+  if (!snapshot.ok()) return snapshot.error();
+  return masterValue(**snapshot);
+}
+
+Result<xmlrpc_c::value> RpcDispatcher::getStrategies(const xmlrpc_c::paramList& params) const {
+  if (params.size() != 0) return incorrectParameters();
+  const auto snapshot = clusterSnapshot();
+  if (!snapshot.ok()) return snapshot.error();
+  return strategiesValue((*snapshot)->config);
+}
+
+Result<xmlrpc_c::value> RpcDispatcher::getAllInstancesInfo(
+    const xmlrpc_c::paramList& params) const {
+  if (params.size() != 0) return incorrectParameters();
+  const auto snapshot = clusterSnapshot();
+  if (!snapshot.ok()) return snapshot.error();
+  std::vector<xmlrpc_c::value> items;
+  for (const std::size_t k : instancesByIdentifier(**snapshot))
+    items.push_back(instanceInfoValue(**snapshot, k));
+  return xmlrpc_c::value(xmlrpc_c::value_array(items));
+}
+
+Result<xmlrpc_c::value> RpcDispatcher::getInstanceInfo(const xmlrpc_c::paramList& params) const {
+  if (params.size() != 1 || !allStrings(params)) return incorrectParameters();
+  const std::string name = xmlrpc_c::value_string(params[0]);
+  const auto snapshot = clusterSnapshot();
+  if (!snapshot.ok()) return snapshot.error();
+  const auto found = resolveInstances(**snapshot, name);
+  if (found.empty()) return fault(FaultCode::BadName, name);
+  std::vector<xmlrpc_c::value> items;
+  for (const std::size_t k : found) items.push_back(instanceInfoValue(**snapshot, k));
+  return xmlrpc_c::value(xmlrpc_c::value_array(items));
+}
+
+Result<xmlrpc_c::value> RpcDispatcher::getNetworkInfo(const xmlrpc_c::paramList& params) const {
+  if (params.size() != 1 || !allStrings(params)) return incorrectParameters();
+  const std::string name = xmlrpc_c::value_string(params[0]);
+  const auto snapshot = clusterSnapshot();
+  if (!snapshot.ok()) return snapshot.error();
+  const auto found = resolveInstances(**snapshot, name);
+  if (found.empty()) return fault(FaultCode::BadName, name);
+  // The answer is one struct (§3.2): a stereotype naming several instances is ambiguous.
+  if (found.size() > 1)
+    return fault(FaultCode::IncorrectParameters,
+                 name + " names " + std::to_string(found.size()) + " instances");
+  return networkInfoValue(**snapshot, found.front());
+}
+
+Result<xmlrpc_c::value> RpcDispatcher::endSync(const xmlrpc_c::paramList& params) const {
+  if (params.size() > 1 || !allStrings(params)) return incorrectParameters();
+  const std::string master = params.size() == 1 ? std::string(xmlrpc_c::value_string(params[0]))
+                                                : std::string();
+  const auto snapshot = clusterSnapshot();
+  if (!snapshot.ok()) return snapshot.error();
+  const ClusterSnapshot& cluster = **snapshot;
+  // Supvisors' order: the state gate, USER, then the master's name and state.
+  if (cluster.view.fsm_state != SupvisorsState::Synchronization)
+    return fault(FaultCode::BadSupvisorsState,
+                 "not in SYNCHRONIZATION but " + std::string(enumName(cluster.view.fsm_state)));
+  const auto options = effectiveSynchroOptions(cluster.config.synchro_options,
+                                               !cluster.config.core_identifiers.empty());
+  if (std::find(options.begin(), options.end(), SynchronizationOption::User) == options.end())
+    return fault(FaultCode::NotApplicable, "USER is not in synchro_options");
+  std::string identifier;
+  if (!master.empty()) {
+    const auto found = resolveInstances(cluster, master);
+    if (found.empty()) return fault(FaultCode::BadName, "unknown instance " + master);
+    if (found.size() > 1)
+      return fault(FaultCode::IncorrectParameters,
+                   master + " names " + std::to_string(found.size()) + " instances");
+    const InstanceView& chosen = cluster.view.instances[found.front()];
+    if (chosen.state != InstanceState::Running)
+      return fault(FaultCode::NotRunning, "instance " + master + " is not RUNNING");
+    identifier = chosen.identifier;
+  }
+  if (requests_ == nullptr) return fault(FaultCode::Failed, "cluster not available");
+  // The loop decides (the Master may have been chosen meanwhile): its refusal is passed on.
+  const Result<bool> r = requests_->endSync(identifier);
+  if (!r.ok()) {
+    const Error& e = r.error();
+    if (!e.isFault()) return fault(FaultCode::Failed, e.message);
+    const std::string name(faultName(e.code));
+    const bool formatted = e.message == name || startsWith(e.message, name + ":");
+    return Error::fault(e.code, formatted ? e.message
+                                          : faultString(static_cast<FaultCode>(e.code), e.message));
+  }
+  return xmlrpc_c::value(xmlrpc_c::value_boolean(true));
 }
 
 }  // namespace supvisors

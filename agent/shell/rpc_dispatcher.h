@@ -10,7 +10,16 @@
 //                 the wait, so a dead supervisord never hangs a caller.
 //   supvisors.*   answered by the agent: get_api_version ("0.19", kApiVersion),
 //                 get_all_local_process_info, get_local_process_info (LocalProcessInfo from
-//                 the latest LocalSnapshot; never waits for the agent's loop).
+//                 the latest LocalSnapshot; never waits for the agent's loop);
+//                 the cluster status methods get_supvisors_state,
+//                 get_all_instances_state_modes, get_instance_state_modes,
+//                 get_master_identifier, get_strategies, get_all_instances_info,
+//                 get_instance_info, get_network_info (structures of cluster_info.h, from the
+//                 latest ClusterSnapshot, never waiting for the loop) and end_sync (checked
+//                 against the snapshot as reference §3.4, then posted to the loop through
+//                 ClusterRequests). Without a cluster holder (or before the loop published
+//                 its first view) or without ClusterRequests for end_sync, they answer
+//                 FAILED (30) "FAILED: cluster not available".
 //   system.*      listMethods (own methods + supervisord's supervisor.* ones, sorted; only
 //                 the agent's when supervisord is unreachable), methodHelp/methodSignature
 //                 (own, or forwarded for supervisor.*), multicall.
@@ -27,7 +36,8 @@
 //
 // A body that is not an XML-RPC call is answered with HTTP 400, as Supervisor does.
 //
-// Ownership: holds references to the client and the snapshot holder, which must outlive it.
+// Ownership: holds references to the client and the snapshot holders, and a pointer to the
+// ClusterRequests, which must all outlive it.
 // Thread-safety: const and re-entrant; called from every HTTP worker thread at once.
 
 #include <xmlrpc-c/base.hpp>
@@ -36,6 +46,8 @@
 #include <string>
 #include <vector>
 
+#include "agent/shell/cluster_requests.h"
+#include "agent/shell/cluster_snapshot.h"
 #include "agent/shell/local_snapshot.h"
 #include "agent/shell/supervisor_client.h"
 #include "common/result.h"
@@ -44,8 +56,12 @@ namespace supvisors {
 
 class RpcDispatcher {
  public:
+  // cluster / requests: the loop's cluster view and its request seam; null = no cluster
+  // (the cluster methods answer FAILED).
   RpcDispatcher(const SupervisorClient& supervisor, const SnapshotHolder& snapshots,
-                std::function<double()> monotonicClock);
+                std::function<double()> monotonicClock,
+                const ClusterSnapshotHolder* cluster = nullptr,
+                ClusterRequests* requests = nullptr);
 
   // What handle() made of one HTTP body.
   struct Reply {
@@ -75,6 +91,18 @@ class RpcDispatcher {
   Result<xmlrpc_c::value> getApiVersion(const xmlrpc_c::paramList& params) const;
   Result<xmlrpc_c::value> getAllLocalProcessInfo(const xmlrpc_c::paramList& params) const;
   Result<xmlrpc_c::value> getLocalProcessInfo(const xmlrpc_c::paramList& params) const;
+  Result<xmlrpc_c::value> getSupvisorsState(const xmlrpc_c::paramList& params) const;
+  Result<xmlrpc_c::value> getAllInstancesStateModes(const xmlrpc_c::paramList& params) const;
+  Result<xmlrpc_c::value> getInstanceStateModes(const xmlrpc_c::paramList& params) const;
+  Result<xmlrpc_c::value> getMasterIdentifier(const xmlrpc_c::paramList& params) const;
+  Result<xmlrpc_c::value> getStrategies(const xmlrpc_c::paramList& params) const;
+  Result<xmlrpc_c::value> getAllInstancesInfo(const xmlrpc_c::paramList& params) const;
+  Result<xmlrpc_c::value> getInstanceInfo(const xmlrpc_c::paramList& params) const;
+  Result<xmlrpc_c::value> getNetworkInfo(const xmlrpc_c::paramList& params) const;
+  Result<xmlrpc_c::value> endSync(const xmlrpc_c::paramList& params) const;
+
+  // The latest published cluster view, or FAILED "cluster not available".
+  Result<std::shared_ptr<const ClusterSnapshot>> clusterSnapshot() const;
 
   // Sends calls[i] (all supervisor.*) as one supervisord multicall; fills results[i].
   void forwardBatch(const std::vector<std::pair<std::string, xmlrpc_c::value>>& calls,
@@ -90,6 +118,8 @@ class RpcDispatcher {
   const SupervisorClient& supervisor_;
   const SnapshotHolder& snapshots_;
   std::function<double()> monotonicClock_;
+  const ClusterSnapshotHolder* cluster_;
+  ClusterRequests* requests_;
 };
 
 // Fault struct {faultCode, faultString} as it appears inside a multicall answer.

@@ -37,7 +37,8 @@ std::string addressOf(const std::string& host, int port) {
 }  // namespace
 
 RpcServer::RpcServer(RpcServerOptions options, std::shared_ptr<const SupervisorClient> supervisor,
-                     const SnapshotHolder& snapshots, std::function<double()> monotonicClock)
+                     const SnapshotHolder& snapshots, std::function<double()> monotonicClock,
+                     const ClusterSnapshotHolder* cluster, ClusterRequests* requests)
     : options_(std::move(options)),
       supervisor_(std::move(supervisor)),
       owns_client_(true),
@@ -45,16 +46,18 @@ RpcServer::RpcServer(RpcServerOptions options, std::shared_ptr<const SupervisorC
                 ? HttpBasicAuth(*options_.username, *options_.password)
                 : HttpBasicAuth()),
       dispatcher_(*supervisor_, snapshots,
-                  monotonicClock ? std::move(monotonicClock) : std::function<double()>(monotonicNow)),
+                  monotonicClock ? std::move(monotonicClock) : std::function<double()>(monotonicNow),
+                  cluster, requests),
       server_(std::make_unique<httplib::Server>()) {
   setupRoutes();
 }
 
 RpcServer::RpcServer(RpcServerOptions options, const SupervisorClient& supervisor,
-                     const SnapshotHolder& snapshots, std::function<double()> monotonicClock)
+                     const SnapshotHolder& snapshots, std::function<double()> monotonicClock,
+                     const ClusterSnapshotHolder* cluster, ClusterRequests* requests)
     : RpcServer(std::move(options),
                 std::shared_ptr<const SupervisorClient>(&supervisor, [](const SupervisorClient*) {}),
-                snapshots, std::move(monotonicClock)) {
+                snapshots, std::move(monotonicClock), cluster, requests) {
   owns_client_ = false;
 }
 

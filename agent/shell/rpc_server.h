@@ -38,6 +38,8 @@
 #include <string>
 #include <thread>
 
+#include "agent/shell/cluster_requests.h"
+#include "agent/shell/cluster_snapshot.h"
 #include "agent/shell/http_auth.h"
 #include "agent/shell/local_snapshot.h"
 #include "agent/shell/rpc_dispatcher.h"
@@ -96,13 +98,20 @@ struct RpcServerCounters {
 class RpcServer {
  public:
   // monotonicClock: the agent's monotonic seconds (now_monotonic); monotonicNow by default.
+  // cluster / requests: the loop's cluster view and request seam for the supvisors.* cluster
+  // methods (RpcDispatcher); null = no cluster (those methods answer FAILED). Both must
+  // outlive the server.
   RpcServer(RpcServerOptions options, std::shared_ptr<const SupervisorClient> supervisor,
             const SnapshotHolder& snapshots,
-            std::function<double()> monotonicClock = nullptr);
+            std::function<double()> monotonicClock = nullptr,
+            const ClusterSnapshotHolder* cluster = nullptr,
+            ClusterRequests* requests = nullptr);
   // Borrows `supervisor`, which must outlive the server (see the header comment).
   RpcServer(RpcServerOptions options, const SupervisorClient& supervisor,
             const SnapshotHolder& snapshots,
-            std::function<double()> monotonicClock = nullptr);
+            std::function<double()> monotonicClock = nullptr,
+            const ClusterSnapshotHolder* cluster = nullptr,
+            ClusterRequests* requests = nullptr);
   ~RpcServer();
   RpcServer(const RpcServer&) = delete;
   RpcServer& operator=(const RpcServer&) = delete;

@@ -149,9 +149,18 @@ TEST_CASE("system.listMethods merges the agent's methods and supervisord's", "[r
   const std::vector<std::string> expected = {
       "supervisor.getState",
       "supervisor.startProcess",
+      "supvisors.end_sync",
+      "supvisors.get_all_instances_info",
+      "supvisors.get_all_instances_state_modes",
       "supvisors.get_all_local_process_info",
       "supvisors.get_api_version",
+      "supvisors.get_instance_info",
+      "supvisors.get_instance_state_modes",
       "supvisors.get_local_process_info",
+      "supvisors.get_master_identifier",
+      "supvisors.get_network_info",
+      "supvisors.get_strategies",
+      "supvisors.get_supvisors_state",
       "system.listMethods",
       "system.methodHelp",
       "system.methodSignature",
@@ -162,7 +171,7 @@ TEST_CASE("system.listMethods merges the agent's methods and supervisord's", "[r
     f.supervisor.answer("system.listMethods", Error::transport("refused"));
     const auto own = f.call("system.listMethods");
     REQUIRE(own.ok());
-    CHECK(asArray(own.value()).size() == 7);
+    CHECK(asArray(own.value()).size() == 16);
   }
 }
 
