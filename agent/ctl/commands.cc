@@ -120,6 +120,181 @@ int localStatus(const Context& ctx, const std::vector<std::string>& args) {
   return code;
 }
 
+// ---------------------------------------------------------------------------------------------
+// Cluster status (reference §9: sstate, master, strategies, instance_status, end_sync)
+
+xmlrpc_c::paramList stringParams(const std::vector<std::string>& values) {
+  xmlrpc_c::paramList params;
+  for (const auto& v : values) params.add(xmlrpc_c::value_string(v));
+  return params;
+}
+
+std::string yesNo(const nlohmann::json& j, const char* key) {
+  return j.value(key, false) ? "yes" : "no";
+}
+
+// The selected instances, one call per name (identifier, nick or stereotype), without
+// duplicates; an unknown name is reported and makes the exit code kStatusUnknown.
+// Returns false (with `code` set) when the command must stop.
+bool selectInstances(const Context& ctx, const std::string& method,
+                     const std::vector<std::string>& names, std::vector<nlohmann::json>& out,
+                     int& code) {
+  for (const auto& name : names) {
+    const auto r = ctx.agent.call(method, stringParams({name}));
+    if (!r.ok()) {
+      if (r.error().isFault() && r.error().code == static_cast<int>(FaultCode::BadName)) {
+        ctx.err << name << ": ERROR (no such instance)\n";
+        code = exit_code::kStatusUnknown;
+        continue;
+      }
+      code = reportError(ctx, method, r.error());
+      return false;
+    }
+    for (const auto& item : toJson(*r)) {
+      const bool seen = std::any_of(out.begin(), out.end(), [&](const nlohmann::json& o) {
+        return str(o, "identifier") == str(item, "identifier");
+      });
+      if (!seen) out.push_back(item);
+    }
+  }
+  return true;
+}
+
+int sstate(const Context& ctx, const std::vector<std::string>& args) {
+  if (args.empty()) {
+    const auto r = ctx.agent.call("supvisors.get_supvisors_state", xmlrpc_c::paramList());
+    if (!r.ok()) return reportError(ctx, "supvisors.get_supvisors_state", r.error());
+    const auto state = toJson(*r);
+    if (ctx.options.json) {
+      ctx.out << state.dump(2) << "\n";
+      return exit_code::kSuccess;
+    }
+    Table table({"SUPVISORS STATE", "MASTER", "DEGRADED", "DISCOVERY", "STARTING", "STOPPING"});
+    auto jobs = [&](const char* key) {
+      std::string text;
+      const auto it = state.find(key);
+      if (it != state.end() && it->is_array())
+        for (const auto& id : *it) text += (text.empty() ? "" : ",") + id.get<std::string>();
+      return text.empty() ? std::string("-") : text;
+    };
+    const auto master = str(state, "master_identifier");
+    table.add({str(state, "fsm_statename"), master.empty() ? "-" : master,
+               yesNo(state, "degraded_mode"), yesNo(state, "discovery_mode"),
+               jobs("starting_jobs"), jobs("stopping_jobs")});
+    table.print(ctx.out);
+    ctx.out << "\n";
+    Table instances({"INSTANCE", "STATE"});
+    const auto states = state.find("instance_states");
+    if (states != state.end() && states->is_object())
+      for (const auto& [id, name] : states->items()) instances.add({id, name.get<std::string>()});
+    instances.print(ctx.out);
+    return exit_code::kSuccess;
+  }
+  std::vector<nlohmann::json> rows;
+  int code = exit_code::kSuccess;
+  if (std::find(args.begin(), args.end(), "all") != args.end()) {
+    const auto r = ctx.agent.call("supvisors.get_all_instances_state_modes", xmlrpc_c::paramList());
+    if (!r.ok()) return reportError(ctx, "supvisors.get_all_instances_state_modes", r.error());
+    const auto every = toJson(*r);
+    rows.assign(every.begin(), every.end());
+  } else if (!selectInstances(ctx, "supvisors.get_instance_state_modes", args, rows, code)) {
+    return code;
+  }
+  if (ctx.options.json) {
+    ctx.out << nlohmann::json(rows).dump(2) << "\n";
+  } else {
+    Table table({"INSTANCE", "NICK", "SUPVISORS STATE", "MASTER", "DEGRADED", "DISCOVERY",
+                 "STARTING", "STOPPING"});
+    for (const auto& row : rows) {
+      const auto master = str(row, "master_identifier");
+      table.add({str(row, "identifier"), str(row, "nick_identifier"), str(row, "fsm_statename"),
+                 master.empty() ? "-" : master, yesNo(row, "degraded_mode"),
+                 yesNo(row, "discovery_mode"), yesNo(row, "starting_jobs"),
+                 yesNo(row, "stopping_jobs")});
+    }
+    table.print(ctx.out);
+  }
+  return code;
+}
+
+int master(const Context& ctx, const std::vector<std::string>& args) {
+  if (!args.empty()) {
+    ctx.err << "master takes no argument\n";
+    return exit_code::kInvalidArgs;
+  }
+  const auto r = ctx.agent.call("supvisors.get_master_identifier", xmlrpc_c::paramList());
+  if (!r.ok()) return reportError(ctx, "supvisors.get_master_identifier", r.error());
+  const auto m = toJson(*r);
+  if (ctx.options.json) {
+    ctx.out << m.dump(2) << "\n";
+  } else if (str(m, "identifier").empty()) {
+    ctx.out << "no Master\n";
+  } else {
+    Table table({"MASTER", "NICK"});
+    table.add({str(m, "identifier"), str(m, "nick_identifier")});
+    table.print(ctx.out);
+  }
+  return exit_code::kSuccess;
+}
+
+int strategies(const Context& ctx, const std::vector<std::string>& args) {
+  if (!args.empty()) {
+    ctx.err << "strategies takes no argument\n";
+    return exit_code::kInvalidArgs;
+  }
+  const auto r = ctx.agent.call("supvisors.get_strategies", xmlrpc_c::paramList());
+  if (!r.ok()) return reportError(ctx, "supvisors.get_strategies", r.error());
+  const auto s = toJson(*r);
+  if (ctx.options.json) {
+    ctx.out << s.dump(2) << "\n";
+  } else {
+    Table table({"AUTO-FENCING", "STARTING", "CONCILIATION", "SUPVISORS_FAILURE"});
+    table.add({yesNo(s, "auto-fencing"), str(s, "starting"), str(s, "conciliation"),
+               str(s, "supvisors_failure")});
+    table.print(ctx.out);
+  }
+  return exit_code::kSuccess;
+}
+
+int instanceStatus(const Context& ctx, const std::vector<std::string>& args) {
+  std::vector<nlohmann::json> rows;
+  int code = exit_code::kSuccess;
+  if (args.empty() || std::find(args.begin(), args.end(), "all") != args.end()) {
+    const auto r = ctx.agent.call("supvisors.get_all_instances_info", xmlrpc_c::paramList());
+    if (!r.ok()) return reportError(ctx, "supvisors.get_all_instances_info", r.error());
+    const auto every = toJson(*r);
+    rows.assign(every.begin(), every.end());
+  } else if (!selectInstances(ctx, "supvisors.get_instance_info", args, rows, code)) {
+    return code;
+  }
+  if (ctx.options.json) {
+    ctx.out << nlohmann::json(rows).dump(2) << "\n";
+  } else {
+    Table table({"INSTANCE", "NICK", "NODE", "PORT", "STATE", "LOADING", "FAILURE", "SEQUENCE"});
+    for (const auto& row : rows)
+      table.add({str(row, "identifier"), str(row, "nick_identifier"), str(row, "node_name"),
+                 str(row, "port"), str(row, "statename"), str(row, "loading") + "%",
+                 yesNo(row, "process_failure"), str(row, "remote_sequence_counter")});
+    table.print(ctx.out);
+  }
+  return code;
+}
+
+int endSync(const Context& ctx, const std::vector<std::string>& args) {
+  if (args.size() > 1) {
+    ctx.err << "end_sync takes at most one argument: the Master's identifier or nick\n";
+    return exit_code::kInvalidArgs;
+  }
+  const auto r = ctx.agent.call("supvisors.end_sync", stringParams(args));
+  if (!r.ok()) return reportError(ctx, "supvisors.end_sync", r.error());
+  if (ctx.options.json)
+    ctx.out << toJson(*r).dump() << "\n";
+  else
+    ctx.out << "end of synchronization requested"
+            << (args.empty() || args[0].empty() ? std::string() : ", Master " + args[0]) << "\n";
+  return exit_code::kSuccess;
+}
+
 const std::map<std::string, Command>& commands() {
   static const std::map<std::string, Command> table{
       {"sversion", {"sversion", "the Supvisors API version of the agent", sversion}},
@@ -127,6 +302,17 @@ const std::map<std::string, Command>& commands() {
        {"local_status [namespec ...]",
         "the processes of the agent's own supervisord, with Supvisors' extra fields",
         localStatus}},
+      {"sstate",
+       {"sstate [identifier ... | all]",
+        "the cluster's state and modes; with names, each instance's as it told it", sstate}},
+      {"master", {"master", "the Master instance", master}},
+      {"strategies", {"strategies", "the strategies applied in the cluster", strategies}},
+      {"instance_status",
+       {"instance_status [identifier ...]",
+        "the state of the instances (all by default) and where to reach them", instanceStatus}},
+      {"end_sync",
+       {"end_sync [master]",
+        "end SYNCHRONIZATION now (USER synchro option), optionally with this Master", endSync}},
   };
   return table;
 }
