@@ -166,6 +166,13 @@ struct AgentOptions {
   // tcp://127.0.0.1:PORT). Default none: state comes from polling alone (every poll_period);
   // `supvisorsd --install-relay` prints the lines that turn it on.
   std::string relay_endpoint;
+  // curve_key: this agent's CURVE secret key file (NAME.key, written by
+  // `supvisorsd --generate-keys DIR`). Default none: the peer port runs in plain mode (no
+  // encryption, no authentication; a warning at start). docs/SECURITY-PEERS.md.
+  std::optional<std::filesystem::path> curve_key;
+  // curve_public_keys: the folder holding `<nick>.pub` for every instance of supvisors_list.
+  // Default: the folder of curve_key.
+  std::optional<std::filesystem::path> curve_public_keys;
 };
 
 struct Config {

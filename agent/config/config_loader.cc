@@ -369,6 +369,12 @@ class Loader {
     } else if (k == "run_dir") {
       if (item.value.empty()) error(item, "empty; allowed: a folder path");
       else o.run_dir = path(item.value);
+    } else if (k == "curve_key") {
+      if (item.value.empty() || item.value == "none") o.curve_key.reset();
+      else o.curve_key = path(item.value);
+    } else if (k == "curve_public_keys") {
+      if (item.value.empty()) error(item, "empty; allowed: a folder path");
+      else o.curve_public_keys = path(item.value);
     } else if (k == "relay_endpoint") {
       const std::string& v = item.value;
       if (v.empty() || v == "none") {
@@ -563,6 +569,7 @@ class Loader {
     auto& a = config_.agent;
     if (a.node_id.empty()) a.node_id = host_.machineId.empty() ? host_.hostName : host_.machineId;
     if (a.run_dir.empty()) a.run_dir = dir_;
+    if (a.curve_key && !a.curve_public_keys) a.curve_public_keys = a.curve_key->parent_path();
     checkPair("agent", a.username, a.password);
     checkPair("supervisor", config_.supervisor.username, config_.supervisor.password);
 

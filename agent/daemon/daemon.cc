@@ -5,7 +5,10 @@
 
 #include <CLI/CLI.hpp>
 
+#include <unistd.h>
+
 #include <atomic>
+#include <filesystem>
 #include <cstdio>
 #include <iostream>
 
@@ -33,6 +36,33 @@ bool isLoopback(const std::string& address) {
   return address.rfind("127.", 0) == 0 || address == "::1" || address == "localhost";
 }
 
+// --generate-keys DIR [--name NAME]: the peer port's key files (docs/SECURITY-PEERS.md).
+int generateKeys(const std::string& dir, std::string name, const std::string& configFile) {
+  if (name.empty() && !configFile.empty()) {
+    const ConfigLoad load = loadConfig(configFile);
+    if (!load.config) {
+      std::cerr << diagnosticsToText(load);
+      return exit_code::kBadConfig;
+    }
+    name = load.config->local().nick;
+  }
+  if (name.empty()) {
+    char host[256] = {};
+    ::gethostname(host, sizeof host - 1);
+    name = host;
+  }
+  const auto pair = generateCurveKeyFiles(dir, name);
+  if (!pair.ok()) {
+    std::cerr << "supvisorsd: " << pair.error().message << "\n";
+    return exit_code::kOsError;
+  }
+  std::cout << "wrote " << (std::filesystem::path(dir) / (name + ".key")).string()
+            << " (secret: keep it on this host) and "
+            << (std::filesystem::path(dir) / (name + ".pub")).string()
+            << " (copy it to every other agent's curve_public_keys folder)\n";
+  return exit_code::kOk;
+}
+
 }  // namespace
 
 int runDaemon(int argc, char** argv) {
@@ -40,12 +70,20 @@ int runDaemon(int argc, char** argv) {
   bool check = false;
   bool json = false;
   bool installRelay = false;
+  std::string keysDir;
+  std::string keysName;
   CLI::App app{"supvisorsd: the supvisors agent that runs beside one supervisord."};
   app.set_version_flag("--version", std::string("supvisorsd ") + kAgentVersion +
                                         " (Supvisors API " + kApiVersion + ")");
   app.add_option("-c,--configuration", configFile, "the agent's configuration file")
-      ->required()
       ->check(CLI::ExistingFile);
+  app.add_option("--generate-keys", keysDir,
+                 "write a new CURVE key pair for the peer port into DIR (NAME.key, mode 0600, "
+                 "and NAME.pub, to copy to every other agent) and exit")
+      ->type_name("DIR");
+  app.add_option("--name", keysName,
+                 "with --generate-keys: NAME (default: this agent's nick from -c, else the "
+                 "host name)");
   app.add_flag("--check", check,
                "read the configuration and the rules only (no socket, works offline), print "
                "the resolved result and every error; exit 0 if none, 78 otherwise");
@@ -58,6 +96,11 @@ int runDaemon(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     const int code = app.exit(e);
     return code == 0 ? exit_code::kOk : exit_code::kBadCommandLine;
+  }
+  if (!keysDir.empty()) return generateKeys(keysDir, keysName, configFile);
+  if (configFile.empty()) {
+    std::cerr << "supvisorsd: -c FILE is required (--help for the options)\n";
+    return exit_code::kBadCommandLine;
   }
   if (json && !check) {
     std::cerr << "supvisorsd: --json only goes with --check\n";
@@ -112,7 +155,7 @@ int runDaemon(int argc, char** argv) {
 
   // The agent handles SIGTERM/SIGINT itself; a client closing a socket must not kill it.
   ::signal(SIGPIPE, SIG_IGN);
-  Agent agent(settingsFromConfig(config, *load.rules));
+  Agent agent(settingsFromConfig(config, *load.rules, load.keys));
   if (auto started = agent.start(); !started.ok()) {
     spdlog::critical("cannot start: {}", started.error().message);
     return exit_code::kOsError;

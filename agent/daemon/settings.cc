@@ -37,7 +37,8 @@ std::vector<std::string> resolveCoreIdentifiers(const Config& config) {
   return out;
 }
 
-AgentSettings settingsFromConfig(const Config& config, const RulesLoad& rules) {
+AgentSettings settingsFromConfig(const Config& config, const RulesLoad& rules,
+                                 const std::optional<PeerKeys>& keys) {
   AgentSettings s;
   s.supervisor.serverurl = config.supervisor.serverurl.text;
   s.supervisor.username = config.supervisor.username;
@@ -82,8 +83,15 @@ AgentSettings settingsFromConfig(const Config& config, const RulesLoad& rules) {
   s.peers.identifier = config.local().identifier;
   s.peers.bind_host = agent.peer_bind == "0.0.0.0" ? "*" : agent.peer_bind;
   s.peers.port = config.local().peer_port;
-  for (const auto& instance : config.instances)
-    s.peers.peers.push_back({instance.identifier, instance.host, instance.peer_port, {}});
+  for (const auto& instance : config.instances) {
+    PeerEndpoint peer{instance.identifier, instance.host, instance.peer_port, {}};
+    if (keys) {
+      const auto key = keys->peers.find(instance.identifier);
+      if (key != keys->peers.end()) peer.public_keys.push_back(key->second);
+    }
+    s.peers.peers.push_back(std::move(peer));
+  }
+  if (keys) s.peers.own_keys = keys->own;
   return s;
 }
 

@@ -7,11 +7,14 @@
 
 #include "agent/config/config.h"
 #include "agent/daemon/agent.h"
+#include "agent/daemon/startup_load.h"
 #include "rules/rules.h"
 
 namespace supvisors {
 
-AgentSettings settingsFromConfig(const Config& config, const RulesLoad& rules);
+// keys: the CURVE keys of the peer port, or nullopt for plain mode.
+AgentSettings settingsFromConfig(const Config& config, const RulesLoad& rules,
+                                 const std::optional<PeerKeys>& keys);
 
 // A digest of the resolved rules that every agent of a cluster compares at handshake: the
 // SHA-256 (hex) of their stable JSON form; "" when there are no rules.

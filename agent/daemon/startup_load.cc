@@ -5,7 +5,32 @@
 namespace supvisors {
 
 std::size_t StartupLoad::errorCount() const {
-  return config.errors.size() + (rules ? rules->errors.size() : 0);
+  return config.errors.size() + (rules ? rules->errors.size() : 0) + key_errors.size();
+}
+
+std::optional<PeerKeys> loadPeerKeys(const Config& config, std::vector<std::string>& errors) {
+  const auto& agent = config.agent;
+  if (!agent.curve_key) return std::nullopt;
+  PeerKeys keys;
+  const std::size_t before = errors.size();
+  auto own = readCurveSecretKeyFile(*agent.curve_key);
+  if (own.ok())
+    keys.own = std::move(own).value();
+  else
+    errors.push_back("[agent] curve_key: " + own.error().message);
+  for (std::size_t i = 0; i < config.instances.size(); ++i) {
+    if (i == config.local_index) continue;
+    const auto& instance = config.instances[i];
+    const auto file = *agent.curve_public_keys / (instance.nick + ".pub");
+    auto key = readCurvePublicKeyFile(file);
+    if (key.ok())
+      keys.peers[instance.identifier] = std::move(key).value();
+    else
+      errors.push_back("[agent] curve_public_keys: the key of " + instance.nick + ": " +
+                       key.error().message);
+  }
+  if (errors.size() != before) return std::nullopt;
+  return keys;
 }
 
 InstanceDirectory instanceDirectory(const Config& config) {
@@ -19,14 +44,17 @@ InstanceDirectory instanceDirectory(const Config& config) {
 StartupLoad loadStartup(const std::filesystem::path& configFile) {
   StartupLoad load;
   load.config = loadConfig(configFile);
-  if (load.config.config)
+  if (load.config.config) {
     load.rules = loadRules(load.config.config->supvisors.rules_files,
                            instanceDirectory(*load.config.config));
+    load.keys = loadPeerKeys(*load.config.config, load.key_errors);
+  }
   return load;
 }
 
 void printCheckText(const StartupLoad& load, std::string& diagnostics, std::string& text) {
   diagnostics = diagnosticsToText(load.config);
+  for (const auto& error : load.key_errors) diagnostics += "error: " + error + "\n";
   if (!load.config.config) return;
   text = configToText(*load.config.config);
   text += "\n; rules\n";
@@ -36,6 +64,7 @@ void printCheckText(const StartupLoad& load, std::string& diagnostics, std::stri
 nlohmann::json checkJson(const StartupLoad& load) {
   nlohmann::json out = checkToJson(load.config);
   out["rules"] = load.rules ? rulesLoadToJson(*load.rules) : nlohmann::json();
+  for (const auto& error : load.key_errors) out["errors"].push_back(error);
   out["ok"] = load.ok();
   return out;
 }

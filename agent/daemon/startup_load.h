@@ -8,23 +8,38 @@
 // Thread-safety: plain values and pure printers.
 
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 
 #include <nlohmann/json.hpp>
 
 #include "agent/config/config_loader.h"
+#include "agent/shell/curve_keys.h"
 #include "rules/rules.h"
 
 namespace supvisors {
 
+// The CURVE keys of the peer port (docs/SECURITY-PEERS.md): this agent's pair and the public
+// key of every other instance, by identifier.
+struct PeerKeys {
+  CurveKeyPair own;
+  std::map<std::string, std::string> peers;
+};
+
 struct StartupLoad {
   ConfigLoad config;
   std::optional<RulesLoad> rules;  // set when the configuration loaded
+  std::optional<PeerKeys> keys;    // set when [agent] curve_key is and every key file is good
+  std::vector<std::string> key_errors;  // one message per bad or missing key file
 
-  bool ok() const { return config.ok() && rules && rules->ok(); }
+  bool ok() const { return config.ok() && rules && rules->ok() && key_errors.empty(); }
   std::size_t errorCount() const;
 };
+
+// Reads [agent] curve_key and `<nick>.pub` of every other instance from curve_public_keys.
+// nullopt and no error when curve_key is not set (plain mode).
+std::optional<PeerKeys> loadPeerKeys(const Config& config, std::vector<std::string>& errors);
 
 // The instances and stereotypes rules names resolve against, as known before any peer speaks.
 InstanceDirectory instanceDirectory(const Config& config);

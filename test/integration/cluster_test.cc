@@ -7,6 +7,7 @@
 #include <catch2/catch.hpp>
 
 #include <array>
+#include <functional>
 #include <map>
 #include <memory>
 
@@ -14,6 +15,7 @@
 #include "agent/shell/xmlrpc_json.h"
 #include "test/support/agent_process.h"
 #include "test/support/await.h"
+#include "test/support/command.h"
 #include "test/support/supervisord.h"
 
 namespace supvisors::test {
@@ -28,7 +30,8 @@ struct Host {
 
 class Cluster {
  public:
-  Cluster() {
+  // agentExtra(i): more [agent] lines for agent i (keys, ...).
+  explicit Cluster(const std::function<std::string(std::size_t)>& agentExtra = nullptr) {
     std::string list;
     for (std::size_t i = 0; i < kNicks.size(); ++i) {
       ports_[i] = freeAgentPort();
@@ -43,6 +46,7 @@ class Cluster {
       host.supervisord->start();
       host.agent = std::make_unique<AgentProcess>(
           AgentProcessOptions{.serverurl = host.supervisord->unixUrl(),
+                              .agent_extra = agentExtra ? agentExtra(i) : "",
                               .supvisors_extra = "synchro_options = STRICT\n",
                               .nick = kNicks[i],
                               .port = ports_[i],
@@ -136,6 +140,49 @@ TEST_CASE("a restarted agent rejoins and its processes stay as they are", "[clus
   REQUIRE(after.ok());
   CHECK(after->pid == before->pid);
   CHECK(after->state == ProcessState::Running);
+}
+
+TEST_CASE("with CURVE keys the cluster forms, and a wrong key is refused", "[cluster][e2e][curve]") {
+  TempDir keys("keys");
+  for (const auto& nick : kNicks) {
+    const auto r = runCommand({supvisorsdPath(), "--generate-keys", keys.path().string(),
+                               "--name", nick});
+    REQUIRE(r.exit_code == 0);
+  }
+  // gamma signs in with a key pair of its own that nobody lists as gamma's.
+  TempDir rogue("rogue");
+  REQUIRE(runCommand({supvisorsdPath(), "--generate-keys", rogue.path().string(), "--name",
+                      "gamma"})
+              .exit_code == 0);
+  Cluster cluster([&](std::size_t i) {
+    const auto& dir = i == 2 ? rogue.path() : keys.path();
+    return "curve_key = " + (dir / (kNicks[i] + ".key")).string() +
+           "\ncurve_public_keys = " + keys.path().string() + "\n";
+  });
+  // alpha and beta see each other; gamma never gets in (STRICT waits for it: SYNCHRONIZATION).
+  CHECK(awaitCondition([&] { return cluster.instanceState(0, 1) == "RUNNING"; }));
+  CHECK(awaitCondition([&] { return cluster.instanceState(1, 0) == "RUNNING"; }));
+  CHECK(awaitCondition([&] {
+    return cluster.host(0).agent->log().find("peer with a wrong key refused") !=
+           std::string::npos;
+  }));
+  CHECK(cluster.instanceState(0, 2) != "RUNNING");
+  CHECK(cluster.instanceState(1, 2) != "RUNNING");
+}
+
+TEST_CASE("a missing public key stops start-up with exit code 78", "[cluster][curve]") {
+  TempDir keys("keys");
+  REQUIRE(runCommand({supvisorsdPath(), "--generate-keys", keys.path().string(), "--name",
+                      "alpha"})
+              .exit_code == 0);
+  const auto conf = keys.write("agent.conf",
+                               "[supvisors]\nsupvisors_list = <alpha>127.0.0.1:60000,"
+                               "<beta>127.0.0.1:60010\n[agent]\nidentifier = alpha\n"
+                               "curve_key = alpha.key\n");
+  const auto r = runCommand({supvisorsdPath(), "-c", conf.string(), "--check"});
+  CHECK(r.exit_code == 78);
+  CHECK_THAT(r.output, Catch::Matchers::Contains("the key of beta") &&
+                           Catch::Matchers::Contains("beta.pub"));
 }
 
 }  // namespace supvisors::test
