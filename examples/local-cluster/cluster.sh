@@ -89,8 +89,7 @@ Try:
   $BIN/supvisorsd -c $RUN_DIR/alpha/supvisorsd.conf --check    (the resolved config and rules)
   $0 status
   $0 stop
-Until the cluster features land, the three agents run side by side (each drives its own
-supervisord); see the project's issues for what comes next.
+The three agents form one cluster (one Master; try: $BIN/supvisorsctl -s http://127.0.0.1:$a sstate).
 TXT
 }
 
