@@ -5,8 +5,9 @@
 
 #include <sstream>
 
-#include "agent/ctl/commands.cc"  // NOLINT(bugprone-suspicious-include)
-#include "agent/ctl/table.cc"     // NOLINT(bugprone-suspicious-include)
+#include <nlohmann/json.hpp>
+
+#include "agent/ctl/ctl.h"
 #include "agent/shell/rpc_dispatcher.h"
 #include "test/shell/fake_supervisor_client.h"
 
