@@ -100,6 +100,35 @@ TEST_CASE("three agents form one cluster with one Master", "[cluster][e2e]") {
     for (std::size_t j = 0; j < 3; ++j) CHECK(cluster.instanceState(i, j) == "RUNNING");
 }
 
+TEST_CASE("supvisorsctl shows the cluster with sstate and master and instance_status", "[cluster][e2e]") {
+  Cluster cluster;
+  const std::string master = cluster.identifier(0);
+  for (std::size_t i = 0; i < 3; ++i)
+    REQUIRE(awaitCondition([&] { return cluster.inOperation(i, master); }));
+  const std::string url = "http://127.0.0.1:" + cluster.identifier(1).substr(10);
+  const auto ctl = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), {supvisorsctlPath(), "-s", url});
+    return runCommand(args);
+  };
+  const auto sstate = ctl({"sstate"});
+  CHECK(sstate.exit_code == 0);
+  CHECK_THAT(sstate.output, Catch::Matchers::Contains("OPERATION"));
+  const auto masterOut = ctl({"--json", "master"});
+  REQUIRE(masterOut.exit_code == 0);
+  const auto json = nlohmann::json::parse(masterOut.output);
+  CHECK(json["identifier"] == master);
+  CHECK(json["nick_identifier"] == "alpha");
+  const auto instances = ctl({"--json", "instance_status"});
+  REQUIRE(instances.exit_code == 0);
+  const auto list = nlohmann::json::parse(instances.output);
+  REQUIRE(list.size() == 3);
+  for (const auto& instance : list) {
+    CHECK(instance["statename"] == "RUNNING");
+    CHECK(instance["node_name"] == "127.0.0.1");
+  }
+  CHECK(ctl({"instance_status", "nosuch"}).exit_code == 4);
+}
+
 TEST_CASE("a killed host is FAILED then STOPPED on the others", "[cluster][e2e]") {
   Cluster cluster;
   const std::string master = cluster.identifier(0);
