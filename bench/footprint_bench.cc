@@ -303,10 +303,12 @@ int cmdCrash(const std::map<std::string, std::string>& args) {
     if (kill(static_cast<pid_t>(info->pid), SIGKILL) != 0) die("kill failed");
     std::optional<double> latency;
     long polls = 0;
+    int seen = kRunning;  // the state that ended the wait, logged to tell EXITED from a glitch
     while (Clock::now() - t0 < limit) {
       ++polls;
       auto v = agent.process(namespec);
       if (v && v->state != kRunning) {
+        seen = v->state;
         latency = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
         break;
       }
@@ -317,8 +319,8 @@ int cmdCrash(const std::map<std::string, std::string>& args) {
       ++misses;
       std::fprintf(stderr, "footprint_bench: crash %d not seen within 5 s\n", i);
     }
-    std::fprintf(stderr, "crash %d: %s ms after %ld polls\n", i,
-                 latency ? std::to_string(*latency).c_str() : "miss", polls);
+    std::fprintf(stderr, "crash %d: %s ms after %ld polls, state %d\n", i,
+                 latency ? std::to_string(*latency).c_str() : "miss", polls, seen);
     std::fflush(stdout);
   }
   return misses == 0 ? 0 : 1;

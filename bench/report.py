@@ -236,6 +236,7 @@ def render(figs):
             for d, f in sorted(items, key=by_rank):
                 out.append(f"| {d['row']} | {f['n']} | **{fmt(f['median'])}** | {fmt(f['p90'])} | "
                            f"{fmt(f['min'])} | {fmt(f['max'])} | {f['unit']} |")
+            out.append("")
         m = items[0][1]["machine"]
         out += [f"Commit {', '.join(commits)}, {', '.join(dates)}; {m['nproc']} × {m['cpu']}, "
                 f"{m['memory_gib']} GiB, {m['os']}, Linux {m['kernel']}. Files: "
