@@ -319,6 +319,8 @@ class Loader {
       o.password = item.value;
     } else if (k == "poll_period") {
       if (auto v = seconds(item, 0.1, 3600)) o.poll_period = *v;
+    } else if (k == "resync_period") {
+      if (auto v = seconds(item, 1, 3600)) o.resync_period = *v;
     } else if (k == "call_timeout") {
       if (auto v = seconds(item, 0.5, 600)) o.call_timeout = *v;
     }

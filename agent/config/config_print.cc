@@ -71,6 +71,7 @@ json optionValue(const Config& c, std::string_view section, std::string_view key
     if (key == "username") return o.username;
     if (key == "password") return secret(o.password);
     if (key == "poll_period") return o.poll_period;
+    if (key == "resync_period") return o.resync_period;
     if (key == "call_timeout") return o.call_timeout;
   } else if (section == "agent") {
     const auto& o = c.agent;

@@ -48,6 +48,7 @@ constexpr OptionSpec kOptions[] = {
     {"supervisor", "username", ValueKind::Plain, kDone},
     {"supervisor", "password", ValueKind::Secret, kDone},
     {"supervisor", "poll_period", ValueKind::Plain, kDone},
+    {"supervisor", "resync_period", ValueKind::Plain, kDone},
     {"supervisor", "call_timeout", ValueKind::Plain, kDone},
     // [agent]: this agent.
     {"agent", "identifier", ValueKind::Plain, kDone},

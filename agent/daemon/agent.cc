@@ -1,5 +1,6 @@
 #include "agent/daemon/agent.h"
 
+#include <malloc.h>
 #include <spdlog/spdlog.h>
 
 #include <cerrno>
@@ -272,14 +273,19 @@ void Agent::apply(const PollReading& reading) {
     if (!delta.empty())
       spdlog::debug("local table: {} added, {} changed, {} removed", delta.added.size(),
                     delta.changed.size(), delta.removed.size());
+    // Decoding a full reading peaked at tens of KiB per process (the XML, then xmlrpc-c's
+    // trees, freed by now): give that back to the system rather than keep it resident.
+    ::malloc_trim(0);
   }
   if (reachabilityChanged) step(LocalSupervisorChanged{reachable});
+  if (!reachable) setRelayPace(false);
   localTableChanged();
   publish(monotonicNow());
 }
 
 void Agent::apply(const RelayBatch& batch) {
   bool resync = batch.gap;
+  bool stopping = false;
   const double now_mono = monotonicNow();
   const double now_wall = wallNow();
   for (const auto& event : batch.events) {
@@ -289,12 +295,26 @@ void Agent::apply(const RelayBatch& batch) {
                std::holds_alternative<ProcessGroupRemoved>(event.body) ||
                std::holds_alternative<SupervisorRunning>(event.body)) {
       resync = true;  // configs changed or supervisord (re)started: read everything again
+    } else if (std::holds_alternative<SupervisorStopping>(event.body)) {
+      stopping = true;  // it may not come back soon: watch it at poll_period
     }
   }
+  setRelayPace(!stopping && !batch.events.empty() && reachable_);
   if (batch.gap) spdlog::info("relay: events were lost (serial gap); reading supervisord again");
   if (resync && poller_) poller_->requestNow();
   localTableChanged();
   publish(now_mono);
+}
+
+void Agent::setRelayPace(bool eventsFlow) {
+  if (!poller_ || eventsFlow == relay_pace_) return;
+  relay_pace_ = eventsFlow;
+  const double period = eventsFlow ? settings_.resync_period : settings_.poller.poll_period;
+  poller_->setPeriod(period);
+  if (eventsFlow)
+    spdlog::info("relay events flow: full readings of supervisord every {} s", period);
+  else
+    spdlog::info("full readings of supervisord every {} s", period);
 }
 
 void Agent::localTableChanged() {

@@ -7,7 +7,9 @@
 // State of the local supervisord comes from two sources: full readings by the poller every
 // poll_period, and, when the local supervisord runs supvisors-relay, each process event as it
 // happens (applied at once; a gap in the event serials, a group added or removed, or
-// supervisord restarting asks the poller for an immediate full reading). Every change of the
+// supervisord restarting asks the poller for an immediate full reading). Once relay events
+// flow, full readings slow down to resync_period (a safety net); supervisord stopping or
+// unreachable brings them back to poll_period until events flow again. Every change of the
 // local table goes to the engine, which tells the peers.
 //
 // The engine (agent/core/engine.h) is pure: the loop gives it a Tick every tick_period, every
@@ -53,6 +55,8 @@ struct AgentSettings {
   // Where the supvisors-relay event listener of the local supervisord sends its events
   // (ipc://... or tcp://...); empty: no relay, state comes from polling alone.
   std::string relay_endpoint;
+  // Seconds between full readings once relay events flow (poller.poll_period otherwise).
+  double resync_period = 30.0;
   EngineConfig engine;
   PeerTransportOptions peers;
 };
@@ -88,6 +92,8 @@ class Agent final : public ClusterRequests {
 
   void apply(const PollReading& reading);
   void apply(const RelayBatch& batch);
+  // Full readings every poll_period, or every resync_period while relay events flow.
+  void setRelayPace(bool eventsFlow);
   void receivePeers();
   void tick(double now_mono);
   // Runs one engine step and executes what it returns.
@@ -126,6 +132,7 @@ class Agent final : public ClusterRequests {
   std::uint64_t next_request_id_ = 1;
   std::map<std::uint64_t, std::shared_ptr<std::promise<Result<bool>>>> pending_;
   std::uint64_t peer_decode_errors_ = 0;
+  bool relay_pace_ = false;  // full readings at resync_period: relay events keep us current
 };
 
 // The local table as the cluster needs it (PeerProcess, reference §3.3.9 subset).

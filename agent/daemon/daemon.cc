@@ -1,5 +1,6 @@
 #include "agent/daemon/daemon.h"
 
+#include <malloc.h>
 #include <signal.h>
 #include <spdlog/spdlog.h>
 
@@ -153,6 +154,8 @@ int runDaemon(int argc, char** argv) {
                kApiVersion, config.local().nick, config.local().identifier,
                config.file.string());
 
+  // A few threads allocate; two malloc arenas are plenty and keep the resident size low.
+  ::mallopt(M_ARENA_MAX, 2);
   // The agent handles SIGTERM/SIGINT itself; a client closing a socket must not kill it.
   ::signal(SIGPIPE, SIG_IGN);
   Agent agent(settingsFromConfig(config, *load.rules, load.keys));

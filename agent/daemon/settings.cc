@@ -61,6 +61,7 @@ AgentSettings settingsFromConfig(const Config& config, const RulesLoad& rules,
   s.http.max_body = static_cast<std::size_t>(agent.http_max_body);
   s.http.threads = agent.http_threads;
   s.relay_endpoint = agent.relay_endpoint;
+  s.resync_period = config.supervisor.resync_period;
 
   // The cluster engine.
   EngineConfig& e = s.engine;

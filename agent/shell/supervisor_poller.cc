@@ -10,18 +10,22 @@ namespace supvisors {
 
 bool PollReading::reachable() const {
   const auto answered = [](const Error& e) { return e.isFault(); };
-  return (state.ok() || answered(state.error())) && (infos.ok() || answered(infos.error()));
+  return (state.ok() || answered(state.error())) &&
+         (partial || infos.ok() || answered(infos.error()));
 }
 
 std::string PollReading::error() const {
   if (!state.ok() && state.error().isTransport()) return state.error().message;
-  if (!infos.ok() && infos.error().isTransport()) return infos.error().message;
+  if (!partial && !infos.ok() && infos.error().isTransport()) return infos.error().message;
   return "";
 }
 
 SupervisorPoller::SupervisorPoller(const SupervisorClient& client, PollerOptions options,
                                    std::function<void(PollReading)> deliver)
-    : client_(client), options_(options), deliver_(std::move(deliver)) {}
+    : client_(client),
+      options_(options),
+      period_(options.poll_period),
+      deliver_(std::move(deliver)) {}
 
 SupervisorPoller::~SupervisorPoller() { stop(); }
 
@@ -41,6 +45,11 @@ void SupervisorPoller::stop() {
   if (thread_.joinable()) thread_.join();
 }
 
+void SupervisorPoller::setPeriod(double seconds) {
+  const double previous = period_.exchange(seconds);
+  if (seconds < previous) wake_.notify_all();  // a shorter period starts now
+}
+
 void SupervisorPoller::requestNow() {
   {
     std::lock_guard lock(mutex_);
@@ -49,7 +58,7 @@ void SupervisorPoller::requestNow() {
   wake_.notify_all();
 }
 
-PollReading SupervisorPoller::readOnce() {
+PollReading SupervisorPoller::readOnce(bool full) {
   PollReading r;
   r.taken_monotonic = monotonicNow();
   r.state = client_.getState();
@@ -57,6 +66,11 @@ PollReading SupervisorPoller::readOnce() {
     r.infos = r.state.error();
     return r;
   }
+  if (!full) {
+    r.partial = true;
+    return r;
+  }
+  last_full_ = r.taken_monotonic;
   r.infos = client_.getAllProcessInfo();
   if (!r.infos.ok()) return r;
 
@@ -76,8 +90,11 @@ PollReading SupervisorPoller::readOnce() {
 }
 
 void SupervisorPoller::run() {
+  bool requested = true;  // the first reading is a full one
   while (true) {
-    PollReading reading = readOnce();
+    const bool full = requested || failures_ > 0 ||
+                      monotonicNow() - last_full_ >= period_.load() - 1e-3;
+    PollReading reading = readOnce(full);
     const bool ok = reading.reachable();
     if (ok) {
       failures_ = 0;
@@ -87,15 +104,22 @@ void SupervisorPoller::run() {
     }
     deliver_(std::move(reading));
 
-    double wait = options_.poll_period;
+    // Until the next full reading, or the next liveness check if that comes first.
+    const double untilFull = std::max(0.0, last_full_ + period_.load() - monotonicNow());
+    double wait = std::min(untilFull, options_.poll_period);
     if (!ok) {
       wait = std::min(options_.poll_period * std::pow(2.0, std::min(failures_ - 1, 16)),
                       std::max(options_.max_backoff, options_.poll_period));
     }
     std::unique_lock lock(mutex_);
-    wake_.wait_for(lock, std::chrono::duration<double>(wait),
-                   [this] { return stopping_ || requested_; });
+    const double period = period_.load();
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(wait);
+    // Woken early by stop(), requestNow(), or a shorter period (which then rules the wait).
+    wake_.wait_until(lock, deadline, [&] {
+      return stopping_ || requested_ || (ok && period_.load() < period);
+    });
     if (stopping_) return;
+    requested = requested_ || period_.load() < period;
     requested_ = false;
   }
 }

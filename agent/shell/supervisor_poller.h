@@ -2,14 +2,20 @@
 // SupervisorPoller: a worker thread that reads the whole state of the local supervisord
 // (getState + getAllProcessInfo, and getAllConfigInfo whenever the set of processes changed
 // or supervisord came back) every poll_period, and delivers each reading to the loop.
+// With a longer full period (setPeriod, while relay events keep the table current), it still
+// checks every poll_period that supervisord answers (getState alone, cheap) and reads
+// everything only every full period, or at once when asked or when supervisord comes back.
 //
 // When supervisord is unreachable it retries with exponential back-off (from poll_period up
 // to max_backoff) and recovers by itself; the reading it delivers then carries the error.
-// requestNow() asks for an immediate reading (a resync after a relay gap or reconnect).
+// requestNow() asks for an immediate reading (a resync after a relay gap or reconnect);
+// setPeriod() changes the period between readings (slower while relay events keep the table
+// current).
 //
 // Ownership: holds a reference to the client, which must outlive it. Thread-safety:
 // start/stop/requestNow from any thread; `deliver` is called on the poller's thread.
 
+#include <atomic>
 #include <condition_variable>
 #include <functional>
 #include <mutex>
@@ -32,8 +38,10 @@ struct PollReading {
   Result<std::vector<ProcessInfo>> infos = Error::transport("not polled");
   // Present when getAllConfigInfo was called in this reading (and succeeded).
   std::optional<std::vector<ProcessConfig>> configs;
-  // Reachable = both state and infos answered. A fault counts as reachable: supervisord
-  // answered (e.g. SHUTDOWN_STATE while it restarts).
+  // A liveness check only (getState): `infos` was not read.
+  bool partial = false;
+  // Reachable = state (and infos, unless partial) answered. A fault counts as reachable:
+  // supervisord answered (e.g. SHUTDOWN_STATE while it restarts).
   bool reachable() const;
   std::string error() const;  // why it is not reachable, "" when it is
 };
@@ -49,13 +57,18 @@ class SupervisorPoller {
   void start();
   void stop();
   void requestNow();
+  // Seconds between two full readings from now on; liveness checks stay at poll_period (the
+  // back-off when unreachable also starts from poll_period).
+  void setPeriod(double seconds);
+  double period() const { return period_.load(); }
 
  private:
   void run();
-  PollReading readOnce();
+  PollReading readOnce(bool full);
 
   const SupervisorClient& client_;
   const PollerOptions options_;
+  std::atomic<double> period_;
   const std::function<void(PollReading)> deliver_;
 
   std::mutex mutex_;
@@ -68,6 +81,7 @@ class SupervisorPoller {
   std::vector<std::string> configured_namespecs_;  // of the last getAllConfigInfo
   bool need_configs_ = true;
   int failures_ = 0;
+  double last_full_ = 0.0;  // monotonic seconds of the last full reading
 };
 
 }  // namespace supvisors

@@ -132,7 +132,7 @@ TEST_CASE("option table: every Supvisors option, the agreed implemented set", "[
   CHECK(implemented == std::vector<std::string>{"supvisors_list", "rules_files", "event_port", "logfile",
                                                 "logfile_maxbytes", "logfile_backups", "loglevel"});
   CHECK(sectionKeys("agent").size() == 13);
-  CHECK(sectionKeys("supervisor").size() == 5);
+  CHECK(sectionKeys("supervisor").size() == 6);
 }
 
 }  // namespace

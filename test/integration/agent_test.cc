@@ -203,3 +203,39 @@ TEST_CASE("a forwarded start that waits outlasts call_timeout", "[agent][e2e]") 
 }
 
 }  // namespace supvisors::test
+
+namespace supvisors::test {
+
+TEST_CASE("while relay events flow, full readings slow down to resync_period",
+          "[agent][e2e][relay]") {
+  TempDir run("rp");
+  const std::string endpoint = "ipc://" + (run.path() / "agent.relay").string();
+  Supervisord supervisord(SupervisordOptions{
+      .extra = "[program:hello]\ncommand=sleep 1000\nstartsecs=0\n"
+               "[eventlistener:supvisors_relay]\ncommand=" SUPVISORS_BINARY_DIR
+               "/agent/supvisors-relay " +
+               endpoint +
+               "\nevents=PROCESS_STATE,PROCESS_GROUP_ADDED,PROCESS_GROUP_REMOVED,"
+               "SUPERVISOR_STATE_CHANGE\nbuffer_size=1024\nautorestart=true\n"});
+  supervisord.start();
+  AgentProcess agent(AgentProcessOptions{.serverurl = supervisord.unixUrl(),
+                                         .supervisor_extra = "resync_period = 600",
+                                         .agent_extra = "relay_endpoint = " + endpoint,
+                                         .poll_period = 0.2});
+  agent.start();
+  // Events flow (the relay's own start, hello's): readings slow down.
+  REQUIRE(awaitCondition([&] {
+    return agent.log().find("relay events flow: full readings of supervisord every 600 s") !=
+           std::string::npos;
+  }));
+  // supervisord stops: SUPERVISOR_STATE_CHANGE_STOPPING brings poll_period back, so the agent
+  // notices at once that it is gone, not 600 s later.
+  supervisord.stop();
+  CHECK(awaitCondition([&] {
+    return agent.log().find("full readings of supervisord every 0.2 s") != std::string::npos;
+  }));
+  CHECK(awaitCondition(
+      [&] { return agent.log().find("is unreachable") != std::string::npos; }));
+}
+
+}  // namespace supvisors::test

@@ -1,0 +1,85 @@
+// The poller against a scripted supervisord: full readings at the period, liveness checks in
+// between when the period is long, immediate readings on request, back-off when unreachable.
+
+#include <catch2/catch.hpp>
+
+#include <atomic>
+#include <map>
+#include <vector>
+
+#include "agent/shell/supervisor_poller.h"
+#include "test/shell/fake_supervisor_client.h"
+#include "test/support/await.h"
+
+namespace supvisors::test {
+namespace {
+
+xmlrpc_c::value stateRunning() {
+  std::map<std::string, xmlrpc_c::value> m{{"statecode", xmlrpc_c::value_int(1)},
+                                           {"statename", xmlrpc_c::value_string("RUNNING")}};
+  return xmlrpc_c::value_struct(m);
+}
+
+std::size_t countOf(const FakeSupervisorClient& client, const std::string& method) {
+  std::size_t n = 0;
+  for (const auto& [m, p] : client.calls()) n += m == method ? 1 : 0;
+  return n;
+}
+
+struct Script {
+  FakeSupervisorClient client;
+  std::atomic<int> full{0}, partial{0}, unreachable{0};
+  Script() {
+    client.answer("supervisor.getState", stateRunning());
+    client.answer("supervisor.getAllProcessInfo",
+                  xmlrpc_c::value(xmlrpc_c::value_array(std::vector<xmlrpc_c::value>{})));
+    client.answer("supervisor.getAllConfigInfo",
+                  xmlrpc_c::value(xmlrpc_c::value_array(std::vector<xmlrpc_c::value>{})));
+  }
+  void deliver(const PollReading& r) {
+    if (!r.reachable()) ++unreachable;
+    else if (r.partial) ++partial;
+    else ++full;
+  }
+};
+
+}  // namespace
+
+TEST_CASE("a long full period keeps cheap liveness checks at poll_period", "[poller]") {
+  Script script;
+  SupervisorPoller poller(script.client, PollerOptions{.poll_period = 0.02, .max_backoff = 0.1},
+                          [&](PollReading r) { script.deliver(r); });
+  poller.setPeriod(3600);
+  poller.start();
+  REQUIRE(awaitCondition([&] { return script.partial >= 5; }));
+  CHECK(script.full == 1);  // the first reading only
+  CHECK(countOf(script.client, "supervisor.getAllProcessInfo") == 1);
+
+  poller.requestNow();  // a relay gap: everything again, at once
+  CHECK(awaitCondition([&] { return script.full == 2; }));
+
+  poller.setPeriod(0.02);  // back to full readings at poll_period
+  CHECK(awaitCondition([&] { return script.full >= 6; }));
+  poller.stop();
+}
+
+TEST_CASE("an unreachable supervisord is retried and read in full when it answers again",
+          "[poller]") {
+  Script script;
+  std::atomic<bool> down{true};
+  script.client.on("supervisor.getState", [&](const xmlrpc_c::paramList&) {
+    return down ? Result<xmlrpc_c::value>(Error::transport("connection refused"))
+                : Result<xmlrpc_c::value>(stateRunning());
+  });
+  SupervisorPoller poller(script.client, PollerOptions{.poll_period = 0.02, .max_backoff = 0.05},
+                          [&](PollReading r) { script.deliver(r); });
+  poller.setPeriod(3600);
+  poller.start();
+  REQUIRE(awaitCondition([&] { return script.unreachable >= 3; }));
+  CHECK(script.full == 0);
+  down = false;
+  CHECK(awaitCondition([&] { return script.full == 1; }));  // back: a full reading first
+  poller.stop();
+}
+
+}  // namespace supvisors::test
