@@ -8,14 +8,10 @@
 #include "agent/core/handshake.h"
 #include "agent/core/instance_status.h"
 #include "common/process_info.h"
+#include "common/overloaded.h"
 
 namespace supvisors {
 namespace {
-
-template <class... Ts>
-struct Overloaded : Ts... {
-  using Ts::operator()...;
-};
 
 template <typename E>
 std::string nameOf(E value) {

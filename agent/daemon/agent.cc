@@ -279,6 +279,8 @@ void Agent::apply(const PollReading& reading) {
   }
   if (reachabilityChanged) step(LocalSupervisorChanged{reachable});
   if (!reachable) setRelayPace(false);
+  // A liveness check that changed nothing leaves the published snapshot as it is.
+  if (reading.partial && !reachabilityChanged) return;
   localTableChanged();
   publish(monotonicNow());
 }

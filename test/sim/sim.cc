@@ -5,14 +5,10 @@
 
 #include "agent/core/fsm.h"
 #include "agent/core/instance_status.h"
+#include "common/overloaded.h"
 
 namespace supvisors::sim {
 namespace {
-
-template <class... Ts>
-struct Overloaded : Ts... {
-  using Ts::operator()...;
-};
 
 template <typename E>
 std::string nameOf(E value) {
