@@ -132,7 +132,8 @@ class Agent final : public ClusterRequests {
   std::uint64_t next_request_id_ = 1;
   std::map<std::uint64_t, std::shared_ptr<std::promise<Result<bool>>>> pending_;
   std::uint64_t peer_decode_errors_ = 0;
-  bool relay_pace_ = false;  // full readings at resync_period: relay events keep us current
+  bool relay_pace_ = false;
+  double last_trim_ = -1e9;  // monotonic seconds of the last malloc_trim  // full readings at resync_period: relay events keep us current
 };
 
 // The local table as the cluster needs it (PeerProcess, reference §3.3.9 subset).
