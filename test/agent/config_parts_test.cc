@@ -129,8 +129,14 @@ TEST_CASE("option table: every Supvisors option, the agreed implemented set", "[
     if (o.implemented) implemented.emplace_back(o.key);
   }
   CHECK(supvisorsOptions == 31);  // reference §1.2
-  CHECK(implemented == std::vector<std::string>{"supvisors_list", "rules_files", "event_port", "logfile",
-                                                "logfile_maxbytes", "logfile_backups", "loglevel"});
+  // The cluster (issue 5) uses the synchronisation, failure-detection and fencing options;
+  // starting and conciliation strategies are only compared at handshake until issues 6/7.
+  CHECK(implemented == std::vector<std::string>{"supvisors_list", "stereotypes", "rules_files",
+                                                "auto_fence", "event_port", "synchro_options",
+                                                "synchro_timeout", "inactivity_ticks",
+                                                "core_identifiers", "supvisors_failure_strategy",
+                                                "logfile", "logfile_maxbytes", "logfile_backups",
+                                                "loglevel"});
   CHECK(sectionKeys("agent").size() == 13);
   CHECK(sectionKeys("supervisor").size() == 6);
 }

@@ -55,12 +55,7 @@ TEST_CASE("the full example loads with its expected warnings", "[config][check]"
         "@SRC@/test/fixtures/config/full.conf:10: [supvisors] software_name: accepted; not implemented yet by this agent\n"
         "@SRC@/test/fixtures/config/full.conf:12: [supvisors] starting_strategy: accepted; not implemented yet by this agent\n"
         "@SRC@/test/fixtures/config/full.conf:13: [supvisors] conciliation_strategy: accepted; not implemented yet by this agent\n"
-        "@SRC@/test/fixtures/config/full.conf:14: [supvisors] synchro_options: accepted; not implemented yet by this agent\n"
-        "@SRC@/test/fixtures/config/full.conf:15: [supvisors] synchro_timeout: accepted; not implemented yet by this agent\n"
-        "@SRC@/test/fixtures/config/full.conf:16: [supvisors] core_identifiers: accepted; not implemented yet by this agent\n"
-        "@SRC@/test/fixtures/config/full.conf:17: [supvisors] auto_fence: accepted; not implemented yet by this agent\n"
         "@SRC@/test/fixtures/config/full.conf:18: [supvisors] event_link: accepted; not implemented yet by this agent\n"
-        "@SRC@/test/fixtures/config/full.conf:19: [supvisors] inactivity_ticks: accepted; not implemented yet by this agent\n"
         "@SRC@/test/fixtures/config/full.conf:20: [supvisors] stats_periods: accepted; not implemented yet by this agent\n"
         "@SRC@/test/fixtures/config/full.conf:21: [supvisors] tail_limit: accepted; not implemented yet by this agent\n");
 }
