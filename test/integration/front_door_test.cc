@@ -24,6 +24,7 @@
 #include "agent/shell/supervisor_xmlrpc_client.h"
 #include "test/support/await.h"
 #include "test/support/supervisord.h"
+#include "test/support/raw_tcp.h"
 
 using namespace supvisors;
 using namespace supvisors::test;
@@ -209,30 +210,6 @@ struct FrontDoor {
   }
 };
 
-// Sends raw bytes, reads any answer until close or 2 s.
-void rawSend(int port, const std::string& bytes) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  REQUIRE(fd >= 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
-  timeval tv{2, 0};
-  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-  std::size_t sent = 0;
-  while (sent < bytes.size()) {
-    const ssize_t n = ::send(fd, bytes.data() + sent, bytes.size() - sent, MSG_NOSIGNAL);
-    if (n <= 0) break;
-    sent += static_cast<std::size_t>(n);
-  }
-  ::shutdown(fd, SHUT_WR);
-  char buf[4096];
-  while (::recv(fd, buf, sizeof buf, 0) > 0) {
-  }
-  ::close(fd);
-}
-
 }  // namespace
 
 TEST_CASE("supervisorctl -s against the agent: status, start, stop, tail, maintail",
@@ -329,12 +306,12 @@ TEST_CASE("garbage, truncated HTTP and a huge body leave the agent serving", "[f
   options.max_body = 64 * 1024;
   FrontDoor fd(options);
   const int port = fd.server->port();
-  rawSend(port, "\x16\x03\x01 definitely not http\r\n\r\n");
-  rawSend(port, "POST /RPC2 HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n<method");
-  rawSend(port, "POST /RPC2 HTTP/1.1\r\nHost: x\r\nContent-Length: 2000000\r\n\r\n" +
+  rawExchange(port, "\x16\x03\x01 definitely not http\r\n\r\n");
+  rawExchange(port, "POST /RPC2 HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n<method");
+  rawExchange(port, "POST /RPC2 HTTP/1.1\r\nHost: x\r\nContent-Length: 2000000\r\n\r\n" +
                     std::string(2000000, 'x'));
-  rawSend(port, "POST /RPC2 HTTP/1.1\r\nHost: x\r\nContent-Length: 20\r\n\r\n<<<<>>>>&&&&;;;;!!!!");
-  rawSend(port, "GET /logtail/" + std::string(50000, 'a') + " HTTP/1.1\r\n\r\n");
+  rawExchange(port, "POST /RPC2 HTTP/1.1\r\nHost: x\r\nContent-Length: 20\r\n\r\n<<<<>>>>&&&&;;;;!!!!");
+  rawExchange(port, "GET /logtail/" + std::string(50000, 'a') + " HTTP/1.1\r\n\r\n");
   Run status = run(fd.ctl({"status", "sleeper"}));
   INFO(status.output);
   CHECK_THAT(status.output, Catch::Contains("RUNNING"));

@@ -14,6 +14,7 @@
 
 #include "test/shell/fake_supervisor_client.h"
 #include "test/shell/rpc_test_util.h"
+#include "test/support/raw_tcp.h"
 #include "test/support/await.h"
 
 using namespace supvisors;
@@ -64,37 +65,6 @@ struct Fixture {
     return res && res->status == 200 && parseAnswer(res->body).succeeded();
   }
 };
-
-// Sends raw bytes on a fresh TCP connection and reads what comes back: until the server
-// closes (halfClose: we shut our side first) or until a whole response head arrived; 5 s max.
-std::string rawExchange(int port, const std::string& bytes, bool halfClose = true) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  REQUIRE(fd >= 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
-  timeval tv{5, 0};
-  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-  std::size_t sent = 0;
-  while (sent < bytes.size()) {
-    const ssize_t n = ::send(fd, bytes.data() + sent, bytes.size() - sent, MSG_NOSIGNAL);
-    if (n <= 0) break;  // the server may close early on an oversized request
-    sent += static_cast<std::size_t>(n);
-  }
-  if (halfClose) ::shutdown(fd, SHUT_WR);
-  std::string out;
-  char buf[4096];
-  while (true) {
-    const ssize_t n = ::recv(fd, buf, sizeof buf, 0);
-    if (n <= 0) break;
-    out.append(buf, static_cast<std::size_t>(n));
-    if (!halfClose && out.find("\r\n\r\n") != std::string::npos) break;
-  }
-  ::close(fd);
-  return out;
-}
 
 }  // namespace
 
