@@ -60,10 +60,31 @@ TEST_CASE("the full example loads with its expected warnings", "[config][check]"
         "@SRC@/test/fixtures/config/full.conf:21: [supvisors] tail_limit: accepted; not implemented yet by this agent\n");
 }
 
+// The text output pads each value to a column; once the source folder is written @SRC@ the
+// padding of lines holding it is redone the same way, so a checkout at a path of any length
+// gives the same golden.
+std::string portableText(const std::string& text) {
+  const std::string source = fs::path(SUPVISORS_SOURCE_DIR).lexically_normal().string();
+  std::istringstream in(text);
+  std::string out;
+  for (std::string line; std::getline(in, line);) {
+    const size_t comment = line.find(" ; ");
+    if (comment != std::string::npos && line.find(source) < comment && !line.starts_with(";")) {
+      std::string value = portable(line.substr(0, comment));
+      value.erase(value.find_last_not_of(' ') + 1);
+      if (value.size() < 48) value.resize(48, ' ');
+      else value += ' ';
+      line = value + line.substr(comment);
+    }
+    out += portable(line) + "\n";
+  }
+  return out;
+}
+
 TEST_CASE("the --check output: text of the full example", "[config][check]") {
   const auto load = loadFull();
   REQUIRE(load.config);
-  compareWithGolden(portable(configToText(*load.config)), "full.conf.txt");
+  compareWithGolden(portableText(configToText(*load.config)), "full.conf.txt");
 }
 
 TEST_CASE("the --check output: --json of the full example", "[config][check]") {
