@@ -136,6 +136,10 @@ enum class RequestKind : int {
   StopProcess = 1,    // namespec
   RestartSupervisor = 2,
   ShutdownSupervisor = 3,
+  // User requests a non-Master forwards to the Master (reference §3.4): namespec unused.
+  RestartSequence = 4,
+  RestartCluster = 5,
+  ShutdownCluster = 6,
 };
 
 struct RequestMessage {

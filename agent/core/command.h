@@ -11,6 +11,7 @@
 #include <variant>
 #include <vector>
 
+#include "agent/core/control_request.h"
 #include "common/faults.h"
 #include "common/log_level.h"
 #include "common/peer_message.h"
@@ -53,12 +54,36 @@ struct ProcessesLost {
   std::string reason;
 };
 
-// The answer to a user request (UserEndSync): ok, or a fault for the XML-RPC layer.
+// The answer to a user request (UserEndSync, UserControl): ok with its value, or a fault for
+// the XML-RPC layer. `value`: true for most requests, the namespec for start_any_process,
+// the predictions for test_start_*.
+using UserValue = std::variant<bool, std::string, std::vector<StartPrediction>>;
 struct UserResult {
   std::uint64_t request_id = 0;
   bool ok = true;
   FaultCode fault = FaultCode::Success;
   std::string message;
+  UserValue value = true;
+};
+
+// Execute an order on the local supervisord (startProcess / stopProcess with wait=False), on a
+// worker thread; the outcome comes back as OrderDone{order_id}.
+struct ExecuteOrder {
+  std::uint64_t order_id = 0;
+  RequestKind kind = RequestKind::StartProcess;
+  std::string namespec;
+  std::string extra_args;
+};
+
+// One order the cluster decided, with why (the decision log; also logged as one line).
+struct Decision {
+  std::uint64_t tick = 0;
+  std::string action;    // "start", "stop"
+  std::string namespec;
+  std::string target;    // identifier where the order goes
+  std::string reason;    // "request start_application(CONFIG) from <nick>", "DISTRIBUTION", ...
+  std::string strategy;  // starting strategy name ("" for stops)
+  friend bool operator==(const Decision&, const Decision&) = default;
 };
 
 // FINAL reached through RESTARTING / SHUTTING_DOWN: restart or shut down the local supervisord.
@@ -67,6 +92,6 @@ struct StopLocalSupervisor {
 };
 
 using Command = std::variant<SendPeer, Log, PublishState, PublishInstance, ProcessesLost,
-                             UserResult, StopLocalSupervisor>;
+                             UserResult, StopLocalSupervisor, ExecuteOrder>;
 
 }  // namespace supvisors

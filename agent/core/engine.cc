@@ -97,6 +97,11 @@ std::vector<Command> Engine::step(const Event& event) {
                  [&](const LocalProcessesChanged& e) { onLocalProcesses(e); },
                  [&](const UserEndSync& e) { onEndSync(e); },
                  [&](const LocalStopping& e) { onStopping(e); },
+                 [&](const UserControl& e) {
+                   out_.push_back(UserResult{e.request_id, false, FaultCode::Failed,
+                                             "not implemented yet", false});
+                 },
+                 [&](const OrderDone&) {},
              },
              event);
   if (first_tick_ != 0) {

@@ -24,6 +24,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -33,6 +34,7 @@
 #include "agent/core/engine_config.h"
 #include "agent/core/event.h"
 #include "agent/core/liveness.h"
+#include "agent/core/process_tables.h"
 #include "agent/core/synchro.h"
 
 namespace supvisors {
@@ -68,6 +70,7 @@ struct InstanceView {
   std::optional<StateModesMessage> state_modes;
   // The peer's process table as last received (kept for display once lost).
   std::map<std::string, PeerProcess> processes;
+  std::map<std::string, std::uint64_t> process_ticks;  // namespec -> local tick of its last change
   std::uint64_t table_version = 0;
   bool table_received = false;
   bool processes_lost = false;  // ProcessesLost was emitted for this table
@@ -87,6 +90,14 @@ struct ClusterView {
   std::uint64_t tick = 0;               // the last local tick
   std::vector<InstanceView> instances;  // supvisors_list order
   std::size_t local_index = 0;
+  // The cluster-wide processes and applications (rebuilt when an input changed; shared).
+  std::shared_ptr<const ProcessTables> tables = std::make_shared<const ProcessTables>();
+  // The recent orders of this agent's commander, oldest first (bounded; shared).
+  std::shared_ptr<const std::vector<Decision>> decisions =
+      std::make_shared<const std::vector<Decision>>();
+  // This agent's commander has start / stop jobs in progress (§3.3.2 starting_jobs...).
+  bool starting_jobs = false;
+  bool stopping_jobs = false;
   // Counters: illegal transitions are bugs (the simulator fails on any).
   std::uint64_t illegal_transitions = 0;
   std::uint64_t dropped_messages = 0;  // unknown sender, ISOLATED sender, retired life

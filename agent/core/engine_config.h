@@ -9,11 +9,13 @@
 // Thread-safety: a plain value.
 
 #include <cstddef>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "common/instance_entry.h"
 #include "common/strategies.h"
+#include "rules/rules_model.h"
 
 namespace supvisors {
 
@@ -51,6 +53,12 @@ struct EngineConfig {
   // count as lost; 0 = never. Longer than a SIGSTOPped supervisord (30 s in the benchmark)
   // so a stalled supervisord never moves an application.
   double supervisor_lost_after = 60.0;
+  // The rules (null: no rules file, nothing is managed).
+  std::shared_ptr<const Rules> rules;
+  // Seconds added to startsecs / stopwaitsecs before a start / stop job times out, and the
+  // time an order may take to be acknowledged: enough for polling only (no relay, poll_period
+  // 1 s) on a loaded machine. The daemon sets it from poll_period and call_timeout.
+  double job_margin = 10.0;
   // The engine re-sends its StateModes every so many ticks, so a lost message heals.
   int state_refresh_ticks = 5;
 

@@ -11,6 +11,7 @@
 #include <variant>
 #include <vector>
 
+#include "agent/core/control_request.h"
 #include "common/peer_message.h"
 
 namespace supvisors {
@@ -56,7 +57,23 @@ struct LocalStopping {
   std::string reason;
 };
 
+// A user request that changes what runs (control_request.h); answered by a UserResult with
+// the same request_id (at once when refused or when !wait, else when its jobs end).
+struct UserControl {
+  std::uint64_t request_id = 0;
+  ControlRequest request;
+};
+
+// The local supervisord executed an ExecuteOrder (or failed to): its outcome.
+struct OrderDone {
+  std::uint64_t order_id = 0;
+  bool ok = true;
+  int fault_code = 0;  // Supervisor's fault code when !ok; 0 for a transport error
+  std::string message;
+};
+
 using Event = std::variant<Tick, PeerReceived, PeerUnreachable, LocalSupervisorChanged,
-                           LocalProcessesChanged, UserEndSync, LocalStopping>;
+                           LocalProcessesChanged, UserEndSync, LocalStopping, UserControl,
+                           OrderDone>;
 
 }  // namespace supvisors
