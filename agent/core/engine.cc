@@ -7,8 +7,8 @@
 #include "agent/core/fsm.h"
 #include "agent/core/handshake.h"
 #include "agent/core/instance_status.h"
-#include "common/process_info.h"
 #include "common/overloaded.h"
+#include "common/process_info.h"
 
 namespace supvisors {
 namespace {
@@ -55,6 +55,8 @@ StateModesMessage ClusterView::stateModes() const {
   m.fsm_state = fsm_state;
   m.degraded_mode = degraded;
   m.master_identifier = master;
+  m.starting_jobs = starting_jobs;
+  m.stopping_jobs = stopping_jobs;
   for (const auto& i : instances) m.instance_states[i.identifier] = i.state;
   return m;
 }
@@ -62,7 +64,7 @@ StateModesMessage ClusterView::stateModes() const {
 // ---------------------------------------------------------------------------------------------
 // Engine: construction and dispatch
 
-Engine::Engine(EngineConfig config) : config_(std::move(config)) {
+Engine::Engine(EngineConfig config) : config_(std::move(config)), commander_(config_) {
   assert(config_.validate().empty());
   core_.insert(config_.core_identifiers.begin(), config_.core_identifiers.end());
   options_ = effectiveSynchroOptions(config_.synchro_options, !core_.empty());
@@ -97,15 +99,14 @@ std::vector<Command> Engine::step(const Event& event) {
                  [&](const LocalProcessesChanged& e) { onLocalProcesses(e); },
                  [&](const UserEndSync& e) { onEndSync(e); },
                  [&](const LocalStopping& e) { onStopping(e); },
-                 [&](const UserControl& e) {
-                   out_.push_back(UserResult{e.request_id, false, FaultCode::Failed,
-                                             "not implemented yet", false});
-                 },
-                 [&](const OrderDone&) {},
+                 [&](const UserControl& e) { onControl(e); },
+                 [&](const OrderDone& e) { onOrderDone(e); },
              },
              event);
   if (first_tick_ != 0) {
     evaluate();
+    runCommander();
+    evaluate();  // DISTRIBUTION may be over
     if (heartbeat_due_) sendHeartbeat();
     heartbeat_due_ = false;
     publishStateIfChanged();
@@ -131,6 +132,7 @@ void Engine::onTick(const Tick& tick) {
     setInstanceState(local, InstanceState::Running, "the local instance is active");
   }
   checkLiveness();
+  commander_tick_due_ = true;
   heartbeat_due_ = true;  // sent after the evaluation, so never to an instance just isolated
 }
 
@@ -178,6 +180,10 @@ void Engine::onLocalProcesses(const LocalProcessesChanged& event) {
   for (const auto& [namespec, p] : local.processes)
     if (!next.count(namespec)) delta.removed.push_back(namespec);
   if (delta.updated.empty() && delta.removed.empty() && local.table_received) return;
+  std::vector<std::string> changed;
+  for (const auto& p : delta.updated) changed.push_back(makeNamespec(p.group, p.name));
+  changed.insert(changed.end(), delta.removed.begin(), delta.removed.end());
+  markProcessesChanged(local, changed);
   local.processes = std::move(next);
   local.table_version = ++local_table_version_;
   local.table_received = true;
@@ -249,11 +255,8 @@ void Engine::onPeer(const PeerMessage& message) {
                      table.processes.push_back(p);
                    sendTo(peer->identifier, std::move(table));
                  },
-                 [&](const RequestMessage& m) {
-                   log(LogLevel::Debug, "request " + std::to_string(m.request_id) + " from " +
-                                            peer->nick + " not handled by this engine yet");
-                 },
-                 [&](const ResultMessage&) {},
+                 [&](const RequestMessage& m) { onRequest(*peer, m); },
+                 [&](const ResultMessage& m) { onResult(*peer, m); },
                  [&](const GoodbyeMessage& m) { onGoodbye(*peer, m); },
              },
              message.body);
@@ -357,8 +360,17 @@ void Engine::isolate(InstanceView& peer, const std::vector<std::string>& differe
 
 void Engine::onProcessTable(InstanceView& peer, const ProcessTableMessage& table) {
   if (!isListening(peer.state)) return;
-  peer.processes.clear();
-  for (const auto& p : table.processes) peer.processes[makeNamespec(p.group, p.name)] = p;
+  std::map<std::string, PeerProcess> next;
+  for (const auto& p : table.processes) next[makeNamespec(p.group, p.name)] = p;
+  std::vector<std::string> changed;
+  for (const auto& [namespec, p] : next)
+    if (const auto old = peer.processes.find(namespec);
+        old == peer.processes.end() || !(old->second == p))
+      changed.push_back(namespec);
+  for (const auto& [namespec, p] : peer.processes)
+    if (!next.count(namespec)) changed.push_back(namespec);
+  markProcessesChanged(peer, changed);
+  peer.processes = std::move(next);
   peer.table_version = table.table_version;
   peer.table_received = true;
   peer.processes_lost = false;
@@ -370,8 +382,14 @@ void Engine::onProcessDelta(InstanceView& peer, const ProcessDeltaMessage& delta
     sendTo(peer.identifier, ProcessTableRequest{});  // a gap: ask for the whole table
     return;
   }
-  for (const auto& p : delta.updated) peer.processes[makeNamespec(p.group, p.name)] = p;
+  std::vector<std::string> changed;
+  for (const auto& p : delta.updated) {
+    changed.push_back(makeNamespec(p.group, p.name));
+    peer.processes[changed.back()] = p;
+  }
   for (const auto& namespec : delta.removed) peer.processes.erase(namespec);
+  changed.insert(changed.end(), delta.removed.begin(), delta.removed.end());
+  markProcessesChanged(peer, changed);
   peer.table_version = delta.table_version;
 }
 
@@ -446,6 +464,7 @@ void Engine::activateChecked() {
 void Engine::loseProcesses(InstanceView& instance, const std::string& reason) {
   if (instance.processes_lost) return;
   instance.processes_lost = true;
+  tables_dirty_ = true;
   ProcessesLost lost{instance.identifier, {}, reason};
   for (const auto& [namespec, p] : instance.processes)
     if (runningLike(p.state)) lost.namespecs.push_back(namespec);
@@ -589,8 +608,10 @@ bool Engine::evaluateAfterElection() {
     return setFsmState(SupvisorsState::Election, problem);
   }
   if (view_.master == view_.local().identifier) {
-    if (view_.fsm_state == SupvisorsState::Distribution)
+    if (view_.fsm_state == SupvisorsState::Distribution) {
+      if (distribution_due_ || commander_.sequenceInProgress()) return false;
       return setFsmState(SupvisorsState::Operation, "distribution done");
+    }
     if (!synchronizationLost(options_, synchroContext(false))) return false;
     switch (failure_strategy_) {
       case SupvisorsFailureStrategy::Continue:
@@ -620,8 +641,9 @@ bool Engine::evaluateAfterElection() {
 bool Engine::evaluateClosing() {
   bool done = false;
   if (view_.master == view_.local().identifier) {
-    // No stop jobs yet: leave the Slaves a few ticks to follow, then finish.
-    done = view_.tick - closing_since_ >= static_cast<std::uint64_t>(config_.inactivity_ticks);
+    // The global stop is over, and the Slaves had a few ticks to follow.
+    done = view_.tick - closing_since_ >= static_cast<std::uint64_t>(config_.inactivity_ticks) &&
+           !stop_all_due_ && !commander_.sequenceInProgress();
   } else {
     const auto* master = view_.find(view_.master);
     done = !master || !canLead(*master) ||
@@ -636,8 +658,13 @@ bool Engine::evaluateClosing() {
 
 bool Engine::follow(SupvisorsState master_state) {
   const auto path = fsmPath(view_.fsm_state, master_state);
-  for (const auto state : path) setFsmState(state, "following the Master");
-  if (view_.fsm_state == SupvisorsState::Final) out_.push_back(StopLocalSupervisor{false});
+  bool restart = view_.fsm_state == SupvisorsState::Restarting;
+  for (const auto state : path) {
+    if (state == SupvisorsState::Final) restart = view_.fsm_state == SupvisorsState::Restarting;
+    setFsmState(state, "following the Master");
+  }
+  if (view_.fsm_state == SupvisorsState::Final && !path.empty())
+    out_.push_back(StopLocalSupervisor{restart});
   return !path.empty();
 }
 
@@ -658,6 +685,7 @@ bool Engine::setInstanceState(InstanceView& instance, InstanceState to, const st
                                                  nameOf(instance.state) + " -> " + nameOf(to) +
                                                  " (" + why + ")");
   instance.state = to;
+  tables_dirty_ = true;
   out_.push_back(PublishInstance{instance.identifier, to});
   return true;
 }
@@ -678,6 +706,16 @@ bool Engine::setFsmState(SupvisorsState to, const std::string& why) {
   last_published_ = PublishState{to, view_.master, view_.degraded};
   out_.push_back(*last_published_);
   if (isClosingState(to)) closing_since_ = view_.tick;
+  const bool master = !view_.master.empty() && view_.master == view_.local().identifier;
+  if (to == SupvisorsState::Distribution && master) {
+    distribution_due_ = true;
+    distribution_since_ = view_.tick;
+  }
+  if ((to == SupvisorsState::Restarting || to == SupvisorsState::ShuttingDown) && master)
+    stop_all_due_ = true;
+  if (to == SupvisorsState::Synchronization || to == SupvisorsState::Election ||
+      to == SupvisorsState::Off)
+    abort_due_ = true;
   if (isPostElection(to)) has_operated_ = true;
   if (to == SupvisorsState::Synchronization) {
     user_end_sync_ = false;
@@ -782,6 +820,303 @@ std::string Engine::resolve(const std::string& name) const {
   for (const auto& i : view_.instances)
     if (i.identifier == name || i.nick == name) return i.identifier;
   return {};
+}
+
+// ---------------------------------------------------------------------------------------------
+// Start and stop
+
+namespace {
+
+constexpr std::size_t kDecisionsKept = 200;
+// Forwarded request ids live apart from the commander's order ids (both travel as request_id).
+constexpr std::uint64_t kForwardedBit = std::uint64_t{1} << 63;
+
+bool gateOpen(ControlKind kind, SupvisorsState state) {
+  switch (kind) {
+    case ControlKind::StopApplication:
+    case ControlKind::StopProcess:
+      return state == SupvisorsState::Operation || state == SupvisorsState::Conciliation;
+    case ControlKind::Restart:
+    case ControlKind::Shutdown:
+      return state == SupvisorsState::Distribution || isPostElection(state) ||
+             state == SupvisorsState::Restarting || state == SupvisorsState::ShuttingDown;
+    default:
+      return state == SupvisorsState::Operation;
+  }
+}
+
+}  // namespace
+
+void Engine::markProcessesChanged(InstanceView& instance,
+                                  const std::vector<std::string>& namespecs) {
+  for (const auto& namespec : namespecs) instance.process_ticks[namespec] = view_.tick;
+  if (!namespecs.empty()) tables_dirty_ = true;
+}
+
+CommanderInput Engine::commanderInput() const {
+  return {view_.tick, &view_.instances, view_.tables.get(), view_.local().identifier};
+}
+
+void Engine::rebuildTables() {
+  ProcessTablesInput input;
+  input.instances = &view_.instances;
+  input.rules = config_.rules.get();
+  input.forced = forced_;
+  input.started_applications = started_applications_;
+  view_.tables = buildProcessTables(input, ++tables_version_);
+  tables_dirty_ = false;
+}
+
+void Engine::runCommander() {
+  if (tables_dirty_) rebuildTables();
+  CommanderOutput output;
+  const bool master = view_.master == view_.local().identifier;
+  if (abort_due_) {
+    abort_due_ = false;
+    distribution_due_ = stop_all_due_ = false;
+    commander_.abortAll("the cluster is in " + nameOf(view_.fsm_state), output);
+  }
+  if (distribution_due_ && master && view_.fsm_state == SupvisorsState::Distribution) {
+    // Every RUNNING instance's table must be known before planning.
+    // (bounded: after job_margin the plan goes ahead with what is known).
+    bool known = view_.tick - distribution_since_ >=
+                 static_cast<std::uint64_t>(config_.ticksFor(config_.job_margin));
+    if (!known) {
+      known = true;
+      for (const auto& i : view_.instances)
+        if (i.state == InstanceState::Running && i.supervisor_reachable && !i.table_received)
+          known = false;
+    }
+    if (known) {
+      distribution_due_ = false;
+      commander_.startSequence("DISTRIBUTION", std::nullopt, commanderInput(), output);
+    }
+  }
+  if (stop_all_due_ && master) {
+    stop_all_due_ = false;
+    commander_.stopAll(nameOf(view_.fsm_state), commanderInput(), output);
+  }
+  if (commander_tick_due_) {
+    commander_tick_due_ = false;
+    commander_.onTick(commanderInput(), output);
+  }
+  // Orders and forced states change the tables, which may end more actions: a few rounds.
+  for (int round = 0; round < 4; ++round) {
+    const bool changed = !output.empty();
+    apply(output);
+    output = CommanderOutput{};
+    if (!tables_dirty_ && !changed) break;
+    if (tables_dirty_) rebuildTables();
+    commander_.onTables(commanderInput(), output);
+  }
+  apply(output);
+  if (tables_dirty_) rebuildTables();
+  view_.starting_jobs = commander_.starting();
+  view_.stopping_jobs = commander_.stopping();
+}
+
+void Engine::apply(CommanderOutput& output) {
+  for (auto& line : output.logs) log(line.level, std::move(line.text));
+  for (auto& [namespec, state] : output.forced) {
+    forced_[namespec] = state;
+    tables_dirty_ = true;
+  }
+  for (const auto& namespec : output.cleared)
+    if (forced_.erase(namespec)) tables_dirty_ = true;
+  for (const auto& name : output.started_applications)
+    if (started_applications_.insert(name).second) tables_dirty_ = true;
+  if (!output.orders.empty()) {
+    for (auto& order : output.orders) {
+      const auto& d = order.decision;
+      log(LogLevel::Info,
+          "decision: " + d.action + " " + d.namespec + " on " + view_.instance(d.target).nick +
+              (d.strategy.empty() ? "" : " (" + d.strategy + ")") + " because " + d.reason);
+      decisions_.push_back(d);
+      if (order.target == view_.local().identifier) {
+        executeLocally(order.kind, order.namespec, order.extra_args, "", order.order_id);
+      } else {
+        sendTo(order.target,
+               RequestMessage{order.order_id, order.kind, order.namespec, order.extra_args});
+      }
+    }
+    if (decisions_.size() > kDecisionsKept)
+      decisions_.erase(
+          decisions_.begin(),
+          decisions_.begin() + static_cast<std::ptrdiff_t>(decisions_.size() - kDecisionsKept));
+    view_.decisions = std::make_shared<const std::vector<Decision>>(decisions_);
+  }
+  for (auto& [waiter, result] : output.results) {
+    result.request_id = waiter.request_id;
+    if (waiter.peer.empty()) {
+      out_.push_back(std::move(result));
+    } else if (view_.find(waiter.peer)) {
+      sendTo(waiter.peer, ResultMessage{waiter.request_id, result.ok,
+                                        static_cast<int>(result.fault), result.message});
+    }
+  }
+  output = CommanderOutput{};
+}
+
+void Engine::executeLocally(RequestKind kind, const std::string& namespec,
+                            const std::string& extra_args, const std::string& peer,
+                            std::uint64_t id) {
+  const auto execution = ++last_execution_id_;
+  executions_[execution] = {peer, id};
+  out_.push_back(ExecuteOrder{execution, kind, namespec, extra_args});
+}
+
+void Engine::onOrderDone(const OrderDone& event) {
+  const auto it = executions_.find(event.order_id);
+  if (it == executions_.end()) return;
+  const auto execution = it->second;
+  executions_.erase(it);
+  if (!execution.peer.empty()) {
+    if (view_.find(execution.peer))
+      sendTo(execution.peer,
+             ResultMessage{execution.id, event.ok, event.fault_code, event.message});
+    return;
+  }
+  if (tables_dirty_) rebuildTables();
+  CommanderOutput output;
+  commander_.onAcknowledged(execution.id, event.ok, event.fault_code, event.message,
+                            commanderInput(), output);
+  apply(output);
+}
+
+void Engine::onRequest(InstanceView& peer, const RequestMessage& request) {
+  const bool master = view_.master == view_.local().identifier;
+  const auto answer = [&](bool ok, FaultCode code, const std::string& message) {
+    sendTo(peer.identifier, ResultMessage{request.request_id, ok, static_cast<int>(code), message});
+  };
+  switch (request.kind) {
+    case RequestKind::StartProcess:
+    case RequestKind::StopProcess:
+      if (peer.state != InstanceState::Running) {
+        answer(false, FaultCode::BadSupvisorsState, "the requester is not RUNNING here");
+        return;
+      }
+      executeLocally(request.kind, request.namespec, request.extra_args, peer.identifier,
+                     request.request_id);
+      return;
+    case RequestKind::RestartSequence: {
+      if (!master || view_.fsm_state != SupvisorsState::Operation) {
+        answer(false, FaultCode::BadSupvisorsState, "not the Master in OPERATION");
+        return;
+      }
+      if (tables_dirty_) rebuildTables();
+      CommanderOutput output;
+      commander_.startSequence("restart_sequence from " + peer.nick,
+                               JobWaiter{request.request_id, peer.identifier}, commanderInput(),
+                               output);
+      apply(output);
+      return;
+    }
+    case RequestKind::RestartCluster:
+    case RequestKind::ShutdownCluster: {
+      if (!master) {
+        answer(false, FaultCode::BadSupvisorsState, "not the Master");
+        return;
+      }
+      const bool restart = request.kind == RequestKind::RestartCluster;
+      if (!isClosingState(view_.fsm_state))
+        setFsmState(restart ? SupvisorsState::Restarting : SupvisorsState::ShuttingDown,
+                    std::string(restart ? "restart" : "shutdown") + " requested by " + peer.nick);
+      answer(true, FaultCode::Success, "");
+      return;
+    }
+    case RequestKind::RestartSupervisor:
+    case RequestKind::ShutdownSupervisor:
+      answer(false, FaultCode::NotApplicable, "not a request of this protocol version");
+      return;
+  }
+}
+
+void Engine::onResult(InstanceView& peer, const ResultMessage& result) {
+  if (result.request_id & kForwardedBit) {
+    const auto it = forwarded_.find(result.request_id);
+    if (it == forwarded_.end()) return;
+    UserResult answer;
+    answer.request_id = it->second;
+    answer.ok = result.ok;
+    answer.fault = result.ok ? FaultCode::Success : static_cast<FaultCode>(result.fault_code);
+    answer.message = result.message;
+    answer.value = result.ok;
+    forwarded_.erase(it);
+    out_.push_back(std::move(answer));
+    return;
+  }
+  (void)peer;
+  if (tables_dirty_) rebuildTables();
+  CommanderOutput output;
+  commander_.onAcknowledged(result.request_id, result.ok, result.fault_code, result.message,
+                            commanderInput(), output);
+  apply(output);
+}
+
+void Engine::onControl(const UserControl& event) {
+  const auto& request = event.request;
+  const auto refuse = [&](FaultCode code, const std::string& message) {
+    out_.push_back(UserResult{event.request_id, false, code, message, false});
+  };
+  const auto state = view_.fsm_state;
+  if (!gateOpen(request.kind, state))
+    return refuse(FaultCode::BadSupvisorsState,
+                  std::string(controlName(request.kind)) + " is not possible in " + nameOf(state));
+  const bool master = !view_.master.empty() && view_.master == view_.local().identifier;
+  const auto forward = [&](RequestKind kind, bool wait) {
+    if (view_.master.empty()) return refuse(FaultCode::BadSupvisorsState, "no Master");
+    const auto id = kForwardedBit | ++last_forwarded_id_;
+    sendTo(view_.master, RequestMessage{id, kind, "", ""});
+    if (wait) {
+      forwarded_[id] = event.request_id;
+    } else {
+      out_.push_back(UserResult{event.request_id, true, FaultCode::Success, "", true});
+    }
+  };
+  switch (request.kind) {
+    case ControlKind::Restart:
+    case ControlKind::Shutdown: {
+      const bool restart = request.kind == ControlKind::Restart;
+      if (master) {
+        if (!isClosingState(state))
+          setFsmState(restart ? SupvisorsState::Restarting : SupvisorsState::ShuttingDown,
+                      std::string(restart ? "restart" : "shutdown") + " requested by the user");
+        out_.push_back(UserResult{event.request_id, true, FaultCode::Success, "", true});
+      } else {
+        forward(restart ? RequestKind::RestartCluster : RequestKind::ShutdownCluster, false);
+      }
+      return;
+    }
+    case ControlKind::RestartSequence: {
+      bool jobs = view_.starting_jobs || view_.stopping_jobs;
+      for (const auto& i : view_.instances)
+        if (!i.local && i.state == InstanceState::Running && i.state_modes)
+          jobs = jobs || i.state_modes->starting_jobs || i.state_modes->stopping_jobs;
+      if (jobs) return refuse(FaultCode::BadSupvisorsState, "restart_sequence: jobs in progress");
+      if (!master) return forward(RequestKind::RestartSequence, request.wait);
+      if (tables_dirty_) rebuildTables();
+      CommanderOutput output;
+      const bool queued = commander_.startSequence(
+          "request restart_sequence",
+          request.wait ? std::optional(JobWaiter{event.request_id, ""}) : std::nullopt,
+          commanderInput(), output);
+      apply(output);
+      if (!request.wait) {
+        if (queued)
+          out_.push_back(UserResult{event.request_id, true, FaultCode::Success, "", true});
+        else
+          refuse(FaultCode::AbnormalTermination, "no application to start");
+      }
+      return;
+    }
+    default: {
+      if (tables_dirty_) rebuildTables();
+      CommanderOutput output;
+      commander_.request(JobWaiter{event.request_id, ""}, request, commanderInput(), output);
+      apply(output);
+      return;
+    }
+  }
 }
 
 }  // namespace supvisors

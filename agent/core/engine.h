@@ -31,6 +31,7 @@
 #include <vector>
 
 #include "agent/core/command.h"
+#include "agent/core/commander.h"
 #include "agent/core/engine_config.h"
 #include "agent/core/event.h"
 #include "agent/core/liveness.h"
@@ -129,6 +130,20 @@ class Engine {
   void onLocalProcesses(const LocalProcessesChanged& event);
   void onEndSync(const UserEndSync& event);
   void onStopping(const LocalStopping& event);
+  void onControl(const UserControl& event);
+  void onOrderDone(const OrderDone& event);
+  void onRequest(InstanceView& peer, const RequestMessage& request);
+  void onResult(InstanceView& peer, const ResultMessage& result);
+
+  // Start and stop jobs (commander.h): the tables rebuilt when an input changed, the
+  // commander told, its orders sent or executed, its results delivered.
+  void runCommander();
+  void rebuildTables();
+  void apply(CommanderOutput& output);
+  CommanderInput commanderInput() const;
+  void executeLocally(RequestKind kind, const std::string& namespec, const std::string& extra_args,
+                      const std::string& peer, std::uint64_t id);
+  void markProcessesChanged(InstanceView& instance, const std::vector<std::string>& namespecs);
 
   // Peer messages, once the sender and its incarnation are accepted.
   void onPeerTick(InstanceView& peer, const TickMessage& tick, bool new_life);
@@ -201,6 +216,30 @@ class Engine {
   std::optional<StateModesMessage> last_state_sent_;
   std::optional<PublishState> last_published_;
   std::uint64_t local_table_version_ = 0;
+
+  // Start / stop.
+  Commander commander_;
+  bool tables_dirty_ = true;
+  std::uint64_t tables_version_ = 0;
+  std::map<std::string, ForcedState> forced_;
+  std::set<std::string> started_applications_;
+  bool commander_tick_due_ = false;
+  bool distribution_due_ = false;  // this Master entered DISTRIBUTION: plan the global start
+  std::uint64_t distribution_since_ = 0;
+  bool stop_all_due_ = false;  // this Master entered RESTARTING/SHUTTING_DOWN: stop all
+  bool abort_due_ = false;     // back to SYNCHRONIZATION/ELECTION: drop the jobs
+  // Orders run on the local supervisord: execution id -> who asked (peer "" = our commander)
+  // and their order/request id.
+  struct Execution {
+    std::string peer;
+    std::uint64_t id = 0;
+  };
+  std::map<std::uint64_t, Execution> executions_;
+  std::uint64_t last_execution_id_ = 0;
+  // Requests forwarded to the Master and awaited: forwarded id -> the user's request id.
+  std::map<std::uint64_t, std::uint64_t> forwarded_;
+  std::uint64_t last_forwarded_id_ = 0;
+  std::vector<Decision> decisions_;
 };
 
 }  // namespace supvisors

@@ -39,6 +39,7 @@ PeerReceived peerTick(std::uint64_t incarnation, bool supervisor_reachable = tru
 
 // a and b shake hands; b reports OPERATION under `master` with both RUNNING.
 void join(Engine& engine, std::uint64_t incarnation = 1, std::uint64_t tick = 1) {
+  engine.step(LocalProcessesChanged{});  // the local supervisord has no process
   engine.step(Tick{tick});
   engine.step(peerTick(incarnation));
   engine.step(from("b", incarnation, localHandshake(engine.config())));
@@ -235,7 +236,7 @@ TEST_CASE("a local table change travels as a delta and a gap asks for the whole 
   REQUIRE(sends.size() == 1);
   const auto& delta = std::get<ProcessDeltaMessage>(sends[0].body);
   CHECK(delta.updated.size() == 1);
-  CHECK(delta.base_version == 0);
+  CHECK(delta.base_version == 1);  // join() sent the empty table as version 1
 
   out = engine.step(from("b", 1, ProcessDeltaMessage{7, 8, {}, {}}));  // b's table is at 1
   const auto asks = commandsOf<SendPeer>(out);

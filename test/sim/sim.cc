@@ -76,6 +76,7 @@ void Simulation::start(const std::string& name) {
   auto& n = node(name);
   if (n.engine) return;
   n.engine = std::make_unique<Engine>(n.config);
+  n.engine->step(LocalProcessesChanged{});  // its supervisord's first reading (no process)
   ++n.incarnation;
   n.known_fsm = SupvisorsState::Off;
   n.known_instances.clear();
