@@ -28,11 +28,14 @@ xmlrpc_c::value_int i4(std::uint64_t v) {
 // A POSIX time as Supvisors sends it: int(), capped to what XML-RPC's int carries.
 xmlrpc_c::value_int posixTime(double seconds) {
   if (!std::isfinite(seconds)) return i4(std::int64_t{0});
-  const double capped = std::clamp(seconds, static_cast<double>(INT_MIN), static_cast<double>(INT_MAX));
+  const double capped =
+      std::clamp(seconds, static_cast<double>(INT_MIN), static_cast<double>(INT_MAX));
   return i4(static_cast<std::int64_t>(capped));
 }
 
-xmlrpc_c::value string(std::string_view s) { return xmlrpc_c::value_string(std::string(s)); }
+xmlrpc_c::value string(std::string_view s) {
+  return xmlrpc_c::value_string(std::string(s));
+}
 
 xmlrpc_c::value stringArray(const std::vector<std::string>& items) {
   std::vector<xmlrpc_c::value> values;
@@ -60,7 +63,9 @@ std::vector<std::string> stereotypesOf(const ClusterSnapshot& snapshot, const In
   return entry ? entry->stereotypes : std::vector<std::string>{};
 }
 
-std::string nickOf(const InstanceView& i) { return i.nick.empty() ? i.identifier : i.nick; }
+std::string nickOf(const InstanceView& i) {
+  return i.nick.empty() ? i.identifier : i.nick;
+}
 
 // The common keys of SupvisorsState and InstanceStateModes.
 Struct stateModesStruct(const InstanceView& instance, const StateModesMessage& m,
@@ -90,13 +95,18 @@ bool processFailure(const InstanceView& instance) {
 
 }  // namespace
 
-std::vector<std::size_t> resolveInstances(const ClusterSnapshot& snapshot,
-                                          const std::string& name) {
+InstanceDirectory instanceDirectory(const ClusterSnapshot& snapshot) {
   InstanceDirectory directory;
   for (const auto& i : snapshot.view.instances)
-    directory.instances.push_back(InstanceEntry::named(i.identifier, i.nick, stereotypesOf(snapshot, i)));
+    directory.instances.push_back(
+        InstanceEntry::named(i.identifier, i.nick, stereotypesOf(snapshot, i)));
+  return directory;
+}
+
+std::vector<std::size_t> resolveInstances(const ClusterSnapshot& snapshot,
+                                          const std::string& name) {
   std::vector<std::size_t> result;
-  for (const auto& identifier : directory.expand(name)) {
+  for (const auto& identifier : instanceDirectory(snapshot).expand(name)) {
     for (std::size_t k = 0; k < snapshot.view.instances.size(); ++k)
       if (snapshot.view.instances[k].identifier == identifier) result.push_back(k);
   }

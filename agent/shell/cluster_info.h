@@ -39,6 +39,7 @@
 #include <vector>
 
 #include "agent/shell/cluster_snapshot.h"
+#include "rules/instance_directory.h"
 
 namespace supvisors {
 
@@ -46,6 +47,9 @@ namespace supvisors {
 // stereotype ("X" or "@X") -> every instance carrying it, in supvisors_list order; else none.
 // The stereotypes are those told at handshake, else the configured ones.
 std::vector<std::size_t> resolveInstances(const ClusterSnapshot& snapshot, const std::string& name);
+// The instances of the snapshot as rules resolve names against them (identifier, nick and
+// stereotypes as above), in supvisors_list order.
+InstanceDirectory instanceDirectory(const ClusterSnapshot& snapshot);
 
 xmlrpc_c::value supvisorsStateValue(const ClusterSnapshot& snapshot, double now_monotonic);
 xmlrpc_c::value instanceStateModesValue(const ClusterSnapshot& snapshot, std::size_t index,
