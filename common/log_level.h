@@ -12,7 +12,11 @@ namespace supvisors {
 
 enum class LogLevel { Critical, Error, Warn, Info, Debug, Trace, Blather };
 
-std::string_view logLevelName(LogLevel level);                   // "info"
+std::string_view logLevelName(LogLevel level);                    // "info"
 std::optional<LogLevel> logLevelFromName(std::string_view name);  // any case
+// Supervisor's integer values (change_log_level accepts them): critical 50, error 40, warn 30,
+// info 20, debug 10, trace 5, blather 3.
+int logLevelCode(LogLevel level);
+std::optional<LogLevel> logLevelFromCode(int code);
 
 }  // namespace supvisors

@@ -1,13 +1,18 @@
 #pragma once
 // ClusterRequests: what the HTTP server asks of the agent's loop for user requests that change
-// the cluster (supvisors.end_sync now; start/stop requests later). The loop owns the engine, so
-// a request is posted to it and the caller waits (bounded) for the engine's answer.
+// the cluster: supvisors.end_sync, and the control requests (start/stop of applications and
+// processes, restart_sequence, restart, shutdown; agent/core/control_request.h). The loop
+// owns the engine, so a request is posted to it and the caller waits (bounded) for the
+// engine's answer (a UserResult).
 //
 // The real implementation is the Agent (agent/daemon/agent.h); tests use a fake.
 // Thread-safety: called from the HTTP server's worker threads.
 
 #include <string>
 
+#include "agent/core/command.h"
+#include "agent/core/control_request.h"
+#include "common/faults.h"
 #include "common/result.h"
 
 namespace supvisors {
@@ -19,6 +24,20 @@ class ClusterRequests {
   // nick, or "" for the normal election) as Master. A refusal is an Error::fault with the
   // engine's code (BAD_SUPVISORS_STATE, NOT_APPLICABLE, BAD_NAME, NOT_RUNNING...).
   virtual Result<bool> endSync(const std::string& master) = 0;
+
+  // A control request, decoded and typed by the XML-RPC layer; the engine checks the state
+  // gate and the names. The answer comes when the engine answers: at once for a refusal, a
+  // test_start_* or wait=false, else when the request's own jobs end (which may take
+  // minutes: the implementation bounds the wait generously and answers FAILED on expiry,
+  // and FAILED when the agent stops meanwhile). The value is true, the namespec started
+  // (start_any_process) or the predictions (test_start_*); a refusal is an Error::fault with
+  // the engine's code. The default answers FAILED: a front door without a loop (read-only
+  // tools, tests that only read) cannot change the cluster.
+  virtual Result<UserValue> control(const ControlRequest& request) {
+    (void)request;
+    return Error::fault(static_cast<int>(FaultCode::Failed),
+                        faultString(FaultCode::Failed, "cluster not available"));
+  }
 };
 
 }  // namespace supvisors

@@ -30,7 +30,9 @@ Error fault(FaultCode code, std::string_view detail = {}) {
   return Error::fault(static_cast<int>(code), faultString(code, detail));
 }
 
-Error incorrectParameters() { return fault(FaultCode::IncorrectParameters); }
+Error incorrectParameters() {
+  return fault(FaultCode::IncorrectParameters);
+}
 
 bool allStrings(const xmlrpc_c::paramList& params) {
   for (std::size_t i = 0; i < params.size(); ++i)
@@ -169,26 +171,34 @@ const RpcDispatcher::OwnMethod* RpcDispatcher::findOwn(const std::string& method
         &RpcDispatcher::endSync}},
   };
   const auto it = kOwn.find(method);
-  return it == kOwn.end() ? nullptr : &it->second;
+  if (it != kOwn.end()) return &it->second;
+  if (const auto read = readMethods().find(method); read != readMethods().end())
+    return &read->second;
+  const auto control = controlMethods().find(method);
+  return control == controlMethods().end() ? nullptr : &control->second;
 }
 
 std::vector<std::string> RpcDispatcher::ownMethods() const {
-  return {"supvisors.end_sync",
-          "supvisors.get_all_instances_info",
-          "supvisors.get_all_instances_state_modes",
-          "supvisors.get_all_local_process_info",
-          "supvisors.get_api_version",
-          "supvisors.get_instance_info",
-          "supvisors.get_instance_state_modes",
-          "supvisors.get_local_process_info",
-          "supvisors.get_master_identifier",
-          "supvisors.get_network_info",
-          "supvisors.get_strategies",
-          "supvisors.get_supvisors_state",
-          "system.listMethods",
-          "system.methodHelp",
-          "system.methodSignature",
-          "system.multicall"};
+  std::vector<std::string> names = {"supvisors.end_sync",
+                                    "supvisors.get_all_instances_info",
+                                    "supvisors.get_all_instances_state_modes",
+                                    "supvisors.get_all_local_process_info",
+                                    "supvisors.get_api_version",
+                                    "supvisors.get_instance_info",
+                                    "supvisors.get_instance_state_modes",
+                                    "supvisors.get_local_process_info",
+                                    "supvisors.get_master_identifier",
+                                    "supvisors.get_network_info",
+                                    "supvisors.get_strategies",
+                                    "supvisors.get_supvisors_state",
+                                    "system.listMethods",
+                                    "system.methodHelp",
+                                    "system.methodSignature",
+                                    "system.multicall"};
+  for (const auto& [name, method] : controlMethods()) names.push_back(name);
+  for (const auto& [name, method] : readMethods()) names.push_back(name);
+  std::sort(names.begin(), names.end());
+  return names;
 }
 
 RpcDispatcher::Reply RpcDispatcher::handle(const std::string& body) const {
@@ -206,17 +216,27 @@ RpcDispatcher::Reply RpcDispatcher::handle(const std::string& body) const {
     reply.body = "XML-RPC call without a method name\n";
     return reply;
   }
-  Result<xmlrpc_c::value> result = dispatch(reply.method, params);
+  // A method with a reply cached per snapshot (OwnMethod::encoded) skips the encoding; its
+  // faults are encoded below as any other.
+  std::optional<Result<xmlrpc_c::value>> refused;
+  if (const OwnMethod* own = findOwn(reply.method); own != nullptr && own->encoded != nullptr) {
+    Result<std::string> answer = (this->*own->encoded)(params);
+    if (answer.ok()) {
+      reply.body = std::move(answer).value();
+      return reply;
+    }
+    refused.emplace(answer.error());
+  }
+  Result<xmlrpc_c::value> result = refused ? std::move(*refused) : dispatch(reply.method, params);
   try {
     if (result.ok()) {
       xmlrpc_c::xml::generateResponse(xmlrpc_c::rpcOutcome(result.value()), &reply.body);
     } else {
       reply.fault = true;
       const Error& e = result.error();
-      xmlrpc_c::xml::generateResponse(
-          xmlrpc_c::rpcOutcome(xmlrpc_c::fault(
-              e.message, static_cast<xmlrpc_c::fault::code_t>(e.code))),
-          &reply.body);
+      xmlrpc_c::xml::generateResponse(xmlrpc_c::rpcOutcome(xmlrpc_c::fault(
+                                          e.message, static_cast<xmlrpc_c::fault::code_t>(e.code))),
+                                      &reply.body);
     }
   } catch (const std::exception& e) {
     // Only a value xmlrpc-c cannot encode gets here; answer a fault rather than nothing.
@@ -277,8 +297,7 @@ Result<xmlrpc_c::value> RpcDispatcher::methodHelp(const xmlrpc_c::paramList& par
   return xmlrpc_c::value(xmlrpc_c::value_string(own->help));
 }
 
-Result<xmlrpc_c::value> RpcDispatcher::methodSignature(
-    const xmlrpc_c::paramList& params) const {
+Result<xmlrpc_c::value> RpcDispatcher::methodSignature(const xmlrpc_c::paramList& params) const {
   if (params.size() != 1 || !allStrings(params)) return incorrectParameters();
   const std::string name = xmlrpc_c::value_string(params[0]);
   if (startsWith(name, kSupervisorPrefix)) return forward("system.methodSignature", params);
@@ -348,9 +367,8 @@ Result<xmlrpc_c::value> RpcDispatcher::multicall(const xmlrpc_c::paramList& para
   return xmlrpc_c::value(xmlrpc_c::value_array(results));
 }
 
-void RpcDispatcher::forwardBatch(
-    const std::vector<std::pair<std::string, xmlrpc_c::value>>& calls,
-    std::vector<xmlrpc_c::value>& results) const {
+void RpcDispatcher::forwardBatch(const std::vector<std::pair<std::string, xmlrpc_c::value>>& calls,
+                                 std::vector<xmlrpc_c::value>& results) const {
   std::vector<xmlrpc_c::value> structs;
   structs.reserve(calls.size());
   for (const auto& c : calls) structs.push_back(c.second);
@@ -509,8 +527,8 @@ Result<xmlrpc_c::value> RpcDispatcher::getNetworkInfo(const xmlrpc_c::paramList&
 
 Result<xmlrpc_c::value> RpcDispatcher::endSync(const xmlrpc_c::paramList& params) const {
   if (params.size() > 1 || !allStrings(params)) return incorrectParameters();
-  const std::string master = params.size() == 1 ? std::string(xmlrpc_c::value_string(params[0]))
-                                                : std::string();
+  const std::string master =
+      params.size() == 1 ? std::string(xmlrpc_c::value_string(params[0])) : std::string();
   const auto snapshot = clusterSnapshot();
   if (!snapshot.ok()) return snapshot.error();
   const ClusterSnapshot& cluster = **snapshot;
@@ -542,8 +560,8 @@ Result<xmlrpc_c::value> RpcDispatcher::endSync(const xmlrpc_c::paramList& params
     if (!e.isFault()) return fault(FaultCode::Failed, e.message);
     const std::string name(faultName(e.code));
     const bool formatted = e.message == name || startsWith(e.message, name + ":");
-    return Error::fault(e.code, formatted ? e.message
-                                          : faultString(static_cast<FaultCode>(e.code), e.message));
+    return Error::fault(
+        e.code, formatted ? e.message : faultString(static_cast<FaultCode>(e.code), e.message));
   }
   return xmlrpc_c::value(xmlrpc_c::value_boolean(true));
 }

@@ -17,9 +17,17 @@
 //                 get_instance_info, get_network_info (structures of cluster_info.h, from the
 //                 latest ClusterSnapshot, never waiting for the loop) and end_sync (checked
 //                 against the snapshot as reference §3.4, then posted to the loop through
-//                 ClusterRequests). Without a cluster holder (or before the loop published
-//                 its first view) or without ClusterRequests for end_sync, they answer
-//                 FAILED (30) "FAILED: cluster not available".
+//                 ClusterRequests); the application and process reads
+//                 get_all_applications_info, get_application_info, get_application_rules,
+//                 get_all_process_info, get_process_info, get_process_rules, get_conflicts
+//                 (application_info.h, cluster_process_info.h) and the decision log
+//                 get_decisions (decision_log.h; an addition). Without a cluster holder
+//                 (or before the loop published its first view) or without ClusterRequests
+//                 for end_sync, they answer FAILED (30) "FAILED: cluster not available".
+//                 The control methods (start_application ... shutdown, restart_sequence;
+//                 rpc_control.cc) are decoded and typed here, then posted to the loop through
+//                 ClusterRequests::control(), whose engine checks the gates and names and
+//                 answers; change_log_level sets this agent's own log level.
 //   system.*      listMethods (own methods + supervisord's supervisor.* ones, sorted; only
 //                 the agent's when supervisord is unreachable), methodHelp/methodSignature
 //                 (own, or forwarded for supervisor.*), multicall.
@@ -43,12 +51,14 @@
 #include <xmlrpc-c/base.hpp>
 
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
 #include "agent/shell/cluster_requests.h"
 #include "agent/shell/cluster_snapshot.h"
 #include "agent/shell/local_snapshot.h"
+#include "agent/shell/process_info_cache.h"
 #include "agent/shell/supervisor_client.h"
 #include "common/result.h"
 
@@ -112,14 +122,43 @@ class RpcDispatcher {
     std::vector<std::string> signature;  // return type, then parameter types (Supervisor's form)
     std::string help;
     Result<xmlrpc_c::value> (RpcDispatcher::*handler)(const xmlrpc_c::paramList&) const;
+    // When set, handle() answers with this whole methodResponse body instead of encoding
+    // handler's value (a reply cached per snapshot); dispatch() and multicall use handler.
+    Result<std::string> (RpcDispatcher::*encoded)(const xmlrpc_c::paramList&) const = nullptr;
   };
   const OwnMethod* findOwn(const std::string& method) const;
+
+  // The application and process reads and the decision log (rpc_process_reads.cc; reference
+  // §3.2, §3.3.5-§3.3.8), from the latest ClusterSnapshot behind the from-DISTRIBUTION gate
+  // (get_decisions: no gate). get_all_process_info is served by handle() from
+  // process_info_cache_, encoded once per version of the snapshot's ProcessTables.
+  static const std::map<std::string, OwnMethod>& readMethods();
+  Result<std::shared_ptr<const ClusterSnapshot>> distributedSnapshot() const;
+  Result<xmlrpc_c::value> getAllApplicationsInfo(const xmlrpc_c::paramList& params) const;
+  Result<xmlrpc_c::value> getApplicationInfo(const xmlrpc_c::paramList& params) const;
+  Result<xmlrpc_c::value> getApplicationRules(const xmlrpc_c::paramList& params) const;
+  Result<xmlrpc_c::value> getAllProcessInfo(const xmlrpc_c::paramList& params) const;
+  Result<std::string> encodeAllProcessInfo(const xmlrpc_c::paramList& params) const;
+  Result<xmlrpc_c::value> getProcessInfo(const xmlrpc_c::paramList& params) const;
+  Result<xmlrpc_c::value> getProcessRules(const xmlrpc_c::paramList& params) const;
+  Result<xmlrpc_c::value> getConflicts(const xmlrpc_c::paramList& params) const;
+  Result<xmlrpc_c::value> getDecisions(const xmlrpc_c::paramList& params) const;
+
+  // The control methods (rpc_control.cc; reference §3.4, §3.6, §3.7): their table (help texts
+  // and signatures), one handler per ControlKind that decodes the parameters and posts the
+  // request through ClusterRequests::control(), and change_log_level (local).
+  static const std::map<std::string, OwnMethod>& controlMethods();
+  template <ControlKind kind>
+  Result<xmlrpc_c::value> controlMethod(const xmlrpc_c::paramList& params) const;
+  Result<xmlrpc_c::value> changeLogLevel(const xmlrpc_c::paramList& params) const;
 
   const SupervisorClient& supervisor_;
   const SnapshotHolder& snapshots_;
   std::function<double()> monotonicClock_;
   const ClusterSnapshotHolder* cluster_;
   ClusterRequests* requests_;
+  // Shared by copies; internally locked.
+  std::shared_ptr<ProcessInfoCache> process_info_cache_ = std::make_shared<ProcessInfoCache>();
 };
 
 // Fault struct {faultCode, faultString} as it appears inside a multicall answer.
