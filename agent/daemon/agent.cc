@@ -3,6 +3,7 @@
 #include <malloc.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cmath>
@@ -20,6 +21,21 @@ namespace {
 
 // How long an HTTP worker waits for the loop to answer a user request.
 constexpr std::chrono::seconds kRequestTimeout{10};
+// ... and for a control request with wait=True: its jobs may take minutes (stopwaitsecs,
+// start sequences), and Supvisors' own wait is unbounded.
+constexpr std::chrono::seconds kControlWaitTimeout{15 * 60};
+// How long the agent waits for its supervisord to restart (it first stops every program, each
+// up to its stopwaitsecs) or to be down after a shutdown, and how often it says it still waits.
+constexpr double kClosingTimeout = 10 * 60.0;
+constexpr double kClosingLogPeriod = 30.0;
+
+Error failed(const std::string& why) {
+  return Error::fault(static_cast<int>(FaultCode::Failed), faultString(FaultCode::Failed, why));
+}
+
+std::uint64_t newIncarnation(std::uint64_t previous) {
+  return std::max(previous + 1, static_cast<std::uint64_t>(std::llround(wallNow() * 1e6)));
+}
 // Seconds between two returns of freed memory to the system (malloc_trim).
 constexpr double kTrimPeriod = 30.0;
 
@@ -58,12 +74,13 @@ std::vector<PeerProcess> toPeerProcesses(const std::map<std::string, LocalProces
 Agent::Agent(AgentSettings settings)
     : settings_(std::move(settings)),
       client_(std::make_shared<XmlRpcSupervisorClient>(settings_.supervisor)),
-      engine_(settings_.engine) {
-  incarnation_ = static_cast<std::uint64_t>(std::llround(wallNow() * 1e6));
+      engine_(std::make_unique<Engine>(settings_.engine)) {
+  incarnation_ = newIncarnation(0);
 }
 
 Agent::~Agent() {
   if (poller_) poller_->stop();
+  if (executor_) executor_->stop();
   if (server_) server_->stop();
 }
 
@@ -79,39 +96,69 @@ Status Agent::start() {
   if (!transport.ok()) return transport.error();
   transport_ = std::move(transport).value();
   if (!settings_.peers.own_keys)
-    spdlog::warn("peer traffic on port {} is neither authenticated nor encrypted (no CURVE "
-                 "keys configured): use it only on a trusted network",
-                 settings_.peers.port);
+    spdlog::warn(
+        "peer traffic on port {} is neither authenticated nor encrypted (no CURVE "
+        "keys configured): use it only on a trusted network",
+        settings_.peers.port);
 
-  server_ = std::make_unique<RpcServer>(settings_.http, client_, snapshots_, nullptr, &cluster_,
-                                        this);
+  server_ =
+      std::make_unique<RpcServer>(settings_.http, client_, snapshots_, nullptr, &cluster_, this);
   if (auto started = server_->start(); !started.ok()) return started;
   poller_ = std::make_unique<SupervisorPoller>(
       *client_, settings_.poller, [this](PollReading r) { mailbox_.post(std::move(r)); });
   poller_->start();
-  spdlog::info("agent {} (incarnation {}) serving HTTP on {}:{}, peers on port {}, "
-               "supervisord at {}",
-               settings_.engine.local().nick, incarnation_, settings_.http.host,
-               server_->port(), settings_.peers.port, settings_.supervisor.serverurl);
+  executor_ =
+      std::make_unique<OrderExecutor>(*client_, [this](const ExecuteOrder& order, OrderDone done) {
+        mailbox_.post(OrderFinished{order, std::move(done)});
+      });
+  executor_->start();
+  spdlog::info(
+      "agent {} (incarnation {}) serving HTTP on {}:{}, peers on port {}, "
+      "supervisord at {}",
+      settings_.engine.local().nick, incarnation_.load(), settings_.http.host, server_->port(),
+      settings_.peers.port, settings_.supervisor.serverurl);
   publishCluster();
   return okStatus();
 }
 
-int Agent::httpPort() const { return server_ ? server_->port() : 0; }
+int Agent::httpPort() const {
+  return server_ ? server_->port() : 0;
+}
 
 void Agent::requestStop() {
   stop_requested_.store(true);
   mailbox_.notify();
 }
 
-Result<bool> Agent::endSync(const std::string& master) {
-  auto answer = std::make_shared<std::promise<Result<bool>>>();
-  auto future = answer->get_future();
-  mailbox_.post(EndSyncRequest{master, answer});
-  if (future.wait_for(kRequestTimeout) != std::future_status::ready)
-    return Error::fault(static_cast<int>(FaultCode::Failed),
-                        faultString(FaultCode::Failed, "the agent did not answer in time"));
+Result<UserValue> Agent::ask(LoopInput input, std::future<Result<UserValue>> future,
+                             std::chrono::seconds timeout) {
+  {
+    // Under the lock: once failRequests() closed the door, nothing posted can be left behind.
+    std::lock_guard lock(requests_mutex_);
+    if (requests_closed_) return failed("the agent is stopping");
+    mailbox_.post(std::move(input));
+  }
+  if (future.wait_for(timeout) != std::future_status::ready)
+    return failed("no answer within " + std::to_string(timeout.count()) +
+                  " s (the request may still be in progress)");
   return future.get();
+}
+
+Result<bool> Agent::endSync(const std::string& master) {
+  auto answer = std::make_shared<std::promise<Result<UserValue>>>();
+  auto r = ask(EndSyncRequest{master, answer}, answer->get_future(), kRequestTimeout);
+  if (!r.ok()) return r.error();
+  return true;
+}
+
+Result<UserValue> Agent::control(const ControlRequest& request) {
+  auto answer = std::make_shared<std::promise<Result<UserValue>>>();
+  const auto timeout = request.wait ? kControlWaitTimeout : kRequestTimeout;
+  return ask(ControlInput{request, answer}, answer->get_future(), timeout);
+}
+
+void Agent::simulateFinal(bool restart) {
+  mailbox_.post(StopLocalSupervisor{restart});
 }
 
 void Agent::run() {
@@ -140,6 +187,18 @@ void Agent::run() {
         const std::uint64_t id = next_request_id_++;
         pending_[id] = request->answer;
         step(UserEndSync{id, request->master});
+      } else if (auto* control = std::get_if<ControlInput>(&input)) {
+        const std::uint64_t id = next_request_id_++;
+        pending_[id] = control->answer;
+        step(UserControl{id, control->request});
+      } else if (auto* finished = std::get_if<OrderFinished>(&input)) {
+        const auto kind = finished->order.kind;
+        if (kind == RequestKind::RestartSupervisor || kind == RequestKind::ShutdownSupervisor)
+          supervisorOrderDone(finished->done);  // the agent's own order, not the engine's
+        else
+          step(finished->done);
+      } else if (const auto* simulated = std::get_if<StopLocalSupervisor>(&input)) {
+        stopLocalSupervisor(simulated->restart);
       }
     }
     if (relay_ && (items[relayIndex].revents & ZMQ_POLLIN)) {
@@ -153,6 +212,7 @@ void Agent::run() {
 
     const double now = monotonicNow();
     if (now >= next_tick_) tick(now);
+    checkClosingDeadline(now);
   }
   leave();
 }
@@ -172,12 +232,117 @@ void Agent::leave() {
   // ZeroMQ sends from its own thread: give the goodbyes a moment to leave before the
   // sockets close (linger is 0 so a dead peer cannot hold the exit).
   std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  for (auto& [id, answer] : pending_)
-    answer->set_value(Error::fault(static_cast<int>(FaultCode::Failed),
-                                   faultString(FaultCode::Failed, "the agent is stopping")));
-  pending_.clear();
+  failRequests("the agent is stopping", /*close=*/true);
   if (poller_) poller_->stop();
+  if (executor_) executor_->stop();
   if (server_) server_->stop();
+}
+
+void Agent::failRequests(const std::string& why, bool close) {
+  if (close) {
+    std::lock_guard lock(requests_mutex_);
+    requests_closed_ = true;
+  }
+  for (auto& [id, answer] : pending_) answer->set_value(failed(why));
+  pending_.clear();
+  if (!close) return;
+  // Requests posted but not read yet (the door is closed: no more can come).
+  for (auto& input : mailbox_.drain()) {
+    if (auto* request = std::get_if<EndSyncRequest>(&input))
+      request->answer->set_value(failed(why));
+    else if (auto* control = std::get_if<ControlInput>(&input))
+      control->answer->set_value(failed(why));
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The end of a cluster life (FINAL): restart or shut down the local supervisord, follow it.
+
+void Agent::stopLocalSupervisor(bool restart) {
+  if (closing_) {
+    spdlog::debug("the local supervisord is already being {}",
+                  closing_->restart ? "restarted" : "shut down");
+    return;
+  }
+  spdlog::warn("the cluster asks to {} the local supervisord", restart ? "restart" : "shut down");
+  const double now = monotonicNow();
+  closing_ = Closing{restart, false, 0.0, now + kClosingTimeout, now + kClosingLogPeriod};
+  executor_->submit(ExecuteOrder{
+      0, restart ? RequestKind::RestartSupervisor : RequestKind::ShutdownSupervisor, "", ""});
+}
+
+void Agent::supervisorOrderDone(const OrderDone& done) {
+  if (!closing_ || closing_->asked) return;
+  closing_->asked = true;
+  closing_->asked_at = monotonicNow();
+  const char* what = closing_->restart ? "restart" : "shut down";
+  if (done.ok)
+    spdlog::info("supervisord takes the order to {}; waiting for it (up to {} s)", what,
+                 kClosingTimeout);
+  else if (done.fault_code == static_cast<int>(FaultCode::ShutdownState))
+    spdlog::info("supervisord is already restarting or shutting down; waiting for it");
+  else
+    spdlog::error("supervisord did not take the order to {}: {}; waiting for it all the same", what,
+                  done.message);
+  // Watch it at poll_period from now on (relay events stop while it is down).
+  setRelayPace(false);
+  if (poller_) poller_->requestNow();
+}
+
+void Agent::followClosing(const PollReading& reading) {
+  // A reading started before supervisord answered the order may show its former life.
+  if (!closing_ || !closing_->asked || reading.taken_monotonic < closing_->asked_at) return;
+  if (closing_->restart) {
+    // From the moment restart() answered, the former life answers only SHUTDOWN_STATE: any
+    // RUNNING comes from the new one.
+    if (reading.state.ok() && reading.state->state == SupervisorState::Running)
+      newLife("supervisord restarted");
+  } else if (!reading.reachable()) {
+    spdlog::info("supervisord is down ({}): the agent exits", reading.error());
+    stop_requested_.store(true);
+  }
+}
+
+void Agent::checkClosingDeadline(double now_mono) {
+  if (!closing_) return;
+  if (now_mono >= closing_->deadline) {
+    if (closing_->restart) {
+      spdlog::error(
+          "supervisord did not answer RUNNING within {} s of its restart: the "
+          "cluster life begins again without it",
+          kClosingTimeout);
+      newLife("restart timed out");
+    } else {
+      spdlog::error(
+          "supervisord still answers {} s after its shutdown: the agent exits all "
+          "the same",
+          kClosingTimeout);
+      stop_requested_.store(true);
+    }
+  } else if (now_mono >= closing_->next_log) {
+    closing_->next_log += kClosingLogPeriod;
+    spdlog::info("still waiting for supervisord to {} ({:.0f} s)",
+                 closing_->restart ? "restart" : "shut down",
+                 now_mono - (closing_->deadline - kClosingTimeout));
+  }
+}
+
+void Agent::newLife(const std::string& why) {
+  closing_.reset();
+  failRequests("the cluster restarted", /*close=*/false);
+  const std::uint64_t previous = incarnation_;
+  incarnation_ = newIncarnation(previous);
+  engine_ = std::make_unique<Engine>(settings_.engine);
+  sequences_.clear();
+  ticks_ = 0;
+  next_tick_ = monotonicNow();
+  last_table_version_sent_ = ~std::uint64_t{0};
+  spdlog::warn("{}: a new cluster life begins (incarnation {} -> {})", why, previous,
+               incarnation_.load());
+  // The fresh engine learns the local supervisord as it is now.
+  step(LocalSupervisorChanged{reachable_});
+  localTableChanged();
+  publishCluster();
 }
 
 void Agent::receivePeers() {
@@ -185,8 +350,7 @@ void Agent::receivePeers() {
     auto decoded = decodePeerMessage(frame.bytes);
     if (!decoded.ok()) {
       ++peer_decode_errors_;
-      spdlog::debug("peer message from {} dropped: {}", frame.identifier,
-                    decoded.error().message);
+      spdlog::debug("peer message from {} dropped: {}", frame.identifier, decoded.error().message);
       continue;
     }
     if (decoded->header.sender != frame.identifier) {
@@ -203,7 +367,7 @@ void Agent::receivePeers() {
 }
 
 void Agent::step(const Event& event) {
-  for (const Command& command : engine_.step(event)) execute(command);
+  for (const Command& command : engine_->step(event)) execute(command);
   publishCluster();
 }
 
@@ -223,18 +387,17 @@ void Agent::execute(const Command& command) {
                  lost->namespecs.size(), lost->identifier, lost->reason);
   } else if (const auto* result = std::get_if<UserResult>(&command)) {
     const auto it = pending_.find(result->request_id);
-    if (it == pending_.end()) return;
+    if (it == pending_.end()) return;  // its caller's life ended (a new cluster life)
+    // The message as the engine wrote it: the front door adds the fault name.
     if (result->ok)
-      it->second->set_value(true);
+      it->second->set_value(result->value);
     else
-      it->second->set_value(
-          Error::fault(static_cast<int>(result->fault), faultString(result->fault, result->message)));
+      it->second->set_value(Error::fault(static_cast<int>(result->fault), result->message));
     pending_.erase(it);
+  } else if (const auto* order = std::get_if<ExecuteOrder>(&command)) {
+    executor_->submit(*order);
   } else if (const auto* stop = std::get_if<StopLocalSupervisor>(&command)) {
-    spdlog::warn("the cluster asks to {} the local supervisord",
-                 stop->restart ? "restart" : "shut down");
-    const auto r = stop->restart ? client_->restart() : client_->shutdown();
-    if (!r.ok()) spdlog::error("supervisord did not take the order: {}", r.error().describe());
+    stopLocalSupervisor(stop->restart);
   }
 }
 
@@ -255,8 +418,7 @@ void Agent::apply(const PollReading& reading) {
       spdlog::info("supervisord at {} is reachable", settings_.supervisor.serverurl);
     else
       spdlog::warn("supervisord at {} is unreachable: {}; retrying with back-off up to {} s",
-                   settings_.supervisor.serverurl, reading.error(),
-                   settings_.poller.max_backoff);
+                   settings_.supervisor.serverurl, reading.error(), settings_.poller.max_backoff);
   }
   ever_polled_ = true;
   reachable_ = reachable;
@@ -286,9 +448,11 @@ void Agent::apply(const PollReading& reading) {
   if (reachabilityChanged) step(LocalSupervisorChanged{reachable});
   if (!reachable) setRelayPace(false);
   // A liveness check that changed nothing leaves the published snapshot as it is.
-  if (reading.partial && !reachabilityChanged) return;
-  localTableChanged();
-  publish(monotonicNow());
+  if (!reading.partial || reachabilityChanged) {
+    localTableChanged();
+    publish(monotonicNow());
+  }
+  followClosing(reading);
 }
 
 void Agent::apply(const RelayBatch& batch) {
@@ -353,8 +517,8 @@ void Agent::publish(double now_mono) {
 void Agent::publishCluster() {
   auto snapshot = std::make_shared<ClusterSnapshot>();
   snapshot->ready = true;
-  snapshot->config = engine_.config();
-  snapshot->view = engine_.view();
+  snapshot->config = engine_->config();
+  snapshot->view = engine_->view();
   snapshot->taken_monotonic = monotonicNow();
   snapshot->taken_wall = wallNow();
   cluster_.publish(std::move(snapshot));

@@ -13,23 +13,36 @@
 // local table goes to the engine, which tells the peers.
 //
 // The engine (agent/core/engine.h) is pure: the loop gives it a Tick every tick_period, every
-// peer message decoded from the transport, and the local changes, and executes the commands it
-// returns (send to peers, log, stop the local supervisord).
+// peer message decoded from the transport, the local changes and the user requests, and
+// executes the commands it returns (send to peers, log, answer the user, run an order on the
+// local supervisord through the OrderExecutor and feed its OrderDone back).
+//
+// The agent outlives its supervisord and the cluster's lives (reference §4.1): when the engine
+// reaches FINAL it asks the local supervisord to restart or shut down. After a restart the
+// agent waits (bounded, logged) until supervisord answers RUNNING again, then begins a new
+// cluster life: a fresh Engine and a new incarnation, so the peers re-handshake and the cluster
+// forms again (the ports, the transport and the front door stay). After a shutdown it waits
+// until supervisord no longer answers, then run() returns (supvisorsd exits 0).
 //
 // Threads (DESIGN.md): the loop thread (run()) owns the LocalTable, the engine and every
 // ZeroMQ socket; the poller thread makes the blocking supervisord calls and posts readings to
-// the loop's mailbox; the HTTP server's threads answer from the latest published snapshots
-// and post user requests (end_sync) to the mailbox.
+// the loop's mailbox; the order executor's thread runs the orders and posts their outcomes;
+// the HTTP server's threads answer from the latest published snapshots and post user requests
+// (end_sync, control) to the mailbox, then wait for the engine's answer: 10 s, or 15 minutes
+// for a control request with wait=True (its jobs may take that long). Once the loop stops,
+// every waiting caller gets FAILED "the agent is stopping" and later requests at once too.
 //
 // Ownership: built from AgentSettings; everything it starts, stop() stops.
-// Thread-safety: requestStop() from any thread or a signal handler; endSync() from any
-// thread; the rest from the thread that built it.
+// Thread-safety: requestStop() from any thread or a signal handler; endSync(), control() and
+// simulateFinal() from any thread; the rest from the thread that built it.
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <future>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <variant>
@@ -40,6 +53,7 @@
 #include "agent/shell/cluster_snapshot.h"
 #include "agent/shell/local_snapshot.h"
 #include "agent/shell/mailbox.h"
+#include "agent/shell/order_executor.h"
 #include "agent/shell/peer_transport.h"
 #include "agent/shell/relay_receiver.h"
 #include "agent/shell/rpc_server.h"
@@ -77,18 +91,48 @@ class Agent final : public ClusterRequests {
 
   // ClusterRequests: posted to the loop, answered by the engine (bounded wait).
   Result<bool> endSync(const std::string& master) override;
+  Result<UserValue> control(const ControlRequest& request) override;
+
+  // Test seam: acts as if the engine had reached FINAL and emitted StopLocalSupervisor{restart}
+  // (for tests of the restart/shutdown lifecycle that do not drive a whole cluster there).
+  void simulateFinal(bool restart);
 
   const SnapshotHolder& snapshots() const { return snapshots_; }
   const ClusterSnapshotHolder& cluster() const { return cluster_; }
   int httpPort() const;
+  // The incarnation of the current cluster life (a new one after each supervisord restart).
+  std::uint64_t incarnation() const { return incarnation_.load(); }
 
  private:
+  using Answer = std::shared_ptr<std::promise<Result<UserValue>>>;
   struct StopRequest {};
   struct EndSyncRequest {
     std::string master;
-    std::shared_ptr<std::promise<Result<bool>>> answer;
+    Answer answer;
   };
-  using LoopInput = std::variant<PollReading, StopRequest, EndSyncRequest>;
+  struct ControlInput {
+    ControlRequest request;
+    Answer answer;
+  };
+  struct OrderFinished {
+    ExecuteOrder order;
+    OrderDone done;
+  };
+  using LoopInput = std::variant<PollReading, StopRequest, EndSyncRequest, ControlInput,
+                                 OrderFinished, StopLocalSupervisor>;
+
+  // The end of a cluster life: the local supervisord was asked to restart or shut down.
+  struct Closing {
+    bool restart = false;
+    bool asked = false;     // supervisord answered the order (ok or not)
+    double asked_at = 0.0;  // monotonic: readings taken from then on see its new life or its end
+    double deadline = 0.0;  // monotonic: give up waiting
+    double next_log = 0.0;
+  };
+
+  // Posts a user request unless the loop stopped taking them; waits (bounded) for its answer.
+  Result<UserValue> ask(LoopInput input, std::future<Result<UserValue>> future,
+                        std::chrono::seconds timeout);
 
   void apply(const PollReading& reading);
   void apply(const RelayBatch& batch);
@@ -104,6 +148,14 @@ class Agent final : public ClusterRequests {
   void publish(double now_mono);
   void publishCluster();
   void leave();
+  // Answers every waiting and queued user request with FAILED `why`.
+  void failRequests(const std::string& why, bool close);
+  // The restart/shutdown lifecycle (Closing).
+  void stopLocalSupervisor(bool restart);
+  void supervisorOrderDone(const OrderDone& done);
+  void followClosing(const PollReading& reading);
+  void checkClosingDeadline(double now_mono);
+  void newLife(const std::string& why);
 
   AgentSettings settings_;
   std::shared_ptr<XmlRpcSupervisorClient> client_;  // shared with the server's log streams
@@ -111,11 +163,14 @@ class Agent final : public ClusterRequests {
   ClusterSnapshotHolder cluster_;
   Mailbox<LoopInput> mailbox_;
   std::unique_ptr<SupervisorPoller> poller_;
+  std::unique_ptr<OrderExecutor> executor_;
   std::unique_ptr<RpcServer> server_;
   zmq::context_t zmq_context_{1};
   std::optional<RelayReceiver> relay_;
   std::unique_ptr<PeerTransport> transport_;
   std::atomic<bool> stop_requested_{false};
+  std::mutex requests_mutex_;
+  bool requests_closed_ = false;  // the loop stopped: user requests are refused at once
 
   // Loop-thread state.
   LocalTable table_;
@@ -123,17 +178,21 @@ class Agent final : public ClusterRequests {
   bool ever_polled_ = false;
   std::string last_error_;
   SupervisorState supervisor_state_ = SupervisorState::Shutdown;
-  Engine engine_;
-  std::uint64_t incarnation_ = 0;  // wall clock in microseconds at start (peer-protocol.md)
+  std::unique_ptr<Engine> engine_;  // replaced at each new cluster life
+  // Wall clock in microseconds at start, and greater at each new cluster life
+  // (peer-protocol.md); atomic for incarnation().
+  std::atomic<std::uint64_t> incarnation_{0};
   std::map<std::string, std::uint64_t> sequences_;  // per peer, of the messages sent
   std::uint64_t ticks_ = 0;
   double next_tick_ = 0.0;  // monotonic seconds
   std::uint64_t last_table_version_sent_ = ~std::uint64_t{0};
   std::uint64_t next_request_id_ = 1;
-  std::map<std::uint64_t, std::shared_ptr<std::promise<Result<bool>>>> pending_;
+  std::map<std::uint64_t, Answer> pending_;  // user requests the engine has not answered
+  std::optional<Closing> closing_;
   std::uint64_t peer_decode_errors_ = 0;
   bool relay_pace_ = false;
-  double last_trim_ = -1e9;  // monotonic seconds of the last malloc_trim  // full readings at resync_period: relay events keep us current
+  double last_trim_ = -1e9;  // monotonic seconds of the last malloc_trim  // full readings at
+                             // resync_period: relay events keep us current
 };
 
 // The local table as the cluster needs it (PeerProcess, reference §3.3.9 subset).

@@ -19,8 +19,12 @@ extern char** environ;
 
 namespace supvisors::test {
 
-std::string supvisorsdPath() { return SUPVISORS_BINARY_DIR "/agent/supvisorsd"; }
-std::string supvisorsctlPath() { return SUPVISORS_BINARY_DIR "/agent/supvisorsctl"; }
+std::string supvisorsdPath() {
+  return SUPVISORS_BINARY_DIR "/agent/supvisorsd";
+}
+std::string supvisorsctlPath() {
+  return SUPVISORS_BINARY_DIR "/agent/supvisorsctl";
+}
 
 int freeAgentPort() {
   for (int attempt = 0; attempt < 100; ++attempt) {
@@ -75,8 +79,8 @@ void AgentProcess::start() {
           pid_ = -1;
           throw std::runtime_error("supvisorsd exited at start-up:\n" + this->log());
         }
-        const auto r = runCommand({supvisorsctlPath(), "-s", url(), "sversion"},
-                                  std::chrono::seconds(10));
+        const auto r =
+            runCommand({supvisorsctlPath(), "-s", url(), "sversion"}, std::chrono::seconds(10));
         return r.exit_code == 0;
       },
       options_.start_timeout, std::chrono::milliseconds(20));
@@ -98,10 +102,24 @@ int AgentProcess::stop(std::chrono::milliseconds timeout) {
     ::kill(pid_, SIGKILL);
     ::waitpid(pid_, &status, 0);
   }
-  if (WIFEXITED(status)) code = WEXITSTATUS(status);
-  else if (WIFSIGNALED(status)) code = 128 + WTERMSIG(status);
+  if (WIFEXITED(status))
+    code = WEXITSTATUS(status);
+  else if (WIFSIGNALED(status))
+    code = 128 + WTERMSIG(status);
   pid_ = -1;
   return code;
+}
+
+int AgentProcess::waitExit(std::chrono::milliseconds timeout) {
+  if (pid_ <= 0) return -1;
+  int status = 0;
+  const bool exited = awaitCondition([&] { return ::waitpid(pid_, &status, WNOHANG) == pid_; },
+                                     timeout, std::chrono::milliseconds(10));
+  if (!exited) return -1;
+  pid_ = -1;
+  if (WIFEXITED(status)) return WEXITSTATUS(status);
+  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
+  return -1;
 }
 
 std::string AgentProcess::log() const {

@@ -16,11 +16,11 @@
 namespace supvisors::test {
 
 struct AgentProcessOptions {
-  std::string serverurl;          // the supervisord the agent drives
-  std::string supervisor_extra;   // more lines for [supervisor]
-  std::string agent_extra;        // more lines for [agent]
-  std::string supvisors_extra;    // more lines for [supvisors]
-  double poll_period = 0.2;       // short, so tests see changes soon
+  std::string serverurl;         // the supervisord the agent drives
+  std::string supervisor_extra;  // more lines for [supervisor]
+  std::string agent_extra;       // more lines for [agent]
+  std::string supvisors_extra;   // more lines for [supvisors]
+  double poll_period = 0.2;      // short, so tests see changes soon
   std::chrono::milliseconds start_timeout{20'000};
   // Cluster tests: this agent's nick and HTTP port (0: a free one) and the whole
   // supvisors_list ("" = this agent alone).
@@ -43,6 +43,9 @@ class AgentProcess {
   void start();
   // SIGTERM, then waits up to `timeout`; returns the exit code (128+N if killed by signal N).
   int stop(std::chrono::milliseconds timeout = std::chrono::seconds(20));
+  // Waits up to `timeout` for the agent to exit by itself; its exit code (128+N if killed by
+  // signal N), or -1 if it still runs (then stop() as usual).
+  int waitExit(std::chrono::milliseconds timeout);
 
   int port() const { return port_; }
   std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
