@@ -250,6 +250,55 @@ std::vector<std::string> applicationCandidates(const std::vector<const ProcessSt
 
 }  // namespace
 
+bool Commander::placeApplication(Job& job, const CommanderInput& in, const LoadBook& book) const {
+  if (job.single_target || job.single_node) return true;
+  const auto* a = in.tables->findApplication(job.name);
+  if (!a || !a->rules || a->rules->distribution == DistributionRule::AllInstances) return true;
+  const bool single_instance = a->rules->distribution == DistributionRule::SingleInstance;
+  // Already running somewhere: the others join it.
+  for (const auto* p : in.tables->processesOf(job.name)) {
+    if (p->running_identifiers.empty()) continue;
+    if (single_instance)
+      job.single_target = p->running_identifiers.front();
+    else
+      job.single_node = book.nodeOf(p->running_identifiers.front());
+    return true;
+  }
+  // A process request of a stopped application: the process is placed alone.
+  if (job.kind == Job::Kind::Process) return true;
+  std::vector<const ProcessStatus*> members;
+  int total = 0;
+  for (const auto* p : in.tables->processesOf(job.name)) {
+    if (p->rules.start_sequence <= 0) continue;
+    members.push_back(p);
+    total += p->rules.expected_loading;
+  }
+  std::vector<std::string> candidates;
+  for (const auto& id : applicationCandidates(members, config_, in)) {
+    bool all = true;
+    for (const auto* p : members) all = all && p->startableOn(id);
+    if (all || !single_instance) candidates.push_back(id);
+  }
+  if (single_instance) {
+    job.single_target = chooseInstance(job.strategy, candidates, total, book, in.local);
+    return job.single_target.has_value();
+  }
+  // A node qualifies when each process can start on one of its candidate instances.
+  std::vector<std::string> qualified;
+  for (const auto& id : candidates) {
+    bool all = true;
+    for (const auto* p : members) {
+      bool some = false;
+      for (const auto& other : candidates)
+        some = some || (book.nodeOf(other) == book.nodeOf(id) && p->startableOn(other));
+      all = all && some;
+    }
+    if (all) qualified.push_back(id);
+  }
+  job.single_node = chooseNode(job.strategy, qualified, total, book, in.local);
+  return job.single_node.has_value();
+}
+
 // ---------------------------------------------------------------------------------------------
 // Building jobs
 
@@ -414,18 +463,7 @@ void Commander::request(const JobWaiter& waiter, const ControlRequest& request,
         job->stages.push_back({false, namespecs});
         out.started_applications.push_back(first.application);
       }
-      // SINGLE_INSTANCE / SINGLE_NODE: join the instance (node) where the application runs.
-      if (const auto* a = tables.findApplication(first.application);
-          a && a->rules && a->rules->distribution != DistributionRule::AllInstances) {
-        for (const auto* p : tables.processesOf(first.application)) {
-          if (p->running_identifiers.empty()) continue;
-          if (a->rules->distribution == DistributionRule::SingleInstance)
-            job->single_target = p->running_identifiers.front();
-          else
-            job->single_node = loadBook(in).nodeOf(p->running_identifiers.front());
-          break;
-        }
-      }
+      job->name = first.application;  // SINGLE_*: where its processes go (placeApplication)
       break;
     }
     case ControlKind::RestartSequence:
@@ -532,54 +570,18 @@ void Commander::launch(Job& job, const CommanderInput& in, CommanderOutput& out)
     }
     const StartingStrategy strategy = job.strategy;
     auto book = loadBook(in);
-    // SINGLE_INSTANCE / SINGLE_NODE application: choose its instance (node) once.
-    if (!stage.stop && (job.kind != Job::Kind::Process) && !job.single_target && !job.single_node) {
-      const auto* a = in.tables->findApplication(job.name);
-      if (a && a->rules && a->rules->distribution != DistributionRule::AllInstances) {
-        std::vector<const ProcessStatus*> members;
-        int total = 0;
-        for (const auto* p : in.tables->processesOf(job.name)) {
-          if (p->rules.start_sequence <= 0) continue;
-          members.push_back(p);
-          if (!p->running()) total += p->rules.expected_loading;
-        }
-        std::vector<std::string> candidates;
-        for (const auto& id : applicationCandidates(members, config_, in)) {
-          bool all = true;
-          for (const auto* p : members) all = all && p->startableOn(id);
-          if (all || a->rules->distribution == DistributionRule::SingleNode)
-            candidates.push_back(id);
-        }
-        if (a->rules->distribution == DistributionRule::SingleInstance) {
-          job.single_target = chooseInstance(strategy, candidates, total, book, in.local);
-        } else {
-          // A node qualifies when each process has a candidate instance on it.
-          std::vector<std::string> qualified;
-          for (const auto& id : candidates) {
-            bool all = true;
-            for (const auto* p : members) {
-              bool some = false;
-              for (const auto& other : candidates)
-                some = some || (book.nodeOf(other) == book.nodeOf(id) && p->startableOn(other));
-              all = all && some;
-            }
-            if (all) qualified.push_back(id);
-          }
-          job.single_node = chooseNode(strategy, qualified, total, book, in.local);
-        }
-        if (!job.single_target && !job.single_node) {
-          for (const auto& ns : stage.items) {
-            const auto* p = in.tables->findProcess(ns);
-            if (p && !p->running())
-              out.forced.push_back({ns, {ProcessState::Fatal, "No resource available", in.tick}});
-          }
-          job.failed.insert(job.failed.end(), stage.items.begin(), stage.items.end());
-          job.aborted = true;
-          out.logs.push_back({LogLevel::Warn, "no instance can take application " + job.name});
-          job.stage = job.stages.size();
-          return;
-        }
+    // SINGLE_INSTANCE / SINGLE_NODE application: its instance (node), chosen once.
+    if (!stage.stop && !placeApplication(job, in, book)) {
+      for (const auto& ns : stage.items) {
+        const auto* p = in.tables->findProcess(ns);
+        if (p && !p->running())
+          out.forced.push_back({ns, {ProcessState::Fatal, "No resource available", in.tick}});
       }
+      job.failed.insert(job.failed.end(), stage.items.begin(), stage.items.end());
+      job.aborted = true;
+      out.logs.push_back({LogLevel::Warn, "no instance can take application " + job.name});
+      job.stage = job.stages.size();
+      return;
     }
     for (const auto& namespec : stage.items) {
       const auto* p = in.tables->findProcess(namespec);
@@ -792,6 +794,7 @@ void Commander::progress(const CommanderInput& in, CommanderOutput& out) {
         for (auto& child : job.children)
           if (!child->done && self(*child, self)) {
             finish(*child, in, out);
+            if (child->stop_after) stopAfterFailure(*child, in, out);
           }
         for (const auto& child : job.children) over = over && child->done;
       } else {
@@ -836,24 +839,31 @@ void Commander::progress(const CommanderInput& in, CommanderOutput& out) {
     Job& job = *jobs_[i];
     if (!job.done && advance(job, advance)) finish(job, in, out);
     if (job.done) {
-      const bool stop_after = job.stop_after;
-      const std::string name = job.name;
+      std::unique_ptr<Job> ended = std::move(jobs_[i]);
       jobs_.erase(jobs_.begin() + static_cast<std::ptrdiff_t>(i));
-      if (stop_after) {
-        auto stop = applicationStopJob(name, "starting failure strategy STOP", in);
-        Job& ref = *stop;
-        jobs_.push_back(std::move(stop));
-        launch(ref, in, out);
-      }
+      if (ended->stop_after) stopAfterFailure(*ended, in, out);
       continue;
     }
     ++i;
   }
 }
 
+void Commander::stopAfterFailure(Job& ended, const CommanderInput& in, CommanderOutput& out) {
+  // The request is answered once the application is stopped, as a start (NOT_RUNNING).
+  auto stop = applicationStopJob(ended.name, "starting failure strategy STOP", in);
+  stop->request_kind = ended.request_kind;
+  stop->waiters = std::move(ended.waiters);
+  stop->failed = ended.failed;
+  stop->ordered = ended.ordered;
+  Job& ref = *stop;
+  jobs_.push_back(std::move(stop));  // progress() reaches it in its loop over jobs_
+  launch(ref, in, out);
+}
+
 void Commander::finish(Job& job, const CommanderInput& in, CommanderOutput& out) {
   job.done = true;
-  if (job.waiters.empty()) return;
+  // STOP starting failure strategy: the waiters go to the stop job that follows.
+  if (job.waiters.empty() || job.stop_after) return;
   UserResult result = okResult(job.value);
   const auto& tables = *in.tables;
   switch (job.request_kind) {
@@ -931,6 +941,7 @@ std::vector<StartPrediction> Commander::predict(const ControlRequest& request,
     for (const auto* p : tables.processesOf(request.target))
       if (p->rules.start_sequence > 0) ranks[p->rules.start_sequence].push_back(p->namespec);
     for (auto& [rank, items] : ranks) stages.push_back(std::move(items));
+    model.kind = Job::Kind::StartApplication;
     model.name = request.target;
   } else {
     const auto [group, name] = splitNamespec(request.target);
@@ -945,18 +956,23 @@ std::vector<StartPrediction> Commander::predict(const ControlRequest& request,
       if (tables.findProcess(ns)->running())
         return refuse(FaultCode::AlreadyStarted, ns + " already running");
     stages.push_back(namespecs);
+    model.kind = Job::Kind::Process;
+    model.name = tables.findProcess(namespecs.front())->application;
   }
+  // The planning of request() and launch(), on a model job: nothing is ordered.
+  model.strategy = strategyFor(model.name, request.strategy, in);
   auto book = loadBook(in);
+  const bool placed = placeApplication(model, in, book);
   std::vector<StartPrediction> out;
   for (const auto& stage : stages) {
     for (const auto& ns : stage) {
       const auto* p = tables.findProcess(ns);
       StartPrediction prediction{p->application, p->process, {}, {}, {}};
+      std::optional<std::string> target;
       if (p->running()) {
         prediction.state = std::string(processStateName(p->state));
         prediction.running_identifiers = p->running_identifiers;
-      } else if (const auto target = place(ns, strategyFor(p->application, request.strategy, in),
-                                           model, in, book)) {
+      } else if (placed && (target = place(ns, model.strategy, model, in, book))) {
         prediction.state = "RUNNING";
         prediction.running_identifiers = {*target};
       } else {

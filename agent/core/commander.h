@@ -132,6 +132,9 @@ class Commander {
   void launch(Job& job, const CommanderInput& in, CommanderOutput& out);
   void progress(const CommanderInput& in, CommanderOutput& out);
   void finish(Job& job, const CommanderInput& in, CommanderOutput& out);
+  // STOP starting failure strategy: a stop job of the application of `ended`, which takes
+  // its waiters.
+  void stopAfterFailure(Job& ended, const CommanderInput& in, CommanderOutput& out);
   bool followAction(Action& action, const CommanderInput& in, CommanderOutput& out);
   void failAction(Action& action, const std::string& reason, bool force, const CommanderInput& in,
                   CommanderOutput& out);
@@ -145,6 +148,13 @@ class Commander {
   std::optional<std::string> place(const std::string& namespec, StartingStrategy strategy,
                                    const Job& job, const CommanderInput& in, LoadBook& book) const;
   LoadBook loadBook(const CommanderInput& in) const;
+  // SINGLE_INSTANCE / SINGLE_NODE (reference §5.3): sets where the processes of the
+  // application `job.name` go. An application already running somewhere keeps its instance
+  // (node); else `job.strategy` chooses among the instances (nodes) that can take all its
+  // start-sequenced processes with their whole load (a process request of a stopped
+  // application places its process alone). False when none can; true without setting
+  // anything for ALL_INSTANCES.
+  bool placeApplication(Job& job, const CommanderInput& in, const LoadBook& book) const;
   std::vector<StartPrediction> predict(const ControlRequest& request, const CommanderInput& in,
                                        std::string* refusal) const;
   void add(std::unique_ptr<Job> job, const CommanderInput& in, CommanderOutput& out);

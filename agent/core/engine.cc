@@ -714,8 +714,12 @@ bool Engine::setFsmState(SupvisorsState to, const std::string& why) {
   if ((to == SupvisorsState::Restarting || to == SupvisorsState::ShuttingDown) && master)
     stop_all_due_ = true;
   if (to == SupvisorsState::Synchronization || to == SupvisorsState::Election ||
-      to == SupvisorsState::Off)
+      to == SupvisorsState::Off) {
+    // Drops the jobs, and what was planned before: a DISTRIBUTION entered later in the same
+    // step still plans its start.
     abort_due_ = true;
+    distribution_due_ = stop_all_due_ = false;
+  }
   if (isPostElection(to)) has_operated_ = true;
   if (to == SupvisorsState::Synchronization) {
     user_end_sync_ = false;
@@ -868,14 +872,16 @@ void Engine::rebuildTables() {
 }
 
 void Engine::runCommander() {
+  // Tables changed by this step's event: the commander follows its actions in them below.
+  bool changed = tables_dirty_;
   if (tables_dirty_) rebuildTables();
   CommanderOutput output;
   const bool master = view_.master == view_.local().identifier;
   if (abort_due_) {
     abort_due_ = false;
-    distribution_due_ = stop_all_due_ = false;
     commander_.abortAll("the cluster is in " + nameOf(view_.fsm_state), output);
   }
+  if (distribution_due_ && !config_.rules) distribution_due_ = false;  // nothing is managed
   if (distribution_due_ && master && view_.fsm_state == SupvisorsState::Distribution) {
     // Every RUNNING instance's table must be known before planning.
     // (bounded: after job_margin the plan goes ahead with what is known).
@@ -902,10 +908,11 @@ void Engine::runCommander() {
   }
   // Orders and forced states change the tables, which may end more actions: a few rounds.
   for (int round = 0; round < 4; ++round) {
-    const bool changed = !output.empty();
+    changed = changed || !output.empty();
     apply(output);
     output = CommanderOutput{};
     if (!tables_dirty_ && !changed) break;
+    changed = false;
     if (tables_dirty_) rebuildTables();
     commander_.onTables(commanderInput(), output);
   }
