@@ -1,9 +1,13 @@
 #include "test/sim/scenario.h"
 
+#include <map>
 #include <memory>
+#include <optional>
 #include <sstream>
 #include <stdexcept>
 
+#include "common/process_info.h"
+#include "rules/rules_parser.h"
 #include "test/sim/sim.h"
 
 namespace supvisors::sim {
@@ -31,11 +35,13 @@ E parseEnum(const std::string& name) {
   return *value;
 }
 
-std::unique_ptr<Simulation> makeCluster(const std::vector<std::string>& w) {
+std::unique_ptr<Simulation> makeCluster(const std::vector<std::string>& w,
+                                        const std::filesystem::path& rules_dir) {
   std::vector<std::string> names;
   EngineConfig base;
   base.goodbye_grace = 4.0;  // 20 ticks: short scenarios
   std::uint64_t seed = 1;
+  std::filesystem::path rules_file;
   for (std::size_t i = 1; i < w.size(); ++i) {
     const auto eq = w[i].find('=');
     const std::string key = w[i].substr(0, eq);
@@ -62,22 +68,61 @@ std::unique_ptr<Simulation> makeCluster(const std::vector<std::string>& w) {
       base.supervisor_lost_after = std::stod(value);
     } else if (key == "seed") {
       seed = std::stoull(value);
+    } else if (key == "margin") {
+      base.job_margin = std::stod(value);
+    } else if (key == "starting") {
+      base.starting_strategy = parseEnum<StartingStrategy>(value);
+    } else if (key == "rules") {
+      rules_file = rules_dir / value;
     } else {
       throw std::invalid_argument("unknown cluster option " + key);
     }
   }
+  if (!rules_file.empty()) {
+    InstanceDirectory directory;
+    for (const auto& n : names) directory.instances.push_back(InstanceEntry::named(n, n));
+    auto load = loadRules({rules_file}, directory);
+    if (!load.ok()) throw std::invalid_argument(load.errors.front().describe());
+    base.rules = load.rules;
+  }
   return std::make_unique<Simulation>(names, base, seed);
 }
 
+std::optional<ControlKind> controlKind(const std::string& method) {
+  for (int k = 0; k <= static_cast<int>(ControlKind::Shutdown); ++k)
+    if (controlName(static_cast<ControlKind>(k)) == method) return static_cast<ControlKind>(k);
+  return std::nullopt;
+}
+
+bool takesStrategy(ControlKind kind) {
+  switch (kind) {
+    case ControlKind::StartApplication:
+    case ControlKind::TestStartApplication:
+    case ControlKind::RestartApplication:
+    case ControlKind::StartProcess:
+    case ControlKind::TestStartProcess:
+    case ControlKind::StartAnyProcess:
+    case ControlKind::RestartProcess:
+      return true;
+    default:
+      return false;
+  }
+}
+
+bool takesTarget(ControlKind kind) {
+  return kind != ControlKind::RestartSequence && kind != ControlKind::Restart &&
+         kind != ControlKind::Shutdown;
+}
+
 void runCommand(std::unique_ptr<Simulation>& sim, const std::vector<std::string>& w,
-                std::vector<std::string>& out) {
+                std::vector<std::string>& out, const std::filesystem::path& rules_dir) {
   const std::string& verb = w[0];
   auto arg = [&](std::size_t i) -> const std::string& {
     if (i >= w.size()) throw std::invalid_argument(verb + ": missing argument");
     return w[i];
   };
   if (verb == "cluster") {
-    sim = makeCluster(w);
+    sim = makeCluster(w, rules_dir);
     return;
   }
   if (!sim) throw std::invalid_argument("the first command must be cluster");
@@ -93,6 +138,8 @@ void runCommand(std::unique_ptr<Simulation>& sim, const std::vector<std::string>
         config.conciliation_strategy = parseEnum<ConciliationStrategy>(value);
       else if (key == "rules")
         config.rules_digest = value;
+      else if (key == "node")
+        config.node_id = value;
       else
         throw std::invalid_argument("unknown config option " + key);
     }
@@ -137,6 +184,57 @@ void runCommand(std::unique_ptr<Simulation>& sim, const std::vector<std::string>
       processes.push_back(p);
     }
     sim->setProcesses(arg(1), processes);
+  } else if (verb == "programs") {
+    std::vector<std::string> namespecs;
+    int startsecs = 1;
+    int stopwaitsecs = 10;
+    Behaviour behaviour = Behaviour::Normal;
+    for (std::size_t i = 2; i < w.size(); ++i) {
+      const auto eq = w[i].find('=');
+      if (eq == std::string::npos) {
+        namespecs.push_back(w[i]);
+        continue;
+      }
+      const std::string key = w[i].substr(0, eq);
+      const std::string value = w[i].substr(eq + 1);
+      if (key == "startsecs") {
+        startsecs = std::stoi(value);
+      } else if (key == "stopwaitsecs") {
+        stopwaitsecs = std::stoi(value);
+      } else if (key == "behaviour") {
+        static const std::map<std::string, Behaviour> kBehaviours = {
+            {"normal", Behaviour::Normal}, {"fatal", Behaviour::Fatal},
+            {"exit", Behaviour::Exit},     {"crash", Behaviour::Crash},
+            {"hang", Behaviour::Hang},     {"stuck", Behaviour::Stuck}};
+        const auto b = kBehaviours.find(value);
+        if (b == kBehaviours.end()) throw std::invalid_argument("unknown behaviour " + value);
+        behaviour = b->second;
+      } else {
+        throw std::invalid_argument("unknown program option " + key);
+      }
+    }
+    for (const auto& name : splitComma(arg(1)))
+      sim->addPrograms(name, namespecs, startsecs, stopwaitsecs, behaviour);
+  } else if (verb == "kill") {
+    sim->killProcess(arg(1), arg(2));
+  } else if (verb == "request") {
+    const auto kind = controlKind(arg(2));
+    if (!kind) throw std::invalid_argument("unknown request " + w[2]);
+    ControlRequest request;
+    request.kind = *kind;
+    std::size_t i = 3;
+    if (takesStrategy(*kind)) request.strategy = parseEnum<StartingStrategy>(arg(i++));
+    if (takesTarget(*kind)) request.target = arg(i++);
+    std::string label = w[2] + (request.target.empty() ? "" : " " + request.target);
+    for (; i < w.size(); ++i) {
+      if (w[i] == "nowait")
+        request.wait = false;
+      else if (w[i].rfind("args=", 0) == 0)
+        request.extra_args = w[i].substr(5);
+      else
+        throw std::invalid_argument("unknown request option " + w[i]);
+    }
+    sim->request(arg(1), request, label);
   } else if (verb == "end_sync") {
     sim->endSync(arg(1), w.size() > 2 ? w[2] : "");
   } else if (verb == "state") {
@@ -149,7 +247,7 @@ void runCommand(std::unique_ptr<Simulation>& sim, const std::vector<std::string>
 
 }  // namespace
 
-ScenarioResult runScenario(const std::string& text) {
+ScenarioResult runScenario(const std::string& text, const std::filesystem::path& rules_dir) {
   ScenarioResult result;
   result.matches = true;
   std::unique_ptr<Simulation> sim;
@@ -175,7 +273,7 @@ ScenarioResult runScenario(const std::string& text) {
       const auto w = words(command);
       if (w.empty() || w[0][0] == '#') continue;
       try {
-        runCommand(sim, w, actual);
+        runCommand(sim, w, actual, rules_dir);
       } catch (const std::exception& e) {
         result.failures.push_back("'" + command + "': " + e.what());
       }

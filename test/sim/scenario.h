@@ -7,20 +7,28 @@
 // Commands:
 //   cluster a b c [core=a,b] [synchro=STRICT,TIMEOUT] [timeout=S] [auto_fence]
 //           [failure=CONTINUE|RESYNC|SHUTDOWN] [inactivity=N] [grace=S] [lost_after=S]
-//           [seed=N]                        (must come first; nothing is started)
-//   config <name> [starting=NAME] [conciliation=NAME] [rules=DIGEST]
+//           [seed=N] [margin=S (job_margin)] [starting=STRATEGY]
+//           [rules=FILE (under the rules folder given to runScenario)]
+//                                            (must come first; nothing is started)
+//   config <name> [starting=NAME] [conciliation=NAME] [rules=DIGEST] [node=NODE_ID]
 //   start <names...> | crash <name> | stop <name> (clean) | restart <name> (crash + start)
 //   tick <N>                                 (N rounds of tick_period = 0.2 s)
 //   partition a b | c ... | heal | silence <name> | unsilence <name>
 //   loss <percent> | delay <rounds>
 //   supervisor <name> up|down
 //   processes <name> <namespec>...           (the RUNNING processes of its supervisord)
+//   programs <name[,name...]> <namespec>... [startsecs=S] [stopwaitsecs=S]
+//           [behaviour=normal|fatal|exit|crash|hang|stuck]   (STOPPED programs configured)
+//   kill <name> <namespec>                   (the process dies: EXITED, not expected)
+//   request <name> <method> [STRATEGY] [target] [args=EXTRA] [nowait]
+//           (a control request of agent/core/control_request.h, by its XML-RPC name)
 //   end_sync <name> [master]
 //   state                                    (one line per engine, now)
 // Run() never writes the scenario file: the caller writes the actual transcript elsewhere.
 //
 // Thread-safety: none.
 
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -32,6 +40,7 @@ struct ScenarioResult {
   std::vector<std::string> failures;  // invariant violations and script errors
 };
 
-ScenarioResult runScenario(const std::string& text);
+// `rules_dir`: where `cluster ... rules=FILE` finds FILE.
+ScenarioResult runScenario(const std::string& text, const std::filesystem::path& rules_dir = {});
 
 }  // namespace supvisors::sim

@@ -25,7 +25,7 @@ TEST_CASE("every scenario transcript matches and keeps the invariants", "[scenar
       std::ifstream in(file);
       std::stringstream text;
       text << in.rdbuf();
-      const auto result = runScenario(text.str());
+      const auto result = runScenario(text.str(), dir / "rules");
       for (const auto& failure : result.failures) UNSCOPED_INFO(failure);
       CHECK(result.failures.empty());
       if (!result.matches) {

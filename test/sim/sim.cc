@@ -1,11 +1,14 @@
 #include "test/sim/sim.h"
 
 #include <algorithm>
+#include <cmath>
+#include <iterator>
 #include <stdexcept>
 
 #include "agent/core/fsm.h"
 #include "agent/core/instance_status.h"
 #include "common/overloaded.h"
+#include "common/process_info.h"
 
 namespace supvisors::sim {
 namespace {
@@ -24,7 +27,40 @@ bool allowedToInactive(const PeerBody& body) {
          std::holds_alternative<ProcessTableMessage>(body);
 }
 
+// The commander's lines worth a transcript: its decisions, failed starts and stops, starts
+// without resource, aborted jobs (the engine's own warnings have their own transcript lines).
+bool commanderLine(const std::string& text) {
+  for (const char* prefix :
+       {"decision: ", "start of ", "stop of ", "cannot start ", "no instance can take "})
+    if (text.rfind(prefix, 0) == 0) return true;
+  return text.find(" jobs aborted: ") != std::string::npos;
+}
+
+std::string describe(const UserValue& value) {
+  return std::visit(Overloaded{
+                        [](bool b) { return std::string(b ? "" : " false"); },
+                        [](const std::string& s) { return " " + s; },
+                        [](const std::vector<StartPrediction>& predictions) {
+                          std::string out;
+                          for (const auto& p : predictions) {
+                            out += " " + makeNamespec(p.application_name, p.process_name) + "=" +
+                                   p.state;
+                            for (const auto& id : p.running_identifiers) out += "@" + id;
+                            if (!p.forced_reason.empty()) out += "(" + p.forced_reason + ")";
+                          }
+                          return out;
+                        },
+                    },
+                    value);
+}
+
 }  // namespace
+
+std::vector<PeerProcess> FakeSupervisord::table() const {
+  std::vector<PeerProcess> out;
+  for (const auto& [namespec, program] : programs) out.push_back(program.info);
+  return out;
+}
 
 std::uint64_t Rng::next() {
   std::uint64_t z = (state_ += 0x9E3779B97F4A7C15ULL);
@@ -76,7 +112,7 @@ void Simulation::start(const std::string& name) {
   auto& n = node(name);
   if (n.engine) return;
   n.engine = std::make_unique<Engine>(n.config);
-  n.engine->step(LocalProcessesChanged{});  // its supervisord's first reading (no process)
+  n.engine->step(LocalProcessesChanged{n.supervisord.table()});  // its first reading
   ++n.incarnation;
   n.known_fsm = SupvisorsState::Off;
   n.known_instances.clear();
@@ -130,7 +166,139 @@ void Simulation::setSupervisor(const std::string& name, bool reachable) {
 
 void Simulation::setProcesses(const std::string& name, std::vector<PeerProcess> processes) {
   auto& n = node(name);
-  if (n.engine) deliver(n, LocalProcessesChanged{std::move(processes)});
+  n.supervisord.programs.clear();
+  for (auto& p : processes) {
+    p.state = ProcessState::Running;
+    n.supervisord.programs[makeNamespec(p.group, p.name)].info = std::move(p);
+  }
+  if (n.engine) deliver(n, LocalProcessesChanged{n.supervisord.table()});
+}
+
+void Simulation::addPrograms(const std::string& name, const std::vector<std::string>& namespecs,
+                             int startsecs, int stopwaitsecs, Behaviour behaviour) {
+  auto& n = node(name);
+  for (const auto& namespec : namespecs) {
+    const auto [group, process] = splitNamespec(namespec);
+    auto& program = n.supervisord.programs[makeNamespec(group, process)];
+    program.info.group = group;
+    program.info.name = process.empty() ? group : process;
+    program.info.program_name = program.info.name;
+    program.info.startsecs = startsecs;
+    program.info.stopwaitsecs = stopwaitsecs;
+    program.behaviour = behaviour;
+  }
+  if (n.engine) deliver(n, LocalProcessesChanged{n.supervisord.table()});
+}
+
+void Simulation::killProcess(const std::string& name, const std::string& namespec) {
+  auto& n = node(name);
+  const auto it = n.supervisord.programs.find(namespec);
+  if (it == n.supervisord.programs.end() || !isRunningLike(it->second.info.state))
+    throw std::invalid_argument(namespec + " does not run on " + name);
+  it->second.due = 0;
+  setProcessState(n, it->second, ProcessState::Exited);
+  it->second.info.expected = false;
+  if (n.engine) deliver(n, LocalProcessesChanged{n.supervisord.table()});
+}
+
+void Simulation::request(const std::string& name, const ControlRequest& request,
+                         const std::string& label) {
+  auto& n = node(name);
+  if (!n.engine) throw std::invalid_argument(name + " is not running");
+  request_labels_[++request_id_] = label;
+  deliver(n, UserControl{request_id_, request});
+}
+
+void Simulation::queueLocal(Node& n, Event event) {
+  Packet packet;
+  packet.from = packet.to = n.name;
+  packet.to_incarnation = n.incarnation;
+  packet.local = true;
+  packet.event = std::move(event);
+  queue_.emplace(std::make_pair(round_, ++order_), std::move(packet));
+}
+
+void Simulation::tellTable(Node& n) {
+  queueLocal(n, LocalProcessesChanged{});
+  std::prev(queue_.end())->second.read_table = true;  // as it is then, not as it is now
+}
+
+void Simulation::setProcessState(Node& n, FakeSupervisord::Program& program, ProcessState state) {
+  auto& path = journal(n.name).process_paths[makeNamespec(program.info.group, program.info.name)];
+  if (path.empty()) path.push_back(program.info.state);
+  path.push_back(state);
+  auto& info = program.info;
+  info.state = state;
+  const auto now = static_cast<std::int64_t>(round_);
+  if (state == ProcessState::Starting) {
+    info.start = now;
+    info.spawnerr.clear();
+    info.expected = true;
+  }
+  if (state == ProcessState::Stopped || state == ProcessState::Exited ||
+      state == ProcessState::Fatal)
+    info.stop = now;
+  info.now = now;
+}
+
+void Simulation::execute(Node& n, const ExecuteOrder& order) {
+  OrderDone done{order.order_id, true, 0, ""};
+  const auto it = n.supervisord.programs.find(order.namespec);
+  const auto refuse = [&](FaultCode code) {
+    done.ok = false;
+    done.fault_code = static_cast<int>(code);
+    done.message = std::string(faultName(code)) + ": " + order.namespec;
+  };
+  if (it == n.supervisord.programs.end()) {
+    refuse(FaultCode::BadName);
+  } else if (order.kind == RequestKind::StartProcess) {
+    auto& program = it->second;
+    if (isRunningLike(program.info.state)) {
+      refuse(FaultCode::AlreadyStarted);
+    } else {
+      setProcessState(n, program, ProcessState::Starting);
+      program.info.extra_args = order.extra_args;
+      const double period = n.config.tick_period;
+      const auto rounds = std::max<std::uint64_t>(
+          1, static_cast<std::uint64_t>(std::ceil(program.info.startsecs / period - 1e-9)));
+      program.due = program.behaviour == Behaviour::Hang ? 0 : round_ + rounds;
+      program.next =
+          program.behaviour == Behaviour::Fatal ? ProcessState::Fatal : ProcessState::Running;
+      tellTable(n);
+    }
+  } else if (order.kind == RequestKind::StopProcess) {
+    auto& program = it->second;
+    if (!isRunningLike(program.info.state)) {
+      refuse(FaultCode::NotRunning);
+    } else {
+      setProcessState(n, program, ProcessState::Stopping);
+      program.due = program.behaviour == Behaviour::Stuck ? 0 : round_ + 1;
+      program.next = ProcessState::Stopped;
+      tellTable(n);
+    }
+  } else {
+    refuse(FaultCode::NotApplicable);
+  }
+  queueLocal(n, done);
+}
+
+void Simulation::advanceSupervisord(Node& n) {
+  bool changed = false;
+  for (auto& [namespec, program] : n.supervisord.programs) {
+    if (program.due == 0 || program.due > round_) continue;
+    program.due = 0;
+    const auto next = program.next;
+    setProcessState(n, program, next);
+    if (next == ProcessState::Fatal) program.info.spawnerr = "Exited too quickly";
+    if (next == ProcessState::Exited) program.info.expected = program.behaviour == Behaviour::Exit;
+    if (next == ProcessState::Running &&
+        (program.behaviour == Behaviour::Exit || program.behaviour == Behaviour::Crash)) {
+      program.due = round_ + 1;
+      program.next = ProcessState::Exited;
+    }
+    changed = true;
+  }
+  if (changed && n.engine) deliver(n, LocalProcessesChanged{n.supervisord.table()});
 }
 
 void Simulation::endSync(const std::string& name, const std::string& master) {
@@ -153,6 +321,7 @@ bool Simulation::linkOpen(const std::string& a, const std::string& b) const {
 void Simulation::rounds(int count) {
   for (int r = 0; r < count; ++r) {
     ++round_;
+    for (auto& n : nodes_) advanceSupervisord(n);
     for (auto& n : nodes_)
       if (n.engine)
         deliver(n, Tick{round_, 1.7e9 + static_cast<double>(round_) * n.config.tick_period,
@@ -165,8 +334,9 @@ void Simulation::rounds(int count) {
       queue_.erase(first);
       auto& to = node(packet.to);
       if (!to.engine || to.incarnation != packet.to_incarnation) continue;  // connection reset
-      if (!linkOpen(packet.from, packet.to)) continue;  // partitioned while in flight
-      deliver(to, PeerReceived{std::move(packet.message)});
+      if (!packet.local && !linkOpen(packet.from, packet.to)) continue;     // partitioned in flight
+      if (packet.read_table) packet.event = LocalProcessesChanged{to.supervisord.table()};
+      deliver(to, packet.event);
     }
     checkGroups();
   }
@@ -176,8 +346,10 @@ void Simulation::deliver(Node& n, const Event& event) {
   const auto commands = n.engine->step(event);
   checkCommands(n, commands);
   record(n, commands);
-  for (const auto& c : commands)
+  for (const auto& c : commands) {
     if (const auto* send = std::get_if<SendPeer>(&c)) route(n, *send);
+    if (const auto* order = std::get_if<ExecuteOrder>(&c)) execute(n, *order);
+  }
 }
 
 void Simulation::route(Node& from, const SendPeer& send) {
@@ -190,14 +362,16 @@ void Simulation::route(Node& from, const SendPeer& send) {
     std::uint64_t due = round_ + (max_delay_ > 0 ? rng_.below(max_delay_ + 1) : 0);
     due = std::max(due, link_due_[link]);  // a stream keeps its order
     link_due_[link] = due;
+    PeerMessage message;
+    message.header.sender = from.name;
+    message.header.incarnation = from.incarnation;
+    message.header.sequence = ++link_sequence_[link];
+    message.body = send.body;
     Packet packet;
     packet.from = from.name;
     packet.to = to;
     packet.to_incarnation = target.incarnation;
-    packet.message.header.sender = from.name;
-    packet.message.header.incarnation = from.incarnation;
-    packet.message.header.sequence = ++link_sequence_[link];
-    packet.message.body = send.body;
+    packet.event = PeerReceived{std::move(message)};
     queue_.emplace(std::make_pair(due, ++order_), std::move(packet));
   }
 }
@@ -284,9 +458,20 @@ void Simulation::record(Node& n, const std::vector<Command>& commands) {
               j.notes.push_back("lost on " + p.identifier + ":" + list + " (" + p.reason + ")");
             },
             [&](const UserResult& r) {
-              j.notes.push_back(r.ok ? std::string("end_sync ok")
-                                     : "end_sync " + std::string(faultName(r.fault)) + ": " +
-                                           r.message);
+              const auto label = request_labels_.find(r.request_id);
+              if (label == request_labels_.end()) {  // end_sync
+                j.notes.push_back(r.ok ? std::string("end_sync ok")
+                                       : "end_sync " + std::string(faultName(r.fault)) + ": " +
+                                             r.message);
+                return;
+              }
+              j.notes.push_back(label->second + ": " +
+                                (r.ok ? "ok" + describe(r.value)
+                                      : std::string(faultName(r.fault)) + " " + r.message));
+              request_labels_.erase(label);
+            },
+            [&](const Log& l) {
+              if (commanderLine(l.text)) j.notes.push_back(l.text);
             },
             [&](const StopLocalSupervisor& s) {
               j.notes.push_back(s.restart ? "restart supervisord" : "shut down supervisord");
@@ -326,6 +511,12 @@ std::vector<std::string> Simulation::takeTranscript() {
       lines.push_back(line);
     }
     for (const auto& note : j.notes) lines.push_back(n.name + ": " + note);
+    for (const auto& [namespec, path] : j.process_paths) {
+      std::string line = n.name + ": process " + namespec;
+      for (std::size_t i = 0; i < path.size(); ++i)
+        line += (i ? " -> " : " ") + std::string(processStateName(path[i]));
+      lines.push_back(line);
+    }
   }
   journals_.clear();
   return lines;

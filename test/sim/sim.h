@@ -1,8 +1,10 @@
 #pragma once
 // Simulation: N cluster engines on a fake network, driven round by round, deterministic.
 //
-// Each round is one tick_period: every running engine gets Tick{round}, then the messages due
-// are delivered in (due round, send order), including those sent while delivering. The network
+// Each round is one tick_period: the fake supervisords advance their timers first (a change is
+// read by the local engine at once, as the relay would), every running engine gets
+// Tick{round}, then the messages and order outcomes due are delivered in (due round, send
+// order), including those sent while delivering. The network
 // can drop (loss, seeded), delay (0..max rounds, FIFO per link, like a stream), partition,
 // silence one host (its link is down both ways, its agent keeps running), crash an agent (no
 // goodbye), stop it cleanly (Goodbye) and start it again with a new incarnation.
@@ -15,8 +17,15 @@
 // no loss): at most one Master per connected group: two engines that can talk and see each
 // other RUNNING, both past ELECTION, name the same Master.
 //
+// Each host has a fake supervisord (FakeSupervisord below) that outlives its agent: it executes
+// the engine's ExecuteOrder (startProcess/stopProcess without waiting: the state moves to
+// STARTING/STOPPING and the outcome comes back as an OrderDone in the same round) and moves
+// its processes on by their startsecs and behaviour, one round = tick_period.
+//
 // The transcript records, per engine, the FSM path and Master, instance state paths (with the
-// handshake differences of an ISOLATED one), lost processes, user results and final orders,
+// handshake differences of an ISOLATED one), lost processes, user results, final orders, the
+// commander's decisions and warnings (a failed start or stop, no resource, aborted jobs), and
+// per host the state paths its supervisord's processes took because of orders and timers;
 // coalesced per scenario block (see scenario.h).
 //
 // Thread-safety: none; one test thread.
@@ -51,7 +60,32 @@ struct Journal {
   std::vector<SupvisorsState> fsm_path;  // first element: the state before the block
   bool fsm_changed = false;
   std::map<std::string, std::vector<InstanceState>> instance_paths;  // by identifier
-  std::vector<std::string> notes;  // lost processes, user results, orders
+  std::vector<std::string> notes;  // lost processes, user results, orders, decisions
+  // The host's supervisord: namespec -> states taken (first element: the state before).
+  std::map<std::string, std::vector<ProcessState>> process_paths;
+};
+
+// How a fake program behaves when started.
+enum class Behaviour {
+  Normal,  // STARTING, RUNNING after startsecs
+  Fatal,   // STARTING, FATAL after startsecs ("Exited too quickly")
+  Exit,    // STARTING, RUNNING after startsecs, EXITED (expected) one round later
+  Crash,   // STARTING, RUNNING after startsecs, EXITED (unexpected) one round later
+  Hang,    // stays STARTING
+  Stuck,   // starts normally but stays STOPPING when stopped
+};
+
+// A supervisord with configured programs, driven by rounds (never by a clock).
+struct FakeSupervisord {
+  struct Program {
+    PeerProcess info;
+    Behaviour behaviour = Behaviour::Normal;
+    std::uint64_t due = 0;  // round of the next timed transition (0: none)
+    ProcessState next = ProcessState::Stopped;
+  };
+  std::map<std::string, Program> programs;  // by namespec
+
+  std::vector<PeerProcess> table() const;
 };
 
 class Simulation {
@@ -70,8 +104,16 @@ class Simulation {
   void setLoss(double probability);
   void setMaxDelay(int rounds);
   void setSupervisor(const std::string& name, bool reachable);
+  // Replaces the host's supervisord table by these processes, RUNNING (no order involved).
   void setProcesses(const std::string& name, std::vector<PeerProcess> processes);
+  // Configures (or reconfigures) STOPPED programs on the host's supervisord.
+  void addPrograms(const std::string& name, const std::vector<std::string>& namespecs,
+                   int startsecs, int stopwaitsecs, Behaviour behaviour);
+  // The process dies on the host's supervisord: EXITED, not expected (no order involved).
+  void killProcess(const std::string& name, const std::string& namespec);
   void endSync(const std::string& name, const std::string& master);
+  // A user request on agent `name`; its UserResult is noted as "<label>: ..." in the transcript.
+  void request(const std::string& name, const ControlRequest& request, const std::string& label);
   void rounds(int count);
 
   const Engine* engine(const std::string& name) const;
@@ -98,11 +140,15 @@ class Simulation {
     // What the transcript last saw of this engine (the start of the next path).
     SupvisorsState known_fsm = SupvisorsState::Off;
     std::map<std::string, InstanceState> known_instances;
+    FakeSupervisord supervisord;
   };
+  // A peer message in flight, or (local) an outcome of the host's supervisord for its agent.
   struct Packet {
     std::string from, to;
     std::uint64_t to_incarnation = 0;
-    PeerMessage message;
+    bool local = false;
+    bool read_table = false;  // local: the agent reads its supervisord's table on delivery
+    Event event;
   };
 
   Node& node(const std::string& name);
@@ -110,6 +156,11 @@ class Simulation {
   bool linkOpen(const std::string& a, const std::string& b) const;
   void deliver(Node& node, const Event& event);
   void route(Node& from, const SendPeer& send);
+  void execute(Node& node, const ExecuteOrder& order);
+  void advanceSupervisord(Node& node);
+  void setProcessState(Node& node, FakeSupervisord::Program& program, ProcessState state);
+  void tellTable(Node& node);  // the agent reads its supervisord's table (queued as local)
+  void queueLocal(Node& node, Event event);
   void record(Node& node, const std::vector<Command>& commands);
   void checkCommands(const Node& node, const std::vector<Command>& commands);
   void checkGroups();
@@ -131,6 +182,7 @@ class Simulation {
   std::map<std::string, Journal> journals_;
   std::vector<std::string> failures_;
   std::uint64_t request_id_ = 0;
+  std::map<std::uint64_t, std::string> request_labels_;  // user request id -> label
 };
 
 }  // namespace supvisors::sim
