@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cassert>
+#include <sstream>
 
 #include "agent/core/engine.h"
 #include "common/process_info.h"
@@ -112,6 +113,13 @@ std::string joined(const std::vector<std::string>& items) {
   return out;
 }
 
+// "2", "0.5": a duration in seconds as a person writes it.
+std::string seconds(double value) {
+  std::ostringstream out;
+  out << value;
+  return out.str();
+}
+
 UserResult okResult(std::string value = {}) {
   UserResult r;
   if (!value.empty()) r.value = std::move(value);
@@ -144,6 +152,19 @@ bool Commander::idle() const {
 bool Commander::sequenceInProgress() const {
   for (const auto& job : jobs_)
     if (job->kind == Job::Kind::Sequence) return true;
+  return false;
+}
+
+bool Commander::startPending(const std::string& namespec) const {
+  const auto pending = [&](const Job& job, auto& self) -> bool {
+    for (const auto& a : job.actions)
+      if (!a.stop && a.status == Action::Status::Running && a.namespec == namespec) return true;
+    for (const auto& child : job.children)
+      if (self(*child, self)) return true;
+    return false;
+  };
+  for (const auto& job : jobs_)
+    if (pending(*job, pending)) return true;
   return false;
 }
 
@@ -424,7 +445,7 @@ void Commander::request(const JobWaiter& waiter, const ControlRequest& request,
         auto book = loadBook(in);
         Job probe;
         for (const auto& [namespec, p] : tables.processes) {
-          if (p.running() || !pattern->search(namespec)) continue;
+          if (p.running() || startPending(namespec) || !pattern->search(namespec)) continue;
           if (place(namespec, strategyFor(p.application, request.strategy, in), probe, in, book)) {
             value = namespec;
             break;
@@ -765,8 +786,7 @@ void Commander::onTick(const CommanderInput& in, CommanderOutput& out) {
     for (auto& a : job.actions) {
       if (a.status != Action::Status::Running || a.deadline == 0 || in.tick <= a.deadline) continue;
       if (a.stop) {
-        failAction(a,
-                   "still running " + std::to_string(config_.job_margin) + " s after stopwaitsecs",
+        failAction(a, "still running " + seconds(config_.job_margin) + " s after stopwaitsecs",
                    false, in, out);
       } else if (!a.acknowledged) {
         failAction(a, "order not acknowledged in time by " + nickOf(in, a.target), true, in, out);
@@ -889,9 +909,14 @@ void Commander::finish(Job& job, const CommanderInput& in, CommanderOutput& out)
     case ControlKind::StartProcess:
     case ControlKind::StartAnyProcess:
     case ControlKind::RestartProcess: {
+      // Not running, or its start failed (a time-out leaves it STARTING, forced FATAL).
       std::vector<std::string> failed;
-      for (const auto& ns : job.targets)
-        if (const auto* p = tables.findProcess(ns); !p || !p->running()) failed.push_back(ns);
+      for (const auto& ns : job.targets) {
+        const auto* p = tables.findProcess(ns);
+        const bool start_failed =
+            std::find(job.failed.begin(), job.failed.end(), ns) != job.failed.end();
+        if (!p || !p->running() || start_failed) failed.push_back(ns);
+      }
       if (job.ordered == 0 && !failed.empty())
         result =
             fault(FaultCode::AbnormalTermination, "nothing could be started: " + joined(failed));

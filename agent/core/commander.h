@@ -124,6 +124,7 @@ class Commander {
   bool stopping() const;            // stop actions or stop jobs in progress
   bool idle() const;                // no job at all
   bool sequenceInProgress() const;  // a global start sequence or global stop runs
+  bool startPending(const std::string& namespec) const;  // a start action of it is in progress
 
   struct Job;
   struct Action;
