@@ -321,11 +321,11 @@ bool Simulation::linkOpen(const std::string& a, const std::string& b) const {
 void Simulation::rounds(int count) {
   for (int r = 0; r < count; ++r) {
     ++round_;
-    for (auto& n : nodes_) advanceSupervisord(n);
     for (auto& n : nodes_)
       if (n.engine)
         deliver(n, Tick{round_, 1.7e9 + static_cast<double>(round_) * n.config.tick_period,
                         static_cast<double>(round_) * n.config.tick_period});
+    for (auto& n : nodes_) advanceSupervisord(n);
     // Deliver what is due, including what the deliveries send (bounded: a storm is a bug).
     for (int budget = 100000; budget > 0 && !queue_.empty(); --budget) {
       const auto first = queue_.begin();
