@@ -79,6 +79,10 @@ AgentSettings settingsFromConfig(const Config& config, const RulesLoad& rules,
   e.conciliation_strategy = config.supvisors.conciliation_strategy;
   e.supvisors_failure_strategy = config.supvisors.supvisors_failure_strategy;
   e.rules_digest = rulesDigest(rules);
+  e.rules = rules.rules;
+  // A start or stop may take a poll to be seen and a call to be acknowledged beyond
+  // startsecs / stopwaitsecs; twice the poll for a loaded machine (docs/CONTROL.md).
+  e.job_margin = config.supervisor.call_timeout + 2 * config.supervisor.poll_period;
 
   // The peer transport: our ROUTER on peer_bind:peer_port, a DEALER to every other instance.
   s.peers.identifier = config.local().identifier;
