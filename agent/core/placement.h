@@ -8,7 +8,7 @@
 //   instance load = processes running there + starts ordered there and not yet running
 //   node load     = Σ instance loads of the instances with the same node_id, each counted
 //                   once (Supvisors counts an instance's load again for every instance of its
-//                   node; docs/PLACEMENT.md)
+//                   node; docs/CONTROL.md)
 // An instance can take a process when load(node) + expected_loading <= 100.
 //
 // Strategies, among the candidates that can take the load (candidates are given in
@@ -61,7 +61,7 @@ class LoadBook {
   void add(const std::string& identifier, int load);
 
   int instanceLoad(const std::string& identifier) const;
-  int nodeLoad(const std::string& identifier) const;  // of the node of `identifier`
+  int nodeLoad(const std::string& identifier) const;        // of the node of `identifier`
   std::string nodeOf(const std::string& identifier) const;  // node id, or the identifier
   bool canTake(const std::string& identifier, int load) const {
     return nodeLoad(identifier) + load <= 100;
@@ -83,8 +83,7 @@ std::optional<std::string> chooseInstance(StartingStrategy strategy,
 // each node). Instance-load tie-breaks use the node's least (LESS_*) or most (MOST_*) loaded
 // candidate; LOCAL means the local instance's node; CONFIG the first node that can take it.
 std::optional<std::string> chooseNode(StartingStrategy strategy,
-                                      const std::vector<std::string>& candidates,
-                                      int total_loading, const LoadBook& book,
-                                      const std::string& local);
+                                      const std::vector<std::string>& candidates, int total_loading,
+                                      const LoadBook& book, const std::string& local);
 
 }  // namespace supvisors
