@@ -35,10 +35,8 @@ build() {
 }
 
 fill() {  # fill TEMPLATE NAME > output
-  local name=$2 run=$RUN_DIR/$2 autostart_db=false
-  [ "$name" = alpha ] && autostart_db=true
+  local name=$2 run=$RUN_DIR/$2
   sed -e "s|@NAME@|$name|g" -e "s|@RUN@|$run|g" -e "s|@BIN@|$BIN|g" -e "s|@HERE@|$HERE|g" \
-      -e "s|@AUTOSTART_DB@|$autostart_db|g" \
       -e "s|@PORT_alpha@|$(port_of alpha)|g" -e "s|@PORT_beta@|$(port_of beta)|g" \
       -e "s|@PORT_gamma@|$(port_of gamma)|g" "$1"
 }
@@ -80,16 +78,21 @@ The local cluster runs: 3 supervisords and 3 supvisorsd agents (files in $RUN_DI
   beta      http://127.0.0.1:$b    unix://$RUN_DIR/beta/supervisor.sock
   gamma     http://127.0.0.1:$g    unix://$RUN_DIR/gamma/supervisor.sock
 
-Try:
-  $BIN/supvisorsctl -s http://127.0.0.1:$a local_status
-  $BIN/supvisorsctl -s http://127.0.0.1:$b start web_front:web_front_01
-  $BIN/supvisorsctl -s http://127.0.0.1:$b --json local_status web_front:web_front_01
+The three agents form one cluster, elect a Master and start the applications of rules.xml
+(database, then web_front) where the rules place them. Try (ctl=$BIN/supvisorsctl):
+  \$ctl -s http://127.0.0.1:$a sstate                       (the cluster's state and Master)
+  \$ctl -s http://127.0.0.1:$a application_info             (database and web_front RUNNING)
+  \$ctl -s http://127.0.0.1:$b sstatus                      (every process, and where it runs)
+  \$ctl -s http://127.0.0.1:$a decisions                    (what the Master started, and why)
+  \$ctl -s http://127.0.0.1:$b test_start_application CONFIG player
+  \$ctl -s http://127.0.0.1:$b start_application CONFIG player
+  \$ctl -s http://127.0.0.1:$g stop_application database    (by stop_sequence, on every host)
+  \$ctl -s http://127.0.0.1:$a local_status                 (alpha's own supervisord)
   supervisorctl -s http://127.0.0.1:$g status          (plain supervisorctl, through the agent)
   supervisorctl -s http://127.0.0.1:$b tail -f web_front:web_front_01
   $BIN/supvisorsd -c $RUN_DIR/alpha/supvisorsd.conf --check    (the resolved config and rules)
   $0 status
   $0 stop
-The three agents form one cluster (one Master; try: $BIN/supvisorsctl -s http://127.0.0.1:$a sstate).
 TXT
 }
 

@@ -34,7 +34,29 @@ done
 # a second start refuses to run the cluster twice
 if "$CLUSTER" start > /dev/null 2>&1; then echo "a second start should fail"; exit 1; fi
 
+# The cluster forms and DISTRIBUTION starts the applications of the rules (awaited, bounded).
+apps_running() {
+  local out
+  for _ in $(seq 300); do
+    out=$("$BUILD_DIR/agent/supvisorsctl" -s "http://127.0.0.1:$BASE_PORT" application_info \
+      database web_front 2>&1) && [ "$(grep -c RUNNING <<< "$out")" = 2 ] && return 0
+    sleep 0.2
+  done
+  echo "the applications did not start: $out"; return 1
+}
+apps_running
+
+# Every process the supervisords run (their programs' shells and those shells' children),
+# recorded before the stop: none may survive it.
+descendants() { local p; for p in $(pgrep -P "$1"); do echo "$p"; descendants "$p"; done; }
+children=()
+for pid in $(pgrep -f "supervisord -c $RUN_DIR"); do children+=($(descendants "$pid")); done
+[ "${#children[@]}" -ge 6 ] || { echo "expected the relays and the programs, got ${#children[@]}"; exit 1; }
+
 "$CLUSTER" stop > "$RUN_DIR/stop.out" 2>&1
-for _ in $(seq 100); do [ -z "$(leftovers)" ] && break; sleep 0.1; done
-if [ -n "$(leftovers)" ]; then echo "left behind:"; ps -o pid,stat,cmd -p "$(leftovers | tr '\n' ',')0"; exit 1; fi
+alive_children() { local p; for p in "${children[@]}"; do kill -0 "$p" 2>/dev/null && echo "$p"; done; true; }
+for _ in $(seq 100); do [ -z "$(leftovers)$(alive_children)" ] && break; sleep 0.1; done
+if [ -n "$(leftovers)$(alive_children)" ]; then
+  echo "left behind:"; ps -o pid,stat,cmd -p "$( (leftovers; alive_children) | tr '\n' ',')0"; exit 1
+fi
 echo PASS
