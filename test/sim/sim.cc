@@ -339,6 +339,7 @@ void Simulation::rounds(int count) {
       deliver(to, packet.event);
     }
     checkGroups();
+    checkPlacement();
   }
 }
 
@@ -413,6 +414,27 @@ void Simulation::checkGroups() {
                             " see each other RUNNING under Masters " + va.master + " and " +
                             vb.master);
     }
+}
+
+void Simulation::checkPlacement() {
+  if (round_ < last_fault_round_ + static_cast<std::uint64_t>(settle_rounds)) return;
+  // Once stable, the processes of a SINGLE_INSTANCE application run on one instance at most,
+  // as every running engine sees them.
+  for (const auto& n : nodes_) {
+    if (!n.engine) continue;
+    const auto& tables = *n.engine->view().tables;
+    for (const auto& [name, application] : tables.applications) {
+      if (!application.rules || application.rules->distribution != DistributionRule::SingleInstance)
+        continue;
+      std::set<std::string> where;
+      for (const auto* p : tables.processesOf(name))
+        where.insert(p->running_identifiers.begin(), p->running_identifiers.end());
+      if (where.size() > 1)
+        failures_.push_back("round " + std::to_string(round_) + ", " + n.name + ": " + name +
+                            " (SINGLE_INSTANCE) runs on " + std::to_string(where.size()) +
+                            " instances");
+    }
+  }
 }
 
 std::string Simulation::convergence() const {

@@ -15,7 +15,8 @@
 //     STOPPED or FAILED only Ticks and answers to a handshake request;
 // and after every round, once the network has been quiet for settle_rounds (no fault change,
 // no loss): at most one Master per connected group: two engines that can talk and see each
-// other RUNNING, both past ELECTION, name the same Master.
+// other RUNNING, both past ELECTION, name the same Master; and the processes of a
+// SINGLE_INSTANCE application run on one instance at most.
 //
 // Each host has a fake supervisord (FakeSupervisord below) that outlives its agent: it executes
 // the engine's ExecuteOrder (startProcess/stopProcess without waiting: the state moves to
@@ -164,6 +165,7 @@ class Simulation {
   void record(Node& node, const std::vector<Command>& commands);
   void checkCommands(const Node& node, const std::vector<Command>& commands);
   void checkGroups();
+  void checkPlacement();
   void faultChanged() { last_fault_round_ = round_; }
   Journal& journal(const std::string& name);
 
