@@ -13,8 +13,7 @@ using Catch::Matchers::Contains;
 using test::loadText;
 using test::TempDir;
 
-TEST_CASE("--install-relay proposes an ipc socket in run_dir and both config parts",
-          "[config][relay]") {
+TEST_CASE("install-relay text: an ipc socket in run_dir and both config parts", "[config][relay]") {
   TempDir dir;
   const auto load = loadText(dir, "[supvisors]\nsupvisors_list = <alpha>server1:60000\n");
   INFO(test::errorsOf(load));
@@ -49,8 +48,9 @@ TEST_CASE("--install-relay proposes an ipc socket in run_dir and both config par
   }
 }
 
-TEST_CASE("--install-relay keeps a configured relay_endpoint and only asks for supervisord's part",
-          "[config][relay]") {
+TEST_CASE(
+    "install-relay text: a configured relay_endpoint is kept, only supervisord's part is asked",
+    "[config][relay]") {
   TempDir dir;
   const auto load = loadText(dir,
                              "[supvisors]\nsupvisors_list = server1:60000\n"
