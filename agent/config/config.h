@@ -27,15 +27,14 @@ inline constexpr int kDefaultHttpPort = 60000;
 
 // One Supvisors instance of `supvisors_list`, resolved.
 
-
 // Where the local supervisord listens (Supervisor's serverurl, as supervisorctl takes it).
 struct SupervisorUrl {
   enum class Kind { Unix, Http };
   Kind kind = Kind::Unix;
   std::string text = "unix:///var/run/supervisor.sock";  // as resolved (absolute unix path)
   std::filesystem::path socket_path = "/var/run/supervisor.sock";  // Kind::Unix only
-  std::string host;   // Kind::Http only
-  int port = 0;       // Kind::Http only (80 when the URL gives none, as Supervisor)
+  std::string host;                                                // Kind::Http only
+  int port = 0;  // Kind::Http only (80 when the URL gives none, as Supervisor)
 };
 
 // A multicast group `address:port` (Supvisors' discovery mode).
@@ -146,6 +145,16 @@ struct AgentOptions {
   // tick_period: seconds between two heartbeat ticks, [0.05;10]. Default 0.2: with 5
   // inactivity_ticks a dead peer is noticed in about a second.
   double tick_period = 0.2;
+  // goodbye_grace: seconds the processes of a peer agent that stopped cleanly (SIGTERM: it
+  // says goodbye) are kept as they were, [0;3600]; 0 = a clean stop is a lost host at once.
+  // Default 30: long enough for an agent restart or upgrade, short enough to fail over a host
+  // that is really gone.
+  double goodbye_grace = 30.0;
+  // supervisor_lost_after: seconds an instance's supervisord may stay unreachable while its
+  // agent ticks before its processes count as lost, [0;3600]; 0 = never. Default 60: longer
+  // than a stalled supervisord (30 s SIGSTOP in the false-positive benchmark), so a busy
+  // supervisord never moves an application.
+  double supervisor_lost_after = 60.0;
   // node_id: instances with the same node_id share a machine (node loads, *_NODE strategies).
   // Default /etc/machine-id, else the host name.
   std::string node_id;
@@ -183,7 +192,7 @@ struct AgentOptions {
 struct Config {
   std::filesystem::path file;            // the config file, absolute
   std::vector<InstanceEntry> instances;  // supvisors_list, resolved, in order, no duplicate
-  size_t local_index = 0;                 // index of this agent's entry in `instances`
+  size_t local_index = 0;                // index of this agent's entry in `instances`
   SupvisorsOptions supvisors;
   SupervisorOptions supervisor;
   AgentOptions agent;

@@ -85,16 +85,17 @@ class Loader {
                        std::move(message)});
   }
   void warning(const Item& item, std::string message) {
-    warnings_.push_back({file_, item.line, item.section, item.key, std::nullopt, std::move(message)});
+    warnings_.push_back(
+        {file_, item.line, item.section, item.key, std::nullopt, std::move(message)});
   }
   // A problem found while resolving, attached to the option's line when it is in the file.
   void resolveError(const std::string& section, const std::string& key, std::string message) {
-    errors_.push_back({file_, config_.lineOf(section, key), section, key, std::nullopt,
-                       std::move(message)});
+    errors_.push_back(
+        {file_, config_.lineOf(section, key), section, key, std::nullopt, std::move(message)});
   }
   void resolveWarning(const std::string& section, const std::string& key, std::string message) {
-    warnings_.push_back({file_, config_.lineOf(section, key), section, key, std::nullopt,
-                         std::move(message)});
+    warnings_.push_back(
+        {file_, config_.lineOf(section, key), section, key, std::nullopt, std::move(message)});
   }
 
   // --- typed readers: each reports its own error and returns nullopt on a bad value --------
@@ -125,7 +126,9 @@ class Loader {
   }
   std::optional<std::int64_t> byteSize(const Item& item) {
     const auto v = parseByteSize(item.value);
-    if (!v) error(item, "not a byte size; allowed: a number of bytes with an optional KB, MB or GB suffix");
+    if (!v)
+      error(item,
+            "not a byte size; allowed: a number of bytes with an optional KB, MB or GB suffix");
     return v;
   }
   template <typename E>
@@ -190,8 +193,10 @@ class Loader {
       Item item{section.name, entry.key, entry.value, entry.value, entry.line};
       const OptionSpec* spec = findOption(section.name, entry.key);
       if (!spec) {
-        error(item, "unknown option; did you mean '" +
-                        nearestName(entry.key, sectionKeys(section.name)) + "'?", false);
+        error(item,
+              "unknown option; did you mean '" + nearestName(entry.key, sectionKeys(section.name)) +
+                  "'?",
+              false);
         continue;
       }
       config_.file_lines[section.name + "." + entry.key] = entry.line;
@@ -203,9 +208,12 @@ class Loader {
       item.value = std::get<std::string>(expanded);
       const size_t errorsBefore = errors_.size();
       bool warned = false;
-      if (section.name == "supvisors") warned = readSupvisors(item);
-      else if (section.name == "supervisor") readSupervisor(item);
-      else readAgent(item);
+      if (section.name == "supvisors")
+        warned = readSupvisors(item);
+      else if (section.name == "supervisor")
+        readSupervisor(item);
+      else
+        readAgent(item);
       if (!spec->implemented && !warned && errors_.size() == errorsBefore)
         warning(item, std::string(kNotImplemented));
     }
@@ -250,7 +258,8 @@ class Loader {
       if (auto v = enumeration<EventLink>(item, "an event link")) {
         o.event_link = *v;
         if (*v == EventLink::Ws) {
-          warning(item, "WS accepted; this agent has no WebSocket publisher: no event is published");
+          warning(item,
+                  "WS accepted; this agent has no WebSocket publisher: no event is published");
           return true;
         }
       }
@@ -258,9 +267,11 @@ class Loader {
       if (auto v = integer(item, 1, 65535)) o.event_port = static_cast<int>(*v);
     } else if (k == "synchro_options") {
       if (auto v = enumList<SynchronizationOption>(item, "a synchronization option")) {
-        if (v->empty()) error(item, "empty; allowed: a comma-separated list of " +
-                                        enumAllowedNames<SynchronizationOption>());
-        else o.synchro_options = *v;
+        if (v->empty())
+          error(item, "empty; allowed: a comma-separated list of " +
+                          enumAllowedNames<SynchronizationOption>());
+        else
+          o.synchro_options = *v;
       }
     } else if (k == "synchro_timeout") {
       if (auto v = integer(item, 15, 1200)) o.synchro_timeout = static_cast<int>(*v);
@@ -272,13 +283,16 @@ class Loader {
       if (auto v = enumeration<SupvisorsFailureStrategy>(item, "a Supvisors failure strategy"))
         o.supvisors_failure_strategy = *v;
     } else if (k == "starting_strategy") {
-      if (auto v = enumeration<StartingStrategy>(item, "a starting strategy")) o.starting_strategy = *v;
+      if (auto v = enumeration<StartingStrategy>(item, "a starting strategy"))
+        o.starting_strategy = *v;
     } else if (k == "conciliation_strategy") {
       if (auto v = enumeration<ConciliationStrategy>(item, "a conciliation strategy"))
         o.conciliation_strategy = *v;
     } else if (k == "disabilities_file") {
-      if (item.value.empty()) error(item, "empty; allowed: a file path");
-      else o.disabilities_file = path(item.value);
+      if (item.value.empty())
+        error(item, "empty; allowed: a file path");
+      else
+        o.disabilities_file = path(item.value);
     } else if (k == "stats_enabled") {
       readStatsEnabled(item);
     } else if (k == "stats_collecting_period") {
@@ -294,16 +308,21 @@ class Loader {
     } else if (k == "tailf_limit") {
       if (auto v = byteSize(item)) o.tailf_limit = *v;
     } else if (k == "logfile") {
-      if (item.value.empty()) error(item, "empty; allowed: AUTO or a file path");
-      else if (toUpper(item.value) == "AUTO") o.logfile.reset();
-      else o.logfile = path(item.value);
+      if (item.value.empty())
+        error(item, "empty; allowed: AUTO or a file path");
+      else if (toUpper(item.value) == "AUTO")
+        o.logfile.reset();
+      else
+        o.logfile = path(item.value);
     } else if (k == "logfile_maxbytes") {
       if (auto v = byteSize(item)) o.logfile_maxbytes = *v;
     } else if (k == "logfile_backups") {
       if (auto v = integer(item, 0, 1000)) o.logfile_backups = static_cast<int>(*v);
     } else if (k == "loglevel") {
-      if (auto v = logLevelFromName(item.value)) o.loglevel = *v;
-      else error(item, "not a log level; allowed: critical, error, warn, info, debug, trace, blather");
+      if (auto v = logLevelFromName(item.value))
+        o.loglevel = *v;
+      else
+        error(item, "not a log level; allowed: critical, error, warn, info, debug, trace, blather");
     }
     return false;
   }
@@ -330,16 +349,25 @@ class Loader {
     auto& o = config_.agent;
     const std::string& k = item.key;
     if (k == "identifier") {
-      if (item.value.empty()) error(item, "empty; allowed: the nick or host:port of an entry of supvisors_list");
-      else o.identifier = item.value;
+      if (item.value.empty())
+        error(item, "empty; allowed: the nick or host:port of an entry of supvisors_list");
+      else
+        o.identifier = item.value;
     } else if (k == "tick_period") {
       if (auto v = seconds(item, 0.05, 10)) o.tick_period = *v;
+    } else if (k == "goodbye_grace") {
+      if (auto v = seconds(item, 0, 3600)) o.goodbye_grace = *v;
+    } else if (k == "supervisor_lost_after") {
+      if (auto v = seconds(item, 0, 3600)) o.supervisor_lost_after = *v;
     } else if (k == "node_id") {
-      if (item.value.empty()) error(item, "empty; allowed: any non-empty text");
-      else o.node_id = item.value;
+      if (item.value.empty())
+        error(item, "empty; allowed: any non-empty text");
+      else
+        o.node_id = item.value;
     } else if (k == "http_bind" || k == "peer_bind") {
       std::string v = item.value == "*" ? "0.0.0.0" : item.value;
-      if (auto a = canonicalAddress(v)) v = *a;
+      if (auto a = canonicalAddress(v))
+        v = *a;
       else if (!isHostName(v)) {
         error(item, "not an address; allowed: a host name, an IPv4/IPv6 address, 0.0.0.0, :: or *");
         return;
@@ -363,20 +391,28 @@ class Loader {
       o.password = item.value;
     } else if (k == "http_max_body") {
       if (auto v = byteSize(item)) {
-        if (*v < 1024) error(item, "too small; allowed: a byte size of at least 1KB");
-        else o.http_max_body = *v;
+        if (*v < 1024)
+          error(item, "too small; allowed: a byte size of at least 1KB");
+        else
+          o.http_max_body = *v;
       }
     } else if (k == "http_threads") {
       if (auto v = integer(item, 2, 256)) o.http_threads = static_cast<int>(*v);
     } else if (k == "run_dir") {
-      if (item.value.empty()) error(item, "empty; allowed: a folder path");
-      else o.run_dir = path(item.value);
+      if (item.value.empty())
+        error(item, "empty; allowed: a folder path");
+      else
+        o.run_dir = path(item.value);
     } else if (k == "curve_key") {
-      if (item.value.empty() || item.value == "none") o.curve_key.reset();
-      else o.curve_key = path(item.value);
+      if (item.value.empty() || item.value == "none")
+        o.curve_key.reset();
+      else
+        o.curve_key = path(item.value);
     } else if (k == "curve_public_keys") {
-      if (item.value.empty()) error(item, "empty; allowed: a folder path");
-      else o.curve_public_keys = path(item.value);
+      if (item.value.empty())
+        error(item, "empty; allowed: a folder path");
+      else
+        o.curve_public_keys = path(item.value);
     } else if (k == "relay_endpoint") {
       const std::string& v = item.value;
       if (v.empty() || v == "none") {
@@ -398,7 +434,10 @@ class Loader {
     std::string rest = text;
     if (!rest.empty() && rest[0] == '<') {
       const auto close = rest.find('>');
-      if (close == std::string::npos) { why = "'<' without '>'"; return std::nullopt; }
+      if (close == std::string::npos) {
+        why = "'<' without '>'";
+        return std::nullopt;
+      }
       e.nick = rest.substr(1, close - 1);
       if (e.nick->empty() || !isHostName(*e.nick)) {
         why = "bad nick; a nick is letters, digits, '-', '_' or '.'";
@@ -410,14 +449,23 @@ class Loader {
     bool hasPort = false;
     if (!rest.empty() && rest[0] == '[') {
       const auto close = rest.find(']');
-      if (close == std::string::npos) { why = "'[' without ']'"; return std::nullopt; }
+      if (close == std::string::npos) {
+        why = "'[' without ']'";
+        return std::nullopt;
+      }
       e.host = rest.substr(1, close - 1);
       const auto a = canonicalAddress(e.host);
-      if (!a) { why = "not an IPv6 address in brackets"; return std::nullopt; }
+      if (!a) {
+        why = "not an IPv6 address in brackets";
+        return std::nullopt;
+      }
       e.host = *a;
       rest = rest.substr(close + 1);
       if (!rest.empty()) {
-        if (rest[0] != ':') { why = "unexpected text after ']'"; return std::nullopt; }
+        if (rest[0] != ':') {
+          why = "unexpected text after ']'";
+          return std::nullopt;
+        }
         hasPort = true;
         portText = rest.substr(1);
       }
@@ -432,7 +480,10 @@ class Loader {
         hasPort = true;
         portText = rest.substr(colon + 1);
       }
-      if (!isHostName(e.host)) { why = "bad host name"; return std::nullopt; }
+      if (!isHostName(e.host)) {
+        why = "bad host name";
+        return std::nullopt;
+      }
     }
     if (hasPort) {
       const auto port = parseInteger(portText);
@@ -459,8 +510,10 @@ class Loader {
         rawEntries_.push_back(std::move(*e));
       } else {
         errors_.push_back({file_, item.line, item.section, item.key, std::nullopt,
-                           "bad entry '" + w + "': " + why + "; allowed: <nick>host:port "
-                           "(nick and port optional, port in [1;" + std::to_string(kMaxHttpPort) + "])"});
+                           "bad entry '" + w + "': " + why +
+                               "; allowed: <nick>host:port "
+                               "(nick and port optional, port in [1;" +
+                               std::to_string(kMaxHttpPort) + "])"});
       }
     }
   }
@@ -470,15 +523,28 @@ class Loader {
     const std::string allowed =
         "; allowed: IPv4:port with an address in 224.0.0.1-239.255.255.255 (not 224.0.0.0, "
         "232.0.0.0, 233.0.0.0, 239.0.0.0) and a port in [1;65535]";
-    if (colon == std::string::npos) { error(item, "no port" + allowed); return; }
+    if (colon == std::string::npos) {
+      error(item, "no port" + allowed);
+      return;
+    }
     const std::string address = item.value.substr(0, colon);
     const auto port = parseInteger(item.value.substr(colon + 1));
     const auto a = canonicalAddress(address);
-    if (!a || a->find(':') != std::string::npos) { error(item, "not an IPv4 address" + allowed); return; }
+    if (!a || a->find(':') != std::string::npos) {
+      error(item, "not an IPv4 address" + allowed);
+      return;
+    }
     const int first = std::stoi(*a);
-    const bool reserved = *a == "224.0.0.0" || *a == "232.0.0.0" || *a == "233.0.0.0" || *a == "239.0.0.0";
-    if (first < 224 || first > 239 || reserved) { error(item, "not a usable multicast address" + allowed); return; }
-    if (!port || *port < 1 || *port > 65535) { error(item, "bad port" + allowed); return; }
+    const bool reserved =
+        *a == "224.0.0.0" || *a == "232.0.0.0" || *a == "233.0.0.0" || *a == "239.0.0.0";
+    if (first < 224 || first > 239 || reserved) {
+      error(item, "not a usable multicast address" + allowed);
+      return;
+    }
+    if (!port || *port < 1 || *port > 65535) {
+      error(item, "bad port" + allowed);
+      return;
+    }
     config_.supvisors.multicast_group = MulticastGroup{*a, static_cast<int>(*port)};
   }
 
@@ -492,15 +558,16 @@ class Loader {
         host = host || *t == StatisticsType::Host || *t == StatisticsType::All;
         process = process || *t == StatisticsType::Process || *t == StatisticsType::All;
       } else {
-        error(item, "'" + word + "' is not a statistics type; allowed: a comma-separated list of "
-                    "OFF, HOST, PROCESS, ALL, or a boolean");
+        error(item, "'" + word +
+                        "' is not a statistics type; allowed: a comma-separated list of "
+                        "OFF, HOST, PROCESS, ALL, or a boolean");
         return;
       }
     }
     config_.supvisors.stats_enabled = host && process ? StatisticsType::All
-                                     : host          ? StatisticsType::Host
-                                     : process       ? StatisticsType::Process
-                                                     : StatisticsType::Off;
+                                      : host          ? StatisticsType::Host
+                                      : process       ? StatisticsType::Process
+                                                      : StatisticsType::Off;
   }
 
   void readStatsPeriods(const Item& item) {
@@ -508,10 +575,16 @@ class Loader {
     std::vector<double> periods;
     for (const auto& word : splitList(item.value)) {
       const auto v = parseNumber(word);
-      if (!v || *v < 1 || *v > 3600) { error(item, "bad period '" + word + "'" + allowed); return; }
+      if (!v || *v < 1 || *v > 3600) {
+        error(item, "bad period '" + word + "'" + allowed);
+        return;
+      }
       if (std::find(periods.begin(), periods.end(), *v) == periods.end()) periods.push_back(*v);
     }
-    if (periods.empty() || periods.size() > 3) { error(item, "wrong number of periods" + allowed); return; }
+    if (periods.empty() || periods.size() > 3) {
+      error(item, "wrong number of periods" + allowed);
+      return;
+    }
     std::sort(periods.begin(), periods.end());
     config_.supvisors.stats_periods = periods;
   }
@@ -522,7 +595,10 @@ class Loader {
     SupervisorUrl url;
     if (v.rfind("unix://", 0) == 0) {
       const std::string p = v.substr(7);
-      if (p.empty()) { error(item, "no socket path" + allowed); return; }
+      if (p.empty()) {
+        error(item, "no socket path" + allowed);
+        return;
+      }
       url.kind = SupervisorUrl::Kind::Unix;
       url.socket_path = path(p);
       url.text = "unix://" + url.socket_path.string();
@@ -532,25 +608,40 @@ class Loader {
       std::string hostPart = rest, portText;
       if (!rest.empty() && rest[0] == '[') {
         const auto close = rest.find(']');
-        if (close == std::string::npos) { error(item, "'[' without ']'" + allowed); return; }
+        if (close == std::string::npos) {
+          error(item, "'[' without ']'" + allowed);
+          return;
+        }
         hostPart = rest.substr(1, close - 1);
         if (close + 1 < rest.size()) {
-          if (rest[close + 1] != ':') { error(item, "unexpected text after ']'" + allowed); return; }
+          if (rest[close + 1] != ':') {
+            error(item, "unexpected text after ']'" + allowed);
+            return;
+          }
           portText = rest.substr(close + 2);
         }
-        if (!canonicalAddress(hostPart)) { error(item, "bad IPv6 address" + allowed); return; }
+        if (!canonicalAddress(hostPart)) {
+          error(item, "bad IPv6 address" + allowed);
+          return;
+        }
       } else {
         const auto colon = rest.find(':');
         if (colon != std::string::npos) {
           hostPart = rest.substr(0, colon);
           portText = rest.substr(colon + 1);
         }
-        if (!isHostName(hostPart)) { error(item, "bad host" + allowed); return; }
+        if (!isHostName(hostPart)) {
+          error(item, "bad host" + allowed);
+          return;
+        }
       }
       int port = 80;
       if (!portText.empty()) {
         const auto p = parseInteger(portText);
-        if (!p || *p < 1 || *p > 65535) { error(item, "bad port '" + portText + "'" + allowed); return; }
+        if (!p || *p < 1 || *p > 65535) {
+          error(item, "bad port '" + portText + "'" + allowed);
+          return;
+        }
         port = static_cast<int>(*p);
       }
       url.kind = SupervisorUrl::Kind::Http;
@@ -616,9 +707,9 @@ class Loader {
       rawEntries_.push_back({std::nullopt, host_.hostName, kDefaultHttpPort, host_.hostName});
     } else if (rawEntries_.empty()) {
       return;  // every entry was bad: already reported
-    } else if (errors_.end() != std::find_if(errors_.begin(), errors_.end(), [](const Diagnostic& d) {
-                 return d.option == "supvisors_list";
-               })) {
+    } else if (errors_.end() !=
+               std::find_if(errors_.begin(), errors_.end(),
+                            [](const Diagnostic& d) { return d.option == "supvisors_list"; })) {
       return;  // a partial list would only produce misleading identity errors
     }
     // Exact duplicates (same nick, host and port as written) go first.
@@ -650,8 +741,12 @@ class Loader {
         }
       } else if (id.size() > 2 && id[0] == '[') {
         const auto close = id.find(']');
-        const auto p = close == std::string::npos ? std::nullopt : parseInteger(id.substr(close + 2));
-        if (p) { idPort = static_cast<int>(*p); idHost = id.substr(1, close - 1); }
+        const auto p =
+            close == std::string::npos ? std::nullopt : parseInteger(id.substr(close + 2));
+        if (p) {
+          idPort = static_cast<int>(*p);
+          idHost = id.substr(1, close - 1);
+        }
       }
       for (size_t i = 0; i < entries.size(); ++i) {
         const auto& e = entries[i];
@@ -675,10 +770,10 @@ class Loader {
         std::string names;
         for (const auto& n : host_.names) names += (names.empty() ? "" : ", ") + n;
         for (const auto& n : host_.addresses) names += (names.empty() ? "" : ", ") + n;
-        resolveError("agent", "identifier",
-                     "not set, and no entry of supvisors_list (" + describe() +
-                         ") names this host (" + names +
-                         "); set [agent] identifier to the nick or host:port of this agent's entry");
+        resolveError(
+            "agent", "identifier",
+            "not set, and no entry of supvisors_list (" + describe() + ") names this host (" +
+                names + "); set [agent] identifier to the nick or host:port of this agent's entry");
         return;
       }
     }
@@ -708,22 +803,23 @@ class Loader {
       const auto& e = entries[i];
       const int port = e.port.value_or(*ownPort);
       const bool v6 = e.host.find(':') != std::string::npos;
-      InstanceEntry instance{.identifier = (v6 ? "[" + e.host + "]" : e.host) + ":" +
-                                           std::to_string(port),
-                             .nick = e.nick.value_or(e.host),
-                             .stereotypes = {},
-                             .host = e.host,
-                             .http_port = port,
-                             .peer_port = port + 1};
+      InstanceEntry instance{
+          .identifier = (v6 ? "[" + e.host + "]" : e.host) + ":" + std::to_string(port),
+          .nick = e.nick.value_or(e.host),
+          .stereotypes = {},
+          .host = e.host,
+          .http_port = port,
+          .peer_port = port + 1};
       if (i == local) localIdentifier = instance.identifier;
-      auto same = std::find_if(config_.instances.begin(), config_.instances.end(),
-                               [&](const InstanceEntry& x) { return x.identifier == instance.identifier; });
+      auto same =
+          std::find_if(config_.instances.begin(), config_.instances.end(),
+                       [&](const InstanceEntry& x) { return x.identifier == instance.identifier; });
       if (same != config_.instances.end()) {  // a duplicate: removed, as Supvisors
         const size_t at = static_cast<size_t>(same - config_.instances.begin());
         if (e.nick && nickGiven[at] && same->nick != *e.nick)
           resolveError("supvisors", "supvisors_list",
-                       instance.identifier + " is listed twice with different nicks ('" + same->nick +
-                           "' and '" + instance.nick + "')");
+                       instance.identifier + " is listed twice with different nicks ('" +
+                           same->nick + "' and '" + instance.nick + "')");
         else if (e.nick && !nickGiven[at])
           same->nick = *e.nick, nickGiven[at] = true;
         continue;

@@ -17,8 +17,12 @@ json paths(const std::vector<fs::path>& list) {
   for (const auto& p : list) out.push_back(p.string());
   return out;
 }
-json optionalPath(const std::optional<fs::path>& p) { return p ? json(p->string()) : json(); }
-json secret(const std::string& s) { return s.empty() ? json("") : json(kMask); }
+json optionalPath(const std::optional<fs::path>& p) {
+  return p ? json(p->string()) : json();
+}
+json secret(const std::string& s) {
+  return s.empty() ? json("") : json(kMask);
+}
 
 json optionValue(const Config& c, std::string_view section, std::string_view key) {
   if (section == "supvisors") {
@@ -31,9 +35,9 @@ json optionValue(const Config& c, std::string_view section, std::string_view key
     if (key == "software_name") return o.software_name;
     if (key == "software_icon") return optionalPath(o.software_icon);
     if (key == "multicast_group")
-      return o.multicast_group ? json(o.multicast_group->address + ":" +
-                                     std::to_string(o.multicast_group->port))
-                              : json();
+      return o.multicast_group
+                 ? json(o.multicast_group->address + ":" + std::to_string(o.multicast_group->port))
+                 : json();
     if (key == "multicast_interface") return o.multicast_interface.value_or("INADDR_ANY");
     if (key == "multicast_ttl") return o.multicast_ttl;
     if (key == "stereotypes") return o.stereotypes;
@@ -77,6 +81,8 @@ json optionValue(const Config& c, std::string_view section, std::string_view key
     const auto& o = c.agent;
     if (key == "identifier") return c.local().identifier;
     if (key == "tick_period") return o.tick_period;
+    if (key == "goodbye_grace") return o.goodbye_grace;
+    if (key == "supervisor_lost_after") return o.supervisor_lost_after;
     if (key == "node_id") return o.node_id;
     if (key == "http_bind") return o.http_bind;
     if (key == "peer_bind") return o.peer_bind;
@@ -87,8 +93,7 @@ json optionValue(const Config& c, std::string_view section, std::string_view key
     if (key == "run_dir") return o.run_dir.string();
     if (key == "relay_endpoint") return o.relay_endpoint.empty() ? "none" : o.relay_endpoint;
     if (key == "curve_key") return o.curve_key ? o.curve_key->string() : "none";
-    if (key == "curve_public_keys")
-      return o.curve_public_keys ? o.curve_public_keys->string() : "";
+    if (key == "curve_public_keys") return o.curve_public_keys ? o.curve_public_keys->string() : "";
   }
   return json();  // an option of the table without a printer: caught by the tests
 }
@@ -103,10 +108,14 @@ std::string byteSizeText(std::int64_t n) {
 
 std::string text(const json& v, ValueKind kind) {
   switch (v.type()) {
-    case json::value_t::null: return "";
-    case json::value_t::string: return v.get<std::string>();
-    case json::value_t::boolean: return v.get<bool>() ? "true" : "false";
-    case json::value_t::number_float: return formatNumber(v.get<double>());
+    case json::value_t::null:
+      return "";
+    case json::value_t::string:
+      return v.get<std::string>();
+    case json::value_t::boolean:
+      return v.get<bool>() ? "true" : "false";
+    case json::value_t::number_float:
+      return formatNumber(v.get<double>());
     case json::value_t::number_integer:
     case json::value_t::number_unsigned:
       return kind == ValueKind::ByteSize ? byteSizeText(v.get<std::int64_t>())
@@ -114,10 +123,14 @@ std::string text(const json& v, ValueKind kind) {
     case json::value_t::array: {
       std::string out;
       for (const auto& item : v)
-        out += (out.empty() ? "" : kind == ValueKind::SpaceList ? " " : ", ") + text(item, ValueKind::Plain);
+        out += (out.empty()                    ? ""
+                : kind == ValueKind::SpaceList ? " "
+                                               : ", ") +
+               text(item, ValueKind::Plain);
       return out;
     }
-    default: return v.dump();
+    default:
+      return v.dump();
   }
 }
 
@@ -137,13 +150,17 @@ std::string configToText(const Config& c) {
       section = spec.section;
       out += "\n[" + std::string(section) + "]\n";
     }
-    std::string line = std::string(spec.key) + " = " + text(optionValue(c, spec.section, spec.key), spec.kind);
+    std::string line =
+        std::string(spec.key) + " = " + text(optionValue(c, spec.section, spec.key), spec.kind);
     const int at = c.lineOf(spec.section, spec.key);
     std::string origin = at ? "line " + std::to_string(at) : "default";
-    if (!at && spec.section == "agent" && spec.key == "identifier") origin = "matched from this host";
+    if (!at && spec.section == "agent" && spec.key == "identifier")
+      origin = "matched from this host";
     if (!spec.implemented) origin += ", not implemented yet";
-    if (line.size() < 48) line.resize(48, ' ');
-    else line += ' ';
+    if (line.size() < 48)
+      line.resize(48, ' ');
+    else
+      line += ' ';
     out += line + " ; " + origin + "\n";
   }
   return out;
@@ -155,8 +172,11 @@ json configToJson(const Config& c) {
   out["local_index"] = c.local_index;
   json instances = json::array();
   for (const auto& e : c.instances)
-    instances.push_back({{"identifier", e.identifier}, {"nick", e.nick}, {"host", e.host},
-                         {"http_port", e.http_port}, {"peer_port", e.peer_port}});
+    instances.push_back({{"identifier", e.identifier},
+                         {"nick", e.nick},
+                         {"host", e.host},
+                         {"http_port", e.http_port},
+                         {"peer_port", e.peer_port}});
   out["instances"] = instances;
   for (const auto& spec : optionTable()) {
     json option = {{"value", optionValue(c, spec.section, spec.key)},

@@ -53,6 +53,8 @@ constexpr OptionSpec kOptions[] = {
     // [agent]: this agent.
     {"agent", "identifier", ValueKind::Plain, kDone},
     {"agent", "tick_period", ValueKind::Plain, kDone},
+    {"agent", "goodbye_grace", ValueKind::Plain, kDone},
+    {"agent", "supervisor_lost_after", ValueKind::Plain, kDone},
     {"agent", "node_id", ValueKind::Plain, kDone},
     {"agent", "http_bind", ValueKind::Plain, kDone},
     {"agent", "peer_bind", ValueKind::Plain, kDone},
@@ -77,8 +79,12 @@ std::vector<std::string_view> keysOf(std::string_view section) {
 
 }  // namespace
 
-std::span<const OptionSpec> optionTable() { return kOptions; }
-std::span<const std::string_view> sectionNames() { return kSections; }
+std::span<const OptionSpec> optionTable() {
+  return kOptions;
+}
+std::span<const std::string_view> sectionNames() {
+  return kSections;
+}
 
 std::span<const std::string_view> sectionKeys(std::string_view section) {
   static const std::array<std::vector<std::string_view>, 3> keys = {

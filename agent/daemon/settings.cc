@@ -28,10 +28,9 @@ std::string rulesDigest(const RulesLoad& rules) {
 std::vector<std::string> resolveCoreIdentifiers(const Config& config) {
   std::vector<std::string> out;
   for (const auto& name : config.supvisors.core_identifiers) {
-    const auto it = std::find_if(config.instances.begin(), config.instances.end(),
-                                 [&](const InstanceEntry& e) {
-                                   return e.identifier == name || e.nick == name;
-                                 });
+    const auto it = std::find_if(
+        config.instances.begin(), config.instances.end(),
+        [&](const InstanceEntry& e) { return e.identifier == name || e.nick == name; });
     out.push_back(it != config.instances.end() ? it->identifier : name);
   }
   return out;
@@ -74,6 +73,8 @@ AgentSettings settingsFromConfig(const Config& config, const RulesLoad& rules,
   e.synchro_timeout = config.supvisors.synchro_timeout;
   e.inactivity_ticks = config.supvisors.inactivity_ticks;
   e.tick_period = agent.tick_period;
+  e.goodbye_grace = agent.goodbye_grace;
+  e.supervisor_lost_after = agent.supervisor_lost_after;
   e.auto_fence = config.supvisors.auto_fence;
   e.starting_strategy = config.supvisors.starting_strategy;
   e.conciliation_strategy = config.supvisors.conciliation_strategy;

@@ -68,8 +68,9 @@ TEST_CASE("HostInfo: what this host is, offline", "[config][identity]") {
   HostInfo host;
   host.names = {"h1", "h1.lan"};
   host.addresses = {"127.0.0.1", "192.168.1.5", "::1"};
-  host.hostsFile = parseHostsFile("# comment\n127.0.0.1 localhost\n192.168.1.5 web  # ours\n"
-                                  "192.168.1.6 db\nnot-an-ip x\n");
+  host.hostsFile = parseHostsFile(
+      "# comment\n127.0.0.1 localhost\n192.168.1.5 web  # ours\n"
+      "192.168.1.6 db\nnot-an-ip x\n");
   CHECK(host.hostsFile.count("x") == 0);
   CHECK(host.isLocal("H1.lan"));
   CHECK(host.isLocal("192.168.1.5"));
@@ -82,7 +83,8 @@ TEST_CASE("HostInfo: what this host is, offline", "[config][identity]") {
   CHECK(!canonicalAddress("h1"));
 }
 
-TEST_CASE("HostInfo: the real reader reads names and addresses without the network", "[config][identity]") {
+TEST_CASE("HostInfo: the real reader reads names and addresses without the network",
+          "[config][identity]") {
   const HostInfo host = readHostInfo();
   CHECK(!host.hostName.empty());
   CHECK(host.isLocal(host.hostName));
@@ -92,7 +94,8 @@ TEST_CASE("HostInfo: the real reader reads names and addresses without the netwo
 TEST_CASE("strategies: names and integer values round-trip", "[strategies]") {
   CHECK(static_cast<int>(StartingStrategy::MostLoadedNode) == 5);
   CHECK(enumName(StartingStrategy::LessLoaded) == "LESS_LOADED");
-  CHECK(enumFromName<ConciliationStrategy>("RUNNING_FAILURE") == ConciliationStrategy::RunningFailure);
+  CHECK(enumFromName<ConciliationStrategy>("RUNNING_FAILURE") ==
+        ConciliationStrategy::RunningFailure);
   CHECK(!enumFromName<ConciliationStrategy>("running_failure"));  // UPPER_CASE at the boundary
   CHECK(enumFromCode<RunningFailureStrategy>(3) == RunningFailureStrategy::RestartApplication);
   CHECK(!enumFromCode<DistributionRule>(3));
@@ -131,13 +134,13 @@ TEST_CASE("option table: every Supvisors option, the agreed implemented set", "[
   CHECK(supvisorsOptions == 31);  // reference §1.2
   // The cluster (issue 5) uses the synchronisation, failure-detection and fencing options;
   // starting and conciliation strategies are only compared at handshake until issues 6/7.
-  CHECK(implemented == std::vector<std::string>{"supvisors_list", "stereotypes", "rules_files",
-                                                "auto_fence", "event_port", "synchro_options",
-                                                "synchro_timeout", "inactivity_ticks",
-                                                "core_identifiers", "supvisors_failure_strategy",
-                                                "logfile", "logfile_maxbytes", "logfile_backups",
-                                                "loglevel"});
-  CHECK(sectionKeys("agent").size() == 13);
+  CHECK(implemented == std::vector<std::string>{
+                           "supvisors_list", "stereotypes", "rules_files", "auto_fence",
+                           "event_port", "synchro_options", "synchro_timeout", "inactivity_ticks",
+                           "core_identifiers", "supvisors_failure_strategy", "logfile",
+                           "logfile_maxbytes", "logfile_backups", "loglevel"});
+  // [agent]: 13 + goodbye_grace and supervisor_lost_after (issue 5).
+  CHECK(sectionKeys("agent").size() == 15);
   CHECK(sectionKeys("supervisor").size() == 6);
 }
 
