@@ -25,9 +25,8 @@ struct Commander::Action {
   int loading = 0;
   bool wait_exit = false;
   bool acknowledged = false;
-  std::uint64_t ordered_tick = 0;
-  std::uint64_t ack_tick = 0;
-  std::uint64_t seen_update = 0;  // the target's updated_tick last followed (BACKOFF re-arm)
+  std::uint64_t ack_change = 0;   // CommanderInput::changes when the order was acknowledged
+  std::uint64_t seen_update = 0;  // the target's updated_change last followed (BACKOFF re-arm)
   // stop
   std::set<std::string> targets;
   // both
@@ -596,7 +595,8 @@ void Commander::launch(Job& job, const CommanderInput& in, CommanderOutput& out)
       for (const auto& ns : stage.items) {
         const auto* p = in.tables->findProcess(ns);
         if (p && !p->running())
-          out.forced.push_back({ns, {ProcessState::Fatal, "No resource available", in.tick}});
+          out.forced.push_back(
+              {ns, {ProcessState::Fatal, "No resource available", in.tick, in.changes}});
       }
       job.failed.insert(job.failed.end(), stage.items.begin(), stage.items.end());
       job.aborted = true;
@@ -632,7 +632,8 @@ void Commander::launch(Job& job, const CommanderInput& in, CommanderOutput& out)
         if (!target) {
           action.status = Action::Status::Failed;
           action.failure = "No resource available";
-          out.forced.push_back({namespec, {ProcessState::Fatal, action.failure, in.tick}});
+          out.forced.push_back(
+              {namespec, {ProcessState::Fatal, action.failure, in.tick, in.changes}});
           out.logs.push_back(
               {LogLevel::Warn, "cannot start " + namespec + ": No resource available"});
           job.actions.push_back(std::move(action));
@@ -642,7 +643,6 @@ void Commander::launch(Job& job, const CommanderInput& in, CommanderOutput& out)
         action.loading = p->rules.expected_loading;
         action.wait_exit = p->rules.wait_exit && job.kind != Job::Kind::Process;
         action.extra_args = job.extra_args.empty() ? p->extra_args : job.extra_args;
-        action.ordered_tick = in.tick;
         action.deadline = in.tick + margin_ticks_;
         out.cleared.push_back(namespec);
         Order order{
@@ -670,7 +670,7 @@ void Commander::failAction(Action& action, const std::string& reason, bool force
   action.status = Action::Status::Failed;
   action.failure = reason;
   if (force && !action.stop)
-    out.forced.push_back({action.namespec, {ProcessState::Fatal, reason, in.tick}});
+    out.forced.push_back({action.namespec, {ProcessState::Fatal, reason, in.tick, in.changes}});
   out.logs.push_back({LogLevel::Warn, std::string(action.stop ? "stop" : "start") + " of " +
                                           action.namespec + " failed: " + reason});
 }
@@ -704,8 +704,9 @@ bool Commander::followAction(Action& action, const CommanderInput& in, Commander
   }
   const auto& on = it->second;
   const auto state = on.info.state;
-  const bool fresh = action.acknowledged && on.updated_tick >= action.ack_tick &&
-                     on.updated_tick >= action.ordered_tick;
+  // Only a report received after the acknowledgement tells what the order did; one received
+  // in the same tick but before it still shows the process as it was (STOPPED).
+  const bool fresh = action.acknowledged && on.updated_change > action.ack_change;
   if (state == ProcessState::Running && !action.wait_exit) {
     action.status = Action::Status::Done;
     return true;
@@ -728,9 +729,9 @@ bool Commander::followAction(Action& action, const CommanderInput& in, Commander
                  false, in, out);
       return true;
     case ProcessState::Backoff:
-      if (on.updated_tick != action.seen_update)
+      if (on.updated_change != action.seen_update)
         action.deadline = in.tick + config_.ticksFor(on.info.startsecs) + margin_ticks_;
-      action.seen_update = on.updated_tick;
+      action.seen_update = on.updated_change;
       return false;
     case ProcessState::Starting:
       return false;
@@ -758,7 +759,7 @@ void Commander::onAcknowledged(std::uint64_t order_id, bool ok, int fault_code,
           failAction(a, "stopProcess refused: " + message, false, in, out);
       } else if (ok || fault_code == static_cast<int>(FaultCode::AlreadyStarted)) {
         a.acknowledged = true;
-        a.ack_tick = in.tick;
+        a.ack_change = in.changes;
         const auto* p = in.tables->findProcess(a.namespec);
         const int startsecs =
             p && p->instances.count(a.target) ? p->instances.at(a.target).info.startsecs : 1;

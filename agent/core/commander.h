@@ -57,6 +57,9 @@ struct CommanderInput {
   const std::vector<InstanceView>* instances = nullptr;
   const ProcessTables* tables = nullptr;
   std::string local;  // this agent's identifier
+  // The number of the last process change received (ProcessOnInstance::updated_change): a
+  // report is newer than an acknowledgement when its number is greater, even in one tick.
+  std::uint64_t changes = 0;
 };
 
 // An order for the agent of `target` (the engine sends it or executes it locally).

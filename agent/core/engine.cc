@@ -853,12 +853,16 @@ bool gateOpen(ControlKind kind, SupvisorsState state) {
 
 void Engine::markProcessesChanged(InstanceView& instance,
                                   const std::vector<std::string>& namespecs) {
-  for (const auto& namespec : namespecs) instance.process_ticks[namespec] = view_.tick;
+  for (const auto& namespec : namespecs) {
+    instance.process_ticks[namespec] = view_.tick;
+    instance.process_changes[namespec] = ++process_changes_;
+  }
   if (!namespecs.empty()) tables_dirty_ = true;
 }
 
 CommanderInput Engine::commanderInput() const {
-  return {view_.tick, &view_.instances, view_.tables.get(), view_.local().identifier};
+  return {view_.tick, &view_.instances, view_.tables.get(), view_.local().identifier,
+          process_changes_};
 }
 
 void Engine::rebuildTables() {

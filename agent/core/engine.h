@@ -72,6 +72,9 @@ struct InstanceView {
   // The peer's process table as last received (kept for display once lost).
   std::map<std::string, PeerProcess> processes;
   std::map<std::string, std::uint64_t> process_ticks;  // namespec -> local tick of its last change
+  // namespec -> number of its last change, counted over every instance by this engine: orders
+  // the changes received within one tick (and against the orders' acknowledgements).
+  std::map<std::string, std::uint64_t> process_changes;
   std::uint64_t table_version = 0;
   bool table_received = false;
   bool processes_lost = false;  // ProcessesLost was emitted for this table
@@ -216,6 +219,7 @@ class Engine {
   std::optional<StateModesMessage> last_state_sent_;
   std::optional<PublishState> last_published_;
   std::uint64_t local_table_version_ = 0;
+  std::uint64_t process_changes_ = 0;  // the number of the last process change received
 
   // Start / stop.
   Commander commander_;

@@ -29,32 +29,37 @@ struct ForcedState {
   ProcessState state = ProcessState::Fatal;
   std::string reason;
   std::uint64_t tick = 0;  // local tick when it was forced
+  // CommanderInput::changes when it was forced: a report numbered above it is newer and ends
+  // it, even in the same tick.
+  std::uint64_t change = 0;
   friend bool operator==(const ForcedState&, const ForcedState&) = default;
 };
 
 // The process as one instance reports it, and when that report last changed here.
 struct ProcessOnInstance {
   PeerProcess info;
-  std::uint64_t updated_tick = 0;  // local tick of the last change received
-  bool lost = false;  // the instance is lost: shown FATAL "Supervisor <nick> lost"
+  std::uint64_t updated_tick = 0;    // local tick of the last change received
+  std::uint64_t updated_change = 0;  // its number (InstanceView::process_changes)
+  bool lost = false;                 // the instance is lost: shown FATAL "Supervisor <nick> lost"
   friend bool operator==(const ProcessOnInstance&, const ProcessOnInstance&) = default;
 };
 
 struct ProcessStatus {
-  std::string application;  // Supervisor group
-  std::string process;      // Supervisor process name
-  std::string namespec;     // makeNamespec(application, process)
-  bool managed = false;     // its application is in the rules
-  ProgramRules rules;       // defaults ('*', load 0) when not managed
+  std::string application;        // Supervisor group
+  std::string process;            // Supervisor process name
+  std::string namespec;           // makeNamespec(application, process)
+  bool managed = false;           // its application is in the rules
+  ProgramRules rules;             // defaults ('*', load 0) when not managed
   std::size_t process_index = 0;  // index inside a numprocs program (for '#'/'@')
   std::map<std::string, ProcessOnInstance> instances;  // by identifier: where it is configured
   std::vector<std::string> running_identifiers;        // supvisors_list order
   ProcessState state = ProcessState::Stopped;          // displayed
   std::string forced_reason;
   bool expected_exit = true;
-  std::uint64_t last_event_tick = 0;  // local tick of the newest change on any instance
-  std::string extra_args;             // of the running (or most recent) instance
-  std::string description;            // "<description> on <nick>", "conflict on a, b" or the forced reason
+  std::uint64_t last_event_tick = 0;    // local tick of the newest change on any instance
+  std::uint64_t last_event_change = 0;  // its number (ProcessOnInstance::updated_change)
+  std::string extra_args;               // of the running (or most recent) instance
+  std::string description;  // "<description> on <nick>", "conflict on a, b" or the forced reason
 
   bool conflict() const { return managed && running_identifiers.size() > 1; }
   bool running() const { return !running_identifiers.empty(); }

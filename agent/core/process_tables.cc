@@ -58,7 +58,9 @@ void synthesise(ProcessStatus& p, const std::map<std::string, std::string>& nick
     const auto it = p.instances.find(id);
     if (it == p.instances.end()) continue;
     p.last_event_tick = std::max(p.last_event_tick, it->second.updated_tick);
-    if (!it->second.lost && isRunningLike(it->second.info.state)) p.running_identifiers.push_back(id);
+    p.last_event_change = std::max(p.last_event_change, it->second.updated_change);
+    if (!it->second.lost && isRunningLike(it->second.info.state))
+      p.running_identifiers.push_back(id);
   }
   // The instance whose report is shown.
   const ProcessOnInstance* shown = nullptr;
@@ -105,7 +107,7 @@ void synthesise(ProcessStatus& p, const std::map<std::string, std::string>& nick
     }
     p.extra_args = shown->info.extra_args;
   }
-  if (forced && forced->tick >= p.last_event_tick) {
+  if (forced && forced->change >= p.last_event_change) {
     p.state = forced->state;
     p.forced_reason = forced->reason;
     p.description = forced->reason;
@@ -138,6 +140,8 @@ std::shared_ptr<const ProcessTables> buildProcessTables(const ProcessTablesInput
         on.info = info;
         const auto tick = instance.process_ticks.find(namespec);
         on.updated_tick = tick == instance.process_ticks.end() ? 0 : tick->second;
+        const auto change = instance.process_changes.find(namespec);
+        on.updated_change = change == instance.process_changes.end() ? 0 : change->second;
         on.lost = instance.processes_lost;
         p.instances.emplace(instance.identifier, std::move(on));
       }

@@ -367,8 +367,17 @@ void Agent::receivePeers() {
 }
 
 void Agent::step(const Event& event) {
-  for (const Command& command : engine_->step(event)) execute(command);
+  std::vector<Command> answers;
+  for (Command& command : engine_->step(event)) {
+    if (std::holds_alternative<UserResult>(command))
+      answers.push_back(std::move(command));
+    else
+      execute(command);
+  }
+  // The snapshot before the answers: a caller told that its request is done reads the state
+  // the request left, not the one before it.
   publishCluster();
+  for (const Command& answer : answers) execute(answer);
 }
 
 void Agent::execute(const Command& command) {
