@@ -13,78 +13,13 @@
 
 #include "agent/shell/supervisor_xmlrpc_client.h"
 #include "agent/shell/xmlrpc_json.h"
+#include "test/integration/cluster.h"
 #include "test/support/agent_process.h"
 #include "test/support/await.h"
 #include "test/support/command.h"
 #include "test/support/supervisord.h"
 
 namespace supvisors::test {
-namespace {
-
-const std::array<std::string, 3> kNicks{"alpha", "beta", "gamma"};
-
-struct Host {
-  std::unique_ptr<Supervisord> supervisord;
-  std::unique_ptr<AgentProcess> agent;
-};
-
-class Cluster {
- public:
-  // agentExtra(i): more [agent] lines for agent i (keys, ...).
-  explicit Cluster(const std::function<std::string(std::size_t)>& agentExtra = nullptr) {
-    std::string list;
-    for (std::size_t i = 0; i < kNicks.size(); ++i) {
-      ports_[i] = freeAgentPort();
-      if (!list.empty()) list += ",";
-      list += "<" + kNicks[i] + ">127.0.0.1:" + std::to_string(ports_[i]);
-    }
-    for (std::size_t i = 0; i < kNicks.size(); ++i) {
-      Host& host = hosts_[i];
-      host.supervisord = std::make_unique<Supervisord>(SupervisordOptions{
-          .extra = "[program:worker]\ncommand=sleep 1000\nstartsecs=0\nautostart=true\n",
-          .identifier = kNicks[i]});
-      host.supervisord->start();
-      host.agent = std::make_unique<AgentProcess>(
-          AgentProcessOptions{.serverurl = host.supervisord->unixUrl(),
-                              .agent_extra = agentExtra ? agentExtra(i) : "",
-                              .supvisors_extra = "synchro_options = STRICT\n",
-                              .nick = kNicks[i],
-                              .port = ports_[i],
-                              .supvisors_list = list});
-    }
-    for (auto& host : hosts_) host.agent->start();
-  }
-
-  Host& host(std::size_t i) { return hosts_[i]; }
-  std::string identifier(std::size_t i) const { return "127.0.0.1:" + std::to_string(ports_[i]); }
-
-  // supvisors.get_supvisors_state of agent i, as JSON; null if it does not answer.
-  nlohmann::json state(std::size_t i) const {
-    SupervisorClientOptions options;
-    options.serverurl = "http://127.0.0.1:" + std::to_string(ports_[i]);
-    options.timeout = std::chrono::seconds(5);
-    XmlRpcSupervisorClient client(options);
-    const auto r = client.call("supvisors.get_supvisors_state", xmlrpc_c::paramList());
-    return r.ok() ? toJson(*r) : nlohmann::json();
-  }
-
-  bool inOperation(std::size_t i, const std::string& master) const {
-    const auto s = state(i);
-    return !s.is_null() && s["fsm_statename"] == "OPERATION" && s["master_identifier"] == master;
-  }
-
-  std::string instanceState(std::size_t seenBy, std::size_t of) const {
-    const auto s = state(seenBy);
-    if (s.is_null() || !s["instance_states"].contains(identifier(of))) return "";
-    return s["instance_states"][identifier(of)].get<std::string>();
-  }
-
- private:
-  std::array<int, 3> ports_{};
-  std::array<Host, 3> hosts_;
-};
-
-}  // namespace
 
 TEST_CASE("three agents form one cluster with one Master", "[cluster][e2e]") {
   Cluster cluster;
@@ -183,11 +118,11 @@ TEST_CASE("with CURVE keys the cluster forms, and a wrong key is refused",
   REQUIRE(
       runCommand({supvisorsdPath(), "--generate-keys", rogue.path().string(), "--name", "gamma"})
           .exit_code == 0);
-  Cluster cluster([&](std::size_t i) {
+  Cluster cluster({.agent_extra = [&](std::size_t i) {
     const auto& dir = i == 2 ? rogue.path() : keys.path();
     return "curve_key = " + (dir / (kNicks[i] + ".key")).string() +
            "\ncurve_public_keys = " + keys.path().string() + "\n";
-  });
+  }});
   // alpha and beta see each other; gamma never gets in (STRICT waits for it: SYNCHRONIZATION).
   CHECK(awaitCondition([&] { return cluster.instanceState(0, 1) == "RUNNING"; }));
   CHECK(awaitCondition([&] { return cluster.instanceState(1, 0) == "RUNNING"; }));

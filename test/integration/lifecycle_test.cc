@@ -18,6 +18,7 @@
 #include "agent/daemon/startup_load.h"
 #include "agent/shell/supervisor_xmlrpc_client.h"
 #include "common/faults.h"
+#include "test/integration/in_process_agent.h"
 #include "test/support/agent_process.h"
 #include "test/support/await.h"
 #include "test/support/command.h"
@@ -31,43 +32,6 @@ using namespace std::chrono_literals;
 
 const std::string kPrograms =
     "[program:hello]\ncommand=sleep 1000\nstartsecs=0\nautostart=true\n\n";
-
-// A supvisorsd in this process (its loop on a thread), alone in its cluster.
-class InProcessAgent {
- public:
-  explicit InProcessAgent(const std::string& serverurl) {
-    const int port = freeAgentPort();
-    const auto config = dir_.write(
-        "agent.conf", "[supvisors]\nsupvisors_list = <test>127.0.0.1:" + std::to_string(port) +
-                          "\n[supervisor]\nserverurl = " + serverurl +
-                          "\npoll_period = 0.2\n[agent]\nidentifier = test\n");
-    const StartupLoad load = loadStartup(config);
-    REQUIRE(load.ok());
-    agent_ =
-        std::make_unique<Agent>(settingsFromConfig(*load.config.config, *load.rules, load.keys));
-    const auto started = agent_->start();
-    INFO((started.ok() ? "" : started.error().message));
-    REQUIRE(started.ok());
-    loop_ = std::async(std::launch::async, [this] { agent_->run(); });
-  }
-  ~InProcessAgent() {
-    if (loop_.valid()) {
-      agent_->requestStop();
-      loop_.wait();
-    }
-  }
-  Agent& agent() { return *agent_; }
-  SupvisorsState state() const { return agent_->cluster().get()->view.fsm_state; }
-  // True once run() returned by itself (within `timeout`).
-  bool exited(std::chrono::milliseconds timeout) {
-    return loop_.wait_for(timeout) == std::future_status::ready;
-  }
-
- private:
-  TempDir dir_{"lc"};
-  std::unique_ptr<Agent> agent_;
-  std::future<void> loop_;
-};
 
 std::unique_ptr<XmlRpcSupervisorClient> clientOf(const Supervisord& supervisord) {
   SupervisorClientOptions options;
