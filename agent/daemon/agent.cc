@@ -454,8 +454,21 @@ void Agent::apply(const PollReading& reading) {
       last_trim_ = reading.taken_monotonic;
     }
   }
+  if (reading.infos.ok()) watchRelay();
   if (reachabilityChanged) step(LocalSupervisorChanged{reachable});
   if (!reachable) setRelayPace(false);
+  // The relay's own process stopped (stopped by hand, or by a global stop): its events stopped
+  // with it, so the table must be read at poll_period again, starting now.
+  const LocalProcess* relay = relay_namespec_.empty() ? nullptr : table_.find(relay_namespec_);
+  const bool relay_down = (reading.watched && reading.watched->ok() &&
+                           reading.watched->value().state != ProcessState::Running) ||
+                          (!reading.partial && relay && relay->info.state != ProcessState::Running);
+  if (relay_down && relay_pace_) {
+    spdlog::warn("the relay {} is not RUNNING: reading supervisord every {} s until it is back",
+                 relay_namespec_, settings_.poller.poll_period);
+    setRelayPace(false);
+    if (poller_) poller_->requestNow();
+  }
   // A liveness check that changed nothing leaves the published snapshot as it is.
   if (!reading.partial || reachabilityChanged) {
     localTableChanged();
@@ -485,6 +498,22 @@ void Agent::apply(const RelayBatch& batch) {
   if (resync && poller_) poller_->requestNow();
   localTableChanged();
   publish(now_mono);
+}
+
+void Agent::watchRelay() {
+  if (settings_.relay_endpoint.empty() || !poller_) return;
+  // The relay is the process whose command names this agent's relay endpoint.
+  std::string found;
+  for (const auto& [namespec, p] : table_.processes())
+    if (p.config && p.config->command.find(settings_.relay_endpoint) != std::string::npos) {
+      found = namespec;
+      break;
+    }
+  if (found == relay_namespec_) return;
+  relay_namespec_ = found;
+  poller_->watch(found);
+  if (!found.empty())
+    spdlog::info("the relay is {}: checked every {} s", found, settings_.poller.poll_period);
 }
 
 void Agent::setRelayPace(bool eventsFlow) {

@@ -138,6 +138,8 @@ class Agent final : public ClusterRequests {
   void apply(const RelayBatch& batch);
   // Full readings every poll_period, or every resync_period while relay events flow.
   void setRelayPace(bool eventsFlow);
+  // Finds the relay's own process in the local table and has the poller watch it.
+  void watchRelay();
   void receivePeers();
   void tick(double now_mono);
   // Runs one engine step and executes what it returns.
@@ -191,6 +193,9 @@ class Agent final : public ClusterRequests {
   std::optional<Closing> closing_;
   std::uint64_t peer_decode_errors_ = 0;
   bool relay_pace_ = false;
+  // The relay's own process in the local table ("" until found): its state is checked at
+  // every liveness check, so a stopped relay sends the agent back to poll_period.
+  std::string relay_namespec_;
   double last_trim_ = -1e9;  // monotonic seconds of the last malloc_trim  // full readings at
                              // resync_period: relay events keep us current
 };

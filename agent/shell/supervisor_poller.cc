@@ -27,7 +27,9 @@ SupervisorPoller::SupervisorPoller(const SupervisorClient& client, PollerOptions
       period_(options.poll_period),
       deliver_(std::move(deliver)) {}
 
-SupervisorPoller::~SupervisorPoller() { stop(); }
+SupervisorPoller::~SupervisorPoller() {
+  stop();
+}
 
 void SupervisorPoller::start() {
   std::lock_guard lock(mutex_);
@@ -50,6 +52,11 @@ void SupervisorPoller::setPeriod(double seconds) {
   if (seconds < previous) wake_.notify_all();  // a shorter period starts now
 }
 
+void SupervisorPoller::watch(const std::string& namespec) {
+  std::lock_guard lock(mutex_);
+  watched_ = namespec;
+}
+
 void SupervisorPoller::requestNow() {
   {
     std::lock_guard lock(mutex_);
@@ -68,6 +75,12 @@ PollReading SupervisorPoller::readOnce(bool full) {
   }
   if (!full) {
     r.partial = true;
+    std::string watched;
+    {
+      std::lock_guard lock(mutex_);
+      watched = watched_;
+    }
+    if (!watched.empty()) r.watched = client_.getProcessInfo(watched);
     return r;
   }
   last_full_ = r.taken_monotonic;
@@ -92,8 +105,8 @@ PollReading SupervisorPoller::readOnce(bool full) {
 void SupervisorPoller::run() {
   bool requested = true;  // the first reading is a full one
   while (true) {
-    const bool full = requested || failures_ > 0 ||
-                      monotonicNow() - last_full_ >= period_.load() - 1e-3;
+    const bool full =
+        requested || failures_ > 0 || monotonicNow() - last_full_ >= period_.load() - 1e-3;
     PollReading reading = readOnce(full);
     const bool ok = reading.reachable();
     if (ok) {
@@ -115,9 +128,8 @@ void SupervisorPoller::run() {
     const double period = period_.load();
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(wait);
     // Woken early by stop(), requestNow(), or a shorter period (which then rules the wait).
-    wake_.wait_until(lock, deadline, [&] {
-      return stopping_ || requested_ || (ok && period_.load() < period);
-    });
+    wake_.wait_until(lock, deadline,
+                     [&] { return stopping_ || requested_ || (ok && period_.load() < period); });
     if (stopping_) return;
     requested = requested_ || period_.load() < period;
     requested_ = false;

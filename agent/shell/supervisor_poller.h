@@ -10,7 +10,8 @@
 // to max_backoff) and recovers by itself; the reading it delivers then carries the error.
 // requestNow() asks for an immediate reading (a resync after a relay gap or reconnect);
 // setPeriod() changes the period between readings (slower while relay events keep the table
-// current).
+// current); watch() names one process whose info every liveness check also reads (the relay
+// itself: when it stops, its events stop, and the agent must read at poll_period again).
 //
 // Ownership: holds a reference to the client, which must outlive it. Thread-safety:
 // start/stop/requestNow from any thread; `deliver` is called on the poller's thread.
@@ -20,6 +21,7 @@
 #include <functional>
 #include <mutex>
 #include <optional>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -40,6 +42,8 @@ struct PollReading {
   std::optional<std::vector<ProcessConfig>> configs;
   // A liveness check only (getState): `infos` was not read.
   bool partial = false;
+  // The watched process (SupervisorPoller::watch), read by a liveness check.
+  std::optional<Result<ProcessInfo>> watched;
   // Reachable = state (and infos, unless partial) answered. A fault counts as reachable:
   // supervisord answered (e.g. SHUTDOWN_STATE while it restarts).
   bool reachable() const;
@@ -61,6 +65,8 @@ class SupervisorPoller {
   // back-off when unreachable also starts from poll_period).
   void setPeriod(double seconds);
   double period() const { return period_.load(); }
+  // The namespec every liveness check also reads with getProcessInfo ("" = none).
+  void watch(const std::string& namespec);
 
  private:
   void run();
@@ -75,6 +81,7 @@ class SupervisorPoller {
   std::condition_variable wake_;
   bool stopping_ = false;
   bool requested_ = false;
+  std::string watched_;  // under mutex_
   std::thread thread_;
 
   // Poller-thread state.

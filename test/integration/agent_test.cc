@@ -60,9 +60,10 @@ TEST_CASE("supervisorctl and supvisorsctl drive supervisord through the agent", 
 
   CHECK_THAT(supervisorctl(agent, {"start", "chatty"}).output, Contains("chatty: started"));
   REQUIRE(awaitCondition([&] { return stateIs(agent, "chatty", "RUNNING"); }));
-  CHECK(awaitCondition(
-      [&] { return supervisorctl(agent, {"tail", "chatty"}).output.find("chatty-says-hello") !=
-                   std::string::npos; }));
+  CHECK(awaitCondition([&] {
+    return supervisorctl(agent, {"tail", "chatty"}).output.find("chatty-says-hello") !=
+           std::string::npos;
+  }));
 
   // supvisorsctl hands commands it does not know to supervisorctl, against the agent.
   const auto handed = ctl(agent, {"status", "hello"});
@@ -128,8 +129,9 @@ TEST_CASE("with the relay, process events reach the agent without waiting for a 
   TempDir run("rl");
   const std::string endpoint = "ipc://" + (run.path() / "agent.relay").string();
   Supervisord supervisord(SupervisordOptions{
-      .extra = kPrograms + "[eventlistener:supvisors_relay]\ncommand=" SUPVISORS_BINARY_DIR
-                           "/agent/supvisors-relay " +
+      .extra = kPrograms +
+               "[eventlistener:supvisors_relay]\ncommand=" SUPVISORS_BINARY_DIR
+               "/agent/supvisors-relay " +
                endpoint +
                "\nevents=PROCESS_STATE,PROCESS_GROUP_ADDED,PROCESS_GROUP_REMOVED,"
                "SUPERVISOR_STATE_CHANGE\nbuffer_size=1024\nautorestart=true\n"});
@@ -234,8 +236,50 @@ TEST_CASE("while relay events flow, full readings slow down to resync_period",
   CHECK(awaitCondition([&] {
     return agent.log().find("full readings of supervisord every 0.2 s") != std::string::npos;
   }));
-  CHECK(awaitCondition(
-      [&] { return agent.log().find("is unreachable") != std::string::npos; }));
+  CHECK(awaitCondition([&] { return agent.log().find("is unreachable") != std::string::npos; }));
+}
+
+}  // namespace supvisors::test
+
+namespace supvisors::test {
+
+TEST_CASE("a stopped relay sends the agent back to poll_period at the next liveness check",
+          "[agent][e2e][relay]") {
+  TempDir run("rs");
+  const std::string endpoint = "ipc://" + (run.path() / "agent.relay").string();
+  Supervisord supervisord(SupervisordOptions{
+      .extra = "[program:hello]\ncommand=sleep 1000\nstartsecs=0\n"
+               "[eventlistener:supvisors_relay]\ncommand=" SUPVISORS_BINARY_DIR
+               "/agent/supvisors-relay " +
+               endpoint +
+               "\nevents=PROCESS_STATE,PROCESS_GROUP_ADDED,PROCESS_GROUP_REMOVED,"
+               "SUPERVISOR_STATE_CHANGE\nbuffer_size=1024\nautorestart=false\n"});
+  supervisord.start();
+  AgentProcess agent(AgentProcessOptions{.serverurl = supervisord.unixUrl(),
+                                         .supervisor_extra = "resync_period = 600",
+                                         .agent_extra = "relay_endpoint = " + endpoint,
+                                         .poll_period = 0.2});
+  agent.start();
+  REQUIRE(awaitCondition([&] {
+    return agent.log().find("the relay is supvisors_relay") != std::string::npos &&
+           agent.log().find("relay events flow: full readings of supervisord every 600 s") !=
+               std::string::npos;
+  }));
+  REQUIRE(awaitCondition([&] { return stateIs(agent, "hello", "RUNNING"); }));
+
+  // Stopped behind the agent's back (a global stop does the same): no event says so.
+  const auto stop =
+      runCommand({"supervisorctl", "-s", supervisord.unixUrl(), "stop", "supvisors_relay"});
+  REQUIRE(stop.exit_code == 0);
+  CHECK(awaitCondition([&] {
+    return agent.log().find("the relay supvisors_relay is not RUNNING") != std::string::npos;
+  }));
+  // Without events, a change is still seen at poll_period, not resync_period (600 s).
+  const auto stopHello =
+      runCommand({"supervisorctl", "-s", supervisord.unixUrl(), "stop", "hello"});
+  REQUIRE(stopHello.exit_code == 0);
+  CHECK(
+      awaitCondition([&] { return stateIs(agent, "hello", "STOPPED"); }, std::chrono::seconds(30)));
 }
 
 }  // namespace supvisors::test

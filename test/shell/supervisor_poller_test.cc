@@ -37,9 +37,12 @@ struct Script {
                   xmlrpc_c::value(xmlrpc_c::value_array(std::vector<xmlrpc_c::value>{})));
   }
   void deliver(const PollReading& r) {
-    if (!r.reachable()) ++unreachable;
-    else if (r.partial) ++partial;
-    else ++full;
+    if (!r.reachable())
+      ++unreachable;
+    else if (r.partial)
+      ++partial;
+    else
+      ++full;
   }
 };
 
@@ -80,6 +83,51 @@ TEST_CASE("an unreachable supervisord is retried and read in full when it answer
   down = false;
   CHECK(awaitCondition([&] { return script.full == 1; }));  // back: a full reading first
   poller.stop();
+}
+
+}  // namespace supvisors::test
+
+namespace supvisors::test {
+
+TEST_CASE("a watched process is read by every liveness check, and only by them", "[poller]") {
+  Script script;
+  std::map<std::string, xmlrpc_c::value> relay{{"group", xmlrpc_c::value_string("relay")},
+                                               {"name", xmlrpc_c::value_string("relay")},
+                                               {"state", xmlrpc_c::value_int(0)},
+                                               {"statename", xmlrpc_c::value_string("STOPPED")},
+                                               {"pid", xmlrpc_c::value_int(0)},
+                                               {"start", xmlrpc_c::value_int(0)},
+                                               {"stop", xmlrpc_c::value_int(0)},
+                                               {"now", xmlrpc_c::value_int(0)},
+                                               {"exitstatus", xmlrpc_c::value_int(0)},
+                                               {"spawnerr", xmlrpc_c::value_string("")},
+                                               {"description", xmlrpc_c::value_string("")},
+                                               {"stdout_logfile", xmlrpc_c::value_string("")},
+                                               {"stderr_logfile", xmlrpc_c::value_string("")},
+                                               {"logfile", xmlrpc_c::value_string("")}};
+  script.client.answer("supervisor.getProcessInfo", xmlrpc_c::value_struct(relay));
+  std::atomic<int> watched_stopped{0}, full_with_watch{0};
+  SupervisorPoller poller(script.client, PollerOptions{.poll_period = 0.02, .max_backoff = 0.1},
+                          [&](PollReading r) {
+                            if (!r.partial && r.watched) ++full_with_watch;
+                            if (r.partial && r.watched && r.watched->ok() &&
+                                r.watched->value().state == ProcessState::Stopped)
+                              ++watched_stopped;
+                            script.deliver(r);
+                          });
+  poller.setPeriod(3600);
+  poller.start();
+  REQUIRE(awaitCondition([&] { return script.partial >= 2; }));
+  CHECK(countOf(script.client, "supervisor.getProcessInfo") == 0);  // nothing watched yet
+  poller.watch("relay");
+  CHECK(awaitCondition([&] { return watched_stopped >= 3; }));
+  poller.watch("");
+  const auto calls = countOf(script.client, "supervisor.getProcessInfo");
+  const int partial = script.partial;
+  REQUIRE(awaitCondition([&] { return script.partial >= partial + 3; }));
+  CHECK(countOf(script.client, "supervisor.getProcessInfo") <= calls + 1);  // one in flight
+  poller.stop();
+  CHECK(full_with_watch == 0);
 }
 
 }  // namespace supvisors::test
