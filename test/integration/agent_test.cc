@@ -208,23 +208,41 @@ TEST_CASE("a forwarded start that waits outlasts call_timeout", "[agent][e2e]") 
 
 namespace supvisors::test {
 
+namespace {
+
+// A supervisord running `hello` and the relay, and an agent beside it that reads supervisord
+// every 0.2 s, or every 600 s while relay events flow.
+struct RelayedAgent {
+  TempDir run{"rp"};
+  std::string endpoint = "ipc://" + (run.path() / "agent.relay").string();
+  Supervisord supervisord;
+  AgentProcess agent;
+
+  explicit RelayedAgent(bool relay_autorestart)
+      : supervisord(SupervisordOptions{
+            .extra = "[program:hello]\ncommand=sleep 1000\nstartsecs=0\n"
+                     "[eventlistener:supvisors_relay]\ncommand=" SUPVISORS_BINARY_DIR
+                     "/agent/supvisors-relay " +
+                     endpoint +
+                     "\nevents=PROCESS_STATE,PROCESS_GROUP_ADDED,PROCESS_GROUP_REMOVED,"
+                     "SUPERVISOR_STATE_CHANGE\nbuffer_size=1024\nautorestart=" +
+                     (relay_autorestart ? "true" : "false") + "\n"}),
+        agent(AgentProcessOptions{.serverurl = supervisord.unixUrl(),
+                                  .supervisor_extra = "resync_period = 600",
+                                  .agent_extra = "relay_endpoint = " + endpoint,
+                                  .poll_period = 0.2}) {
+    supervisord.start();
+    agent.start();
+  }
+};
+
+}  // namespace
+
 TEST_CASE("while relay events flow, full readings slow down to resync_period",
           "[agent][e2e][relay]") {
-  TempDir run("rp");
-  const std::string endpoint = "ipc://" + (run.path() / "agent.relay").string();
-  Supervisord supervisord(SupervisordOptions{
-      .extra = "[program:hello]\ncommand=sleep 1000\nstartsecs=0\n"
-               "[eventlistener:supvisors_relay]\ncommand=" SUPVISORS_BINARY_DIR
-               "/agent/supvisors-relay " +
-               endpoint +
-               "\nevents=PROCESS_STATE,PROCESS_GROUP_ADDED,PROCESS_GROUP_REMOVED,"
-               "SUPERVISOR_STATE_CHANGE\nbuffer_size=1024\nautorestart=true\n"});
-  supervisord.start();
-  AgentProcess agent(AgentProcessOptions{.serverurl = supervisord.unixUrl(),
-                                         .supervisor_extra = "resync_period = 600",
-                                         .agent_extra = "relay_endpoint = " + endpoint,
-                                         .poll_period = 0.2});
-  agent.start();
+  RelayedAgent relayed(/*relay_autorestart=*/true);
+  auto& supervisord = relayed.supervisord;
+  const auto& agent = relayed.agent;
   // Events flow (the relay's own start, hello's): readings slow down.
   REQUIRE(awaitCondition([&] {
     return agent.log().find("relay events flow: full readings of supervisord every 600 s") !=
@@ -245,21 +263,9 @@ namespace supvisors::test {
 
 TEST_CASE("a stopped relay sends the agent back to poll_period at the next liveness check",
           "[agent][e2e][relay]") {
-  TempDir run("rs");
-  const std::string endpoint = "ipc://" + (run.path() / "agent.relay").string();
-  Supervisord supervisord(SupervisordOptions{
-      .extra = "[program:hello]\ncommand=sleep 1000\nstartsecs=0\n"
-               "[eventlistener:supvisors_relay]\ncommand=" SUPVISORS_BINARY_DIR
-               "/agent/supvisors-relay " +
-               endpoint +
-               "\nevents=PROCESS_STATE,PROCESS_GROUP_ADDED,PROCESS_GROUP_REMOVED,"
-               "SUPERVISOR_STATE_CHANGE\nbuffer_size=1024\nautorestart=false\n"});
-  supervisord.start();
-  AgentProcess agent(AgentProcessOptions{.serverurl = supervisord.unixUrl(),
-                                         .supervisor_extra = "resync_period = 600",
-                                         .agent_extra = "relay_endpoint = " + endpoint,
-                                         .poll_period = 0.2});
-  agent.start();
+  RelayedAgent relayed(/*relay_autorestart=*/false);
+  const auto& supervisord = relayed.supervisord;
+  const auto& agent = relayed.agent;
   REQUIRE(awaitCondition([&] {
     return agent.log().find("the relay is supvisors_relay") != std::string::npos &&
            agent.log().find("relay events flow: full readings of supervisord every 600 s") !=
