@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <climits>
 #include <cstdint>
+#include <cstdio>
+#include <ctime>
 #include <map>
 #include <string>
 
@@ -17,8 +19,41 @@ xmlrpc_c::value_int i4(std::int64_t v) {
   return xmlrpc_c::value_int(static_cast<int>(std::clamp<std::int64_t>(v, INT_MIN, INT_MAX)));
 }
 
+// Python's str(datetime.timedelta(seconds=s)): "0:01:40", "1 day, 2:03:04", "3 days, ...".
+std::string timedelta(std::int64_t seconds) {
+  const std::int64_t days = seconds / 86400;
+  seconds %= 86400;
+  char hms[32];
+  std::snprintf(hms, sizeof hms, "%lld:%02lld:%02lld", static_cast<long long>(seconds / 3600),
+                static_cast<long long>(seconds / 60 % 60), static_cast<long long>(seconds % 60));
+  if (days == 0) return hms;
+  return std::to_string(days) + (days == 1 ? " day, " : " days, ") + hms;
+}
 
 }  // namespace
+
+std::string supervisorDescription(const ProcessInfo& info) {
+  switch (info.state) {
+    case ProcessState::Running:
+      return "pid " + std::to_string(info.pid) + ", uptime " +
+             timedelta(std::max<std::int64_t>(0, info.now - info.start));
+    case ProcessState::Fatal:
+    case ProcessState::Backoff:
+      return info.spawnerr.empty() ? "unknown error (try \"tail " + info.name + "\")"
+                                   : info.spawnerr;
+    case ProcessState::Stopped:
+    case ProcessState::Exited: {
+      if (info.start == 0) return "Not started";
+      const std::time_t stop = static_cast<std::time_t>(info.stop);
+      std::tm local{};
+      char text[64] = "";
+      if (::localtime_r(&stop, &local)) std::strftime(text, sizeof text, "%b %d %I:%M %p", &local);
+      return text;
+    }
+    default:
+      return "";
+  }
+}
 
 bool hasLogFile(const std::string& logfile) {
   return !logfile.empty() && !equalsIgnoreCase(logfile, "syslog") &&
@@ -44,7 +79,7 @@ xmlrpc_c::value localProcessInfoValue(const LocalProcess& process, double now_mo
   s["stop"] = i4(info.stop);
   s["now"] = i4(info.now);
   s["pid"] = i4(info.pid);
-  s["description"] = xmlrpc_c::value_string(info.description);
+  s["description"] = xmlrpc_c::value_string(supervisorDescription(info));
   s["spawnerr"] = xmlrpc_c::value_string(info.spawnerr);
   s["expected"] = xmlrpc_c::value_boolean(info.spawnerr.empty());
   s["start_monotonic"] = xmlrpc_c::value_double(process.start_monotonic);

@@ -19,12 +19,21 @@
 
 #include <xmlrpc-c/base.hpp>
 
+#include <string>
+
 #include "agent/core/local_table.h"
 
 namespace supvisors {
 
 // The struct of one process.
 xmlrpc_c::value localProcessInfoValue(const LocalProcess& process, double now_monotonic);
+
+// The description Supervisor gives (its rpcinterface's _interpretProcessInfo), computed from
+// the state, pid, times and spawnerr rather than kept from the last full reading, so that it
+// follows the relay's events: "pid 42, uptime 0:01:40" (now - start), the stop time as
+// "%b %d %I:%M %p" in local time ("Not started" if never started), the spawn error of a FATAL
+// or BACKOFF process, "" otherwise.
+std::string supervisorDescription(const ProcessInfo& info);
 
 // True when a log file is configured for the channel and is not syslog (Supvisors'
 // has_stdout / has_stderr): `logfile` is getAllConfigInfo's value ("" when NONE).

@@ -14,17 +14,28 @@ TEST_CASE("LocalProcessInfo has every key of reference 3.3.9 with its XML-RPC ty
   const auto s = asStruct(localProcessInfoValue(p, 1234.5));
 
   const std::map<std::string, T> expected = {
-      {"group", T::TYPE_STRING},         {"name", T::TYPE_STRING},
-      {"state", T::TYPE_INT},            {"statename", T::TYPE_STRING},
-      {"start", T::TYPE_INT},            {"stop", T::TYPE_INT},
-      {"now", T::TYPE_INT},              {"pid", T::TYPE_INT},
-      {"description", T::TYPE_STRING},   {"spawnerr", T::TYPE_STRING},
-      {"expected", T::TYPE_BOOLEAN},     {"start_monotonic", T::TYPE_DOUBLE},
-      {"stop_monotonic", T::TYPE_DOUBLE}, {"now_monotonic", T::TYPE_DOUBLE},
-      {"extra_args", T::TYPE_STRING},    {"startsecs", T::TYPE_INT},
-      {"stopwaitsecs", T::TYPE_INT},     {"process_index", T::TYPE_INT},
-      {"program_name", T::TYPE_STRING},  {"disabled", T::TYPE_BOOLEAN},
-      {"has_stdout", T::TYPE_BOOLEAN},   {"has_stderr", T::TYPE_BOOLEAN},
+      {"group", T::TYPE_STRING},
+      {"name", T::TYPE_STRING},
+      {"state", T::TYPE_INT},
+      {"statename", T::TYPE_STRING},
+      {"start", T::TYPE_INT},
+      {"stop", T::TYPE_INT},
+      {"now", T::TYPE_INT},
+      {"pid", T::TYPE_INT},
+      {"description", T::TYPE_STRING},
+      {"spawnerr", T::TYPE_STRING},
+      {"expected", T::TYPE_BOOLEAN},
+      {"start_monotonic", T::TYPE_DOUBLE},
+      {"stop_monotonic", T::TYPE_DOUBLE},
+      {"now_monotonic", T::TYPE_DOUBLE},
+      {"extra_args", T::TYPE_STRING},
+      {"startsecs", T::TYPE_INT},
+      {"stopwaitsecs", T::TYPE_INT},
+      {"process_index", T::TYPE_INT},
+      {"program_name", T::TYPE_STRING},
+      {"disabled", T::TYPE_BOOLEAN},
+      {"has_stdout", T::TYPE_BOOLEAN},
+      {"has_stderr", T::TYPE_BOOLEAN},
   };
   REQUIRE(s.size() == expected.size());
   for (const auto& [key, type] : expected) {
@@ -100,3 +111,55 @@ TEST_CASE("times beyond the i4 range are clamped, never sent as i8", "[local_pro
   CHECK(s.at("start").type() == xmlrpc_c::value::TYPE_INT);
   CHECK(asInt(s.at("start")) == 2147483647);
 }
+
+namespace supvisors::test {
+
+TEST_CASE("the description is Supervisor's, computed from the state the relay last told",
+          "[local_process_info]") {
+  ProcessInfo info;
+  info.name = "web";
+  info.state = ProcessState::Running;
+  info.pid = 42;
+  info.start = 1700000000;
+  info.now = 1700000000 + 100;
+  CHECK(supervisorDescription(info) == "pid 42, uptime 0:01:40");
+  info.now = info.start + 86400 + 3 * 3600 + 4 * 60 + 5;
+  CHECK(supervisorDescription(info) == "pid 42, uptime 1 day, 3:04:05");
+  info.now = info.start + 2 * 86400;
+  CHECK(supervisorDescription(info) == "pid 42, uptime 2 days, 0:00:00");
+  info.now = info.start - 10;  // the clock went back: Supervisor shows 0
+  CHECK(supervisorDescription(info) == "pid 42, uptime 0:00:00");
+
+  info.state = ProcessState::Starting;
+  CHECK(supervisorDescription(info).empty());
+  info.state = ProcessState::Fatal;
+  CHECK(supervisorDescription(info) == "unknown error (try \"tail web\")");
+  info.spawnerr = "Exited too quickly (process log may have details)";
+  CHECK(supervisorDescription(info) == info.spawnerr);
+  info.state = ProcessState::Backoff;
+  CHECK(supervisorDescription(info) == info.spawnerr);
+
+  info.state = ProcessState::Stopped;
+  info.start = 0;
+  CHECK(supervisorDescription(info) == "Not started");
+  info.start = 1700000000;
+  info.stop = 1700000000;
+  // As Supervisor: time.strftime("%b %d %I:%M %p", time.localtime(stop)).
+  const std::time_t stop = 1700000000;
+  std::tm local{};
+  REQUIRE(::localtime_r(&stop, &local));
+  char expected[64];
+  std::strftime(expected, sizeof expected, "%b %d %I:%M %p", &local);
+  CHECK(supervisorDescription(info) == expected);
+  info.state = ProcessState::Exited;
+  CHECK(supervisorDescription(info) == expected);
+
+  // What the table holds after a relay event (no description: events carry none).
+  LocalProcess p = sampleProcess("grp", "web");
+  p.info.state = ProcessState::Running;
+  p.info.description = "Not started";  // stale, from a reading before the start
+  const auto s = xmlrpc_c::value_struct(localProcessInfoValue(p, 1.0)).cvalue();
+  CHECK(xmlrpc_c::value_string(s.at("description")).cvalue().rfind("pid ", 0) == 0);
+}
+
+}  // namespace supvisors::test
