@@ -46,7 +46,9 @@ double tickToMonotonic(const ClusterSnapshot& snapshot, std::uint64_t tick);
 
 xmlrpc_c::value clusterProcessInfoValue(const ProcessStatus& process,
                                         const ClusterSnapshot& snapshot, double now_monotonic);
-// get_all_process_info: every process, by application name then namespec.
+// get_all_process_info: every process, by application name then namespec. The HTTP path
+// answers it from ProcessInfoCache, which writes the same structure as text: a change of
+// keys or types here must be made there too (a unit test compares the two byte for byte).
 xmlrpc_c::value allProcessInfoValue(const ClusterSnapshot& snapshot, double now_monotonic);
 // `directory`: instanceDirectory(snapshot), passed in so a list of rules resolves it once.
 xmlrpc_c::value processRulesValue(const ProcessStatus& process, const InstanceDirectory& directory);

@@ -20,10 +20,10 @@ struct RpcServer::LogStream {
   std::mutex mutex;
   std::condition_variable cv;
   std::deque<std::string> chunks;
-  bool got_data = false;         // supervisord sent at least one byte
-  bool finished = false;         // streamGet returned
-  std::optional<Error> error;    // why it returned, if it failed
-  bool cancelled = false;        // the client left or the server stops: reader gives up
+  bool got_data = false;       // supervisord sent at least one byte
+  bool finished = false;       // streamGet returned
+  std::optional<Error> error;  // why it returned, if it failed
+  bool cancelled = false;      // the client left or the server stops: reader gives up
 };
 
 namespace {
@@ -45,9 +45,10 @@ RpcServer::RpcServer(RpcServerOptions options, std::shared_ptr<const SupervisorC
       auth_(options_.username && options_.password
                 ? HttpBasicAuth(*options_.username, *options_.password)
                 : HttpBasicAuth()),
-      dispatcher_(*supervisor_, snapshots,
-                  monotonicClock ? std::move(monotonicClock) : std::function<double()>(monotonicNow),
-                  cluster, requests),
+      dispatcher_(
+          *supervisor_, snapshots,
+          monotonicClock ? std::move(monotonicClock) : std::function<double()>(monotonicNow),
+          cluster, requests),
       server_(std::make_unique<httplib::Server>()) {
   setupRoutes();
 }
@@ -55,9 +56,10 @@ RpcServer::RpcServer(RpcServerOptions options, std::shared_ptr<const SupervisorC
 RpcServer::RpcServer(RpcServerOptions options, const SupervisorClient& supervisor,
                      const SnapshotHolder& snapshots, std::function<double()> monotonicClock,
                      const ClusterSnapshotHolder* cluster, ClusterRequests* requests)
-    : RpcServer(std::move(options),
-                std::shared_ptr<const SupervisorClient>(&supervisor, [](const SupervisorClient*) {}),
-                snapshots, std::move(monotonicClock), cluster, requests) {
+    : RpcServer(
+          std::move(options),
+          std::shared_ptr<const SupervisorClient>(&supervisor, [](const SupervisorClient*) {}),
+          snapshots, std::move(monotonicClock), cluster, requests) {
   owns_client_ = false;
 }
 
@@ -119,8 +121,7 @@ void RpcServer::setupRoutes() {
   svr.set_logger([this](const httplib::Request& req, const httplib::Response& res) {
     if (res.status >= 400) {
       errors_.fetch_add(1, std::memory_order_relaxed);
-      spdlog::debug("http: {} {} from {}: {}", req.method, req.path, req.remote_addr,
-                    res.status);
+      spdlog::debug("http: {} {} from {}: {}", req.method, req.path, req.remote_addr, res.status);
     }
   });
 
@@ -151,7 +152,9 @@ void RpcServer::setupRoutes() {
     if (reply.fault) faults_.fetch_add(1, std::memory_order_relaxed);
     spdlog::trace("xml-rpc: {} from {}{}", reply.method, req.remote_addr,
                   reply.fault ? " -> fault" : "");
-    res.set_content(reply.body, "text/xml");
+    // Moved, not set_content's copy: a get_all_process_info of 3,000 processes is 2.4 MB.
+    res.body = std::move(reply.body);
+    res.set_header("Content-Type", "text/xml");
   });
 
   // Log tails, forwarded to supervisord's own handlers and streamed back chunked.
@@ -174,23 +177,23 @@ void RpcServer::setupRoutes() {
     reapFinishedStreams();
     {
       std::lock_guard lock(streams_mutex_);
-      stream_threads_.push_back(
-          {stream, std::thread([client = supervisor_, stream, target] {
-             const Status status = client->streamGet(target, [&stream](std::string_view d) {
-               std::lock_guard l(stream->mutex);
-               if (stream->cancelled) return false;
-               if (!d.empty()) {
-                 stream->chunks.emplace_back(d);
-                 stream->got_data = true;
-                 stream->cv.notify_all();
-               }
-               return true;
-             });
-             std::lock_guard l(stream->mutex);
-             stream->finished = true;
-             if (!status.ok()) stream->error = status.error();
-             stream->cv.notify_all();
-           })});
+      stream_threads_.push_back({stream, std::thread([client = supervisor_, stream, target] {
+                                   const Status status =
+                                       client->streamGet(target, [&stream](std::string_view d) {
+                                         std::lock_guard l(stream->mutex);
+                                         if (stream->cancelled) return false;
+                                         if (!d.empty()) {
+                                           stream->chunks.emplace_back(d);
+                                           stream->got_data = true;
+                                           stream->cv.notify_all();
+                                         }
+                                         return true;
+                                       });
+                                   std::lock_guard l(stream->mutex);
+                                   stream->finished = true;
+                                   if (!status.ok()) stream->error = status.error();
+                                   stream->cv.notify_all();
+                                 })});
     }
 
     // Wait for the first bytes, an early error (e.g. 404) or the bound, whichever first.

@@ -13,6 +13,7 @@
 #include "agent/shell/rpc_dispatcher.h"
 #include "test/shell/fake_supervisor_client.h"
 #include "test/shell/rpc_test_util.h"
+#include "test/shell/sample_cluster.h"
 
 using namespace supvisors;
 using namespace supvisors::test;
@@ -26,128 +27,10 @@ constexpr auto kString = xmlrpc_c::value::TYPE_STRING;
 constexpr auto kArray = xmlrpc_c::value::TYPE_ARRAY;
 constexpr auto kStruct = xmlrpc_c::value::TYPE_STRUCT;
 
-const std::string kAlpha = "10.0.0.1:60000";  // local
-const std::string kBeta = "10.0.0.2:60000";
-
 class NoRequests : public ClusterRequests {
  public:
   Result<bool> endSync(const std::string&) override { return true; }
 };
-
-IdentifierList identifiers(const std::string& text) {
-  return IdentifierList::parse(text, AliasTable{});
-}
-
-ProcessStatus process(const std::string& application, const std::string& name, ProcessState state,
-                      std::vector<std::string> running, std::uint64_t last_event_tick) {
-  ProcessStatus p;
-  p.application = application;
-  p.process = name;
-  p.namespec = makeNamespec(application, name);
-  p.state = state;
-  p.running_identifiers = std::move(running);
-  p.last_event_tick = last_event_tick;
-  return p;
-}
-
-void add(ProcessTables& tables, ProcessStatus p) {
-  auto& application = tables.applications[p.application];
-  application.name = p.application;
-  application.processes.push_back(p.namespec);
-  std::sort(application.processes.begin(), application.processes.end());
-  tables.processes[p.namespec] = std::move(p);
-}
-
-// db (managed, SINGLE_INSTANCE on beta,alpha): server on beta, backup in conflict;
-// web-2 (managed, application '#' over alpha,beta; SINGLE_NODE): worker_1 ('#,*', index 1);
-// tools (unmanaged): tools (EXITED unexpectedly), twice (running on two instances).
-std::shared_ptr<const ProcessTables> sampleTables(std::uint64_t version = 7) {
-  auto tables = std::make_shared<ProcessTables>();
-  tables->version = version;
-
-  ProcessStatus server = process("db", "server", ProcessState::Running, {kBeta}, 90);
-  server.managed = true;
-  server.rules.identifiers = identifiers("beta");
-  server.rules.start_sequence = 1;
-  server.rules.stop_sequence = 2;
-  server.rules.required = true;
-  server.rules.expected_loading = 20;
-  server.rules.starting_failure_strategy = StartingFailureStrategy::Stop;
-  server.rules.running_failure_strategy = RunningFailureStrategy::RestartApplication;
-  server.extra_args = "-v";
-  add(*tables, server);
-  ProcessStatus backup = process("db", "backup", ProcessState::Running, {kAlpha, kBeta}, 100);
-  backup.managed = true;
-  backup.rules.wait_exit = true;
-  add(*tables, backup);
-
-  ProcessStatus worker = process("web-2", "worker_1", ProcessState::Stopped, {}, 0);
-  worker.managed = true;
-  worker.rules.identifiers = identifiers("#,*");
-  worker.process_index = 1;
-  add(*tables, worker);
-
-  ProcessStatus tools = process("tools", "tools", ProcessState::Exited, {}, 50);
-  tools.expected_exit = false;
-  add(*tables, tools);
-  add(*tables, process("tools", "twice", ProcessState::Running, {kAlpha, kBeta}, 60));
-
-  auto& db = tables->applications["db"];
-  db.managed = true;
-  ApplicationRules dbRules;
-  dbRules.distribution = DistributionRule::SingleInstance;
-  dbRules.identifiers = identifiers("beta,alpha");
-  dbRules.start_sequence = 2;
-  dbRules.stop_sequence = 3;
-  dbRules.starting_failure_strategy = StartingFailureStrategy::Continue;
-  dbRules.running_failure_strategy = RunningFailureStrategy::RestartProcess;
-  std::string error;
-  dbRules.operational_status = StatusFormula::parse("'server' and 'backup'", &error);
-  REQUIRE(dbRules.operational_status);
-  db.rules = dbRules;
-  db.state = ApplicationState::Running;
-  db.minor_failure = true;
-
-  auto& web = tables->applications["web-2"];
-  web.managed = true;
-  ApplicationRules webRules;
-  webRules.distribution = DistributionRule::SingleNode;
-  webRules.identifiers = identifiers("#,alpha,beta");
-  webRules.starting_strategy = StartingStrategy::MostLoaded;
-  webRules.application_number = 2;
-  web.rules = webRules;
-  web.major_failure = true;
-
-  auto& toolsApp = tables->applications["tools"];
-  toolsApp.state = ApplicationState::Running;
-  return tables;
-}
-
-ClusterSnapshot sampleCluster(SupvisorsState state = SupvisorsState::Operation) {
-  ClusterSnapshot s;
-  s.ready = true;
-  s.config.instances = {InstanceEntry::named(kAlpha, "alpha", {}),
-                        InstanceEntry::named(kBeta, "beta", {"GPU"})};
-  s.config.starting_strategy = StartingStrategy::LessLoaded;
-  s.config.tick_period = 0.25;
-  for (const auto& e : s.config.instances) {
-    InstanceView v;
-    v.identifier = e.identifier;
-    v.nick = e.nick;
-    v.state = InstanceState::Running;
-    s.view.instances.push_back(v);
-  }
-  s.view.instances[0].local = true;
-  s.view.fsm_state = state;
-  s.view.master = kAlpha;
-  s.view.tick = 100;
-  s.taken_monotonic = 1000.0;
-  s.view.tables = sampleTables();
-  s.view.decisions = std::make_shared<const std::vector<Decision>>(
-      std::vector<Decision>{{40, "start", "db:server", kBeta, "DISTRIBUTION", "CONFIG"},
-                            {95, "stop", "db:backup", kAlpha, "conciliation INFANTICIDE", ""}});
-  return s;
-}
 
 struct Fixture {
   FakeSupervisorClient supervisor;
@@ -539,6 +422,43 @@ TEST_CASE("get_all_process_info over XML: the cached body is what xmlrpc-c would
                                      callStruct("supvisors.get_all_process_info", {})})});
   REQUIRE(multi.ok());
   CHECK(asArray(asArray(multi.value())[0]).size() == 5);
+}
+
+TEST_CASE(
+    "ProcessInfoCache: names that need escaping, odd doubles and several identifiers are "
+    "written as xmlrpc-c writes them",
+    "[rpc][processes][cache]") {
+  auto s = sampleCluster();
+  s.taken_monotonic = 98765.4321;
+  s.view.tick = 1000;
+  s.config.tick_period = 0.1;
+  auto tables = std::make_shared<ProcessTables>();
+  tables->version = 9;
+  const std::vector<std::string> odd = {
+      "a<b>&c", "tab\there", "cr\rlf\r\nend", "caf\xc3\xa9", "del\x7f", "\"quoted'", "", "sp ace"};
+  std::uint64_t tick = 0;
+  for (const auto& name : odd) {
+    ProcessStatus p =
+        process("app " + name, "p" + name, ProcessState::Running, {kAlpha, kBeta, name}, tick);
+    p.extra_args = name + " -x";
+    p.expected_exit = tick % 2 == 0;
+    add(*tables, p);
+    tick = tick * 7 + 3;  // 0, 3, 24, 171, ...: last_event_mtime before, at and after taking
+  }
+  s.view.tables = tables;
+  ProcessInfoCache cache;
+  for (const double now : {0.0, -1.5, 1e-7, 123456789.000001, 2e9 + 0.25}) {
+    INFO("now " << now);
+    std::string plain;
+    xmlrpc_c::xml::generateResponse(xmlrpc_c::rpcOutcome(allProcessInfoValue(s, now)), &plain);
+    CHECK(cache.response(s, now) == plain);
+  }
+  CHECK(cache.builds() == 1);
+  // No tables at all: an empty array, as xmlrpc-c writes it.
+  s.view.tables = nullptr;
+  std::string empty;
+  xmlrpc_c::xml::generateResponse(xmlrpc_c::rpcOutcome(allProcessInfoValue(s, 1.0)), &empty);
+  CHECK(cache.response(s, 1.0) == empty);
 }
 
 TEST_CASE("ProcessInfoCache: built once per tables version", "[rpc][processes][cache]") {
