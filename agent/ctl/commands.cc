@@ -1,45 +1,27 @@
 #include <algorithm>
-#include <functional>
 #include <iomanip>
 #include <map>
 #include <sstream>
 
 #include "agent/ctl/ctl.h"
+#include "agent/ctl/handlers.h"
+#include "agent/ctl/support.h"
 #include "agent/ctl/table.h"
 #include "agent/shell/xmlrpc_json.h"
 #include "common/faults.h"
+#include "common/process_info.h"
+#include "common/strategies.h"
 
 namespace supvisors::ctl {
 namespace {
-
-using Handler = std::function<int(const Context&, const std::vector<std::string>&)>;
 
 struct Command {
   std::string usage;
   std::string help;
   Handler run;
+  // The call waits for processes to start or stop (wait=True): main.cc gives it longer.
+  bool waits = false;
 };
-
-// Reports a failed call the way supervisorctl does and returns its exit code.
-int reportError(const Context& ctx, const std::string& method, const Error& error) {
-  if (error.isTransport()) {
-    ctx.err << ctx.options.serverurl << ": " << error.message << "\n";
-    return exit_code::kNotRunning;
-  }
-  if (error.code == static_cast<int>(FaultCode::UnknownMethod)) {
-    ctx.err << ctx.options.serverurl << " does not implement " << method
-            << ": is it a supvisorsd agent, not a plain supervisord?\n";
-    return exit_code::kGeneric;
-  }
-  ctx.err << "ERROR (" << error.message << ")\n";
-  return exit_code::kGeneric;
-}
-
-std::string str(const nlohmann::json& j, const char* key) {
-  const auto it = j.find(key);
-  if (it == j.end() || it->is_null()) return "";
-  return it->is_string() ? it->get<std::string>() : it->dump();
-}
 
 std::string uptime(double seconds) {
   if (seconds < 0) seconds = 0;
@@ -99,11 +81,10 @@ int localStatus(const Context& ctx, const std::vector<std::string>& args) {
     Table table({"NAMESPEC", "STATE", "PID", "UPTIME", "DISABLED", "EXTRA ARGS", "DESCRIPTION"});
     for (const auto& info : infos) {
       const auto state = str(info, "statename");
-      const bool running = state == "RUNNING" || state == "STARTING" || state == "BACKOFF" ||
-                           state == "STOPPING";
-      const double up = running ? info.value("now_monotonic", 0.0) -
-                                      info.value("start_monotonic", 0.0)
-                                : 0.0;
+      const bool running =
+          state == "RUNNING" || state == "STARTING" || state == "BACKOFF" || state == "STOPPING";
+      const double up =
+          running ? info.value("now_monotonic", 0.0) - info.value("start_monotonic", 0.0) : 0.0;
       table.add({makeNamespec(str(info, "group"), str(info, "name")), state,
                  running ? str(info, "pid") : "-", running ? uptime(up) : "-",
                  info.value("disabled", false) ? "yes" : "no", str(info, "extra_args"),
@@ -123,41 +104,15 @@ int localStatus(const Context& ctx, const std::vector<std::string>& args) {
 // ---------------------------------------------------------------------------------------------
 // Cluster status (reference §9: sstate, master, strategies, instance_status, end_sync)
 
-xmlrpc_c::paramList stringParams(const std::vector<std::string>& values) {
-  xmlrpc_c::paramList params;
-  for (const auto& v : values) params.add(xmlrpc_c::value_string(v));
-  return params;
-}
-
-std::string yesNo(const nlohmann::json& j, const char* key) {
-  return j.value(key, false) ? "yes" : "no";
-}
-
 // The selected instances, one call per name (identifier, nick or stereotype), without
 // duplicates; an unknown name is reported and makes the exit code kStatusUnknown.
 // Returns false (with `code` set) when the command must stop.
 bool selectInstances(const Context& ctx, const std::string& method,
                      const std::vector<std::string>& names, std::vector<nlohmann::json>& out,
                      int& code) {
-  for (const auto& name : names) {
-    const auto r = ctx.agent.call(method, stringParams({name}));
-    if (!r.ok()) {
-      if (r.error().isFault() && r.error().code == static_cast<int>(FaultCode::BadName)) {
-        ctx.err << name << ": ERROR (no such instance)\n";
-        code = exit_code::kStatusUnknown;
-        continue;
-      }
-      code = reportError(ctx, method, r.error());
-      return false;
-    }
-    for (const auto& item : toJson(*r)) {
-      const bool seen = std::any_of(out.begin(), out.end(), [&](const nlohmann::json& o) {
-        return str(o, "identifier") == str(item, "identifier");
-      });
-      if (!seen) out.push_back(item);
-    }
-  }
-  return true;
+  return selectEach(
+      ctx, method, names, [](const nlohmann::json& item) { return str(item, "identifier"); },
+      [](const std::string&) { return std::string("no such instance"); }, out, code);
 }
 
 int sstate(const Context& ctx, const std::vector<std::string>& args) {
@@ -179,8 +134,8 @@ int sstate(const Context& ctx, const std::vector<std::string>& args) {
     };
     const auto master = str(state, "master_identifier");
     table.add({str(state, "fsm_statename"), master.empty() ? "-" : master,
-               yesNo(state, "degraded_mode"), yesNo(state, "discovery_mode"),
-               jobs("starting_jobs"), jobs("stopping_jobs")});
+               yesNo(state, "degraded_mode"), yesNo(state, "discovery_mode"), jobs("starting_jobs"),
+               jobs("stopping_jobs")});
     table.print(ctx.out);
     ctx.out << "\n";
     Table instances({"INSTANCE", "STATE"});
@@ -300,8 +255,7 @@ const std::map<std::string, Command>& commands() {
       {"sversion", {"sversion", "the Supvisors API version of the agent", sversion}},
       {"local_status",
        {"local_status [namespec ...]",
-        "the processes of the agent's own supervisord, with Supvisors' extra fields",
-        localStatus}},
+        "the processes of the agent's own supervisord, with Supvisors' extra fields", localStatus}},
       {"sstate",
        {"sstate [identifier ... | all]",
         "the cluster's state and modes; with names, each instance's as it told it", sstate}},
@@ -313,25 +267,107 @@ const std::map<std::string, Command>& commands() {
       {"end_sync",
        {"end_sync [master]",
         "end SYNCHRONIZATION now (USER synchro option), optionally with this Master", endSync}},
+      // Applications and processes: reads.
+      {"application_info",
+       {"application_info [appli ...]",
+        "the state of the applications (all by default), managed or not", applicationInfo}},
+      {"application_rules",
+       {"application_rules [appli ...]", "the rules of the applications (all by default)",
+        applicationRules}},
+      {"sstatus",
+       {"sstatus [proc | appli:* ...]",
+        "the processes of the cluster (all by default): state and where they run", clusterStatus}},
+      {"process_rules",
+       {"process_rules proc | appli:* ... | all", "the rules of the processes", processRules}},
+      {"conflicts",
+       {"conflicts", "the processes of managed applications running on several instances",
+        conflicts}},
+      {"decisions",
+       {"decisions", "the agent's recent orders (start, stop) with their reasons", decisions}},
+      {"test_start_application",
+       {"test_start_application strategy appli",
+        "where start_application would start each process, starting nothing",
+        testStartApplication}},
+      {"test_start_process",
+       {"test_start_process strategy proc | appli:*",
+        "where start_process would start each process, starting nothing", testStartProcess}},
+      // Control.
+      {"loglevel",
+       {"loglevel level", "change the agent's log level (critical ... debug, trace, blather)",
+        logLevel}},
+      {"restart_sequence",
+       {"restart_sequence", "replay the start sequence of DISTRIBUTION (on the Master)",
+        restartSequence, true}},
+      {"sreload",
+       {"sreload", "stop every application, then restart every supervisord and the cluster",
+        reload}},
+      {"sshutdown",
+       {"sshutdown", "stop every application, then shut every supervisord and agent down",
+        shutdown}},
+      {"start_application",
+       {"start_application strategy [appli ... | all]",
+        "start managed applications (by default all STOPPED ones)", startApplication, true}},
+      {"stop_application",
+       {"stop_application [appli ... | all]",
+        "stop managed applications (by default all that are not STOPPED)", stopApplication, true}},
+      {"restart_application",
+       {"restart_application strategy [appli ... | all]",
+        "stop then start managed applications (by default all)", restartApplication, true}},
+      {"start_process",
+       {"start_process strategy [proc ... | all]",
+        "start processes (by default all running nowhere) where rules and strategy say",
+        startProcess, true}},
+      {"start_process_args",
+       {"start_process_args strategy proc arg ...",
+        "start a process with extra arguments to its command", startProcessArgs, true}},
+      {"start_any_process",
+       {"start_any_process strategy regex ...",
+        "start, for each regex, one stopped process whose namespec it matches", startAnyProcess,
+        true}},
+      {"start_any_process_args",
+       {"start_any_process_args strategy regex arg ...",
+        "start_any_process with extra arguments to the command", startAnyProcessArgs, true}},
+      {"stop_process",
+       {"stop_process [proc ... | all]",
+        "stop processes wherever they run (by default all running ones)", stopProcess, true}},
+      {"restart_process",
+       {"restart_process strategy [proc ... | all]",
+        "stop processes, then start them where rules and strategy say (by default all)",
+        restartProcess, true}},
   };
   return table;
 }
 
 }  // namespace
 
-bool isSupvisorsCommand(const std::string& name) { return commands().count(name) > 0; }
+bool isSupvisorsCommand(const std::string& name) {
+  return commands().count(name) > 0;
+}
+
+bool commandWaits(const std::string& name) {
+  const auto it = commands().find(name);
+  return it != commands().end() && it->second.waits;
+}
 
 int runCommand(const Context& ctx, const std::string& name, const std::vector<std::string>& args) {
   const auto it = commands().find(name);
   if (it == commands().end()) return -1;
-  return it->second.run(ctx, args);
+  // No argument is ever empty (an unset shell variable), except end_sync's '' (no Master).
+  const bool empty = name != "end_sync" && !noEmptyWord(ctx, name, args);
+  const int code = empty ? exit_code::kInvalidArgs : it->second.run(ctx, args);
+  if (code == exit_code::kInvalidArgs) ctx.err << "usage: " << it->second.usage << "\n";
+  return code;
 }
 
 void printCommandHelp(std::ostream& out) {
+  std::size_t width = 0;
+  for (const auto& [name, command] : commands()) width = std::max(width, command.usage.size());
   out << "supvisors commands:\n";
   for (const auto& [name, command] : commands())
-    out << "  " << std::left << std::setw(32) << command.usage << command.help << "\n";
-  out << "any other command is run by supervisorctl against the agent "
+    out << "  " << std::left << std::setw(static_cast<int>(width + 2)) << command.usage
+        << command.help << "\n";
+  out << "strategy: " << enumAllowedNames<StartingStrategy>() << "\n"
+      << "any other command is run by supervisorctl against the agent "
          "(status, start, stop, tail -f, maintail, ...).\n";
 }
 

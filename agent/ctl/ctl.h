@@ -7,8 +7,9 @@
 // supervisor.* calls to its supervisord.
 //
 // Exit codes are supervisorctl's (LSB): 0 success, 1 generic failure (a fault), 2 invalid
-// arguments, 3 a listed process is not running (status-like commands), 4 unknown name
-// (status-like commands), 7 the agent cannot be reached.
+// arguments, 3 a listed process is not running (status-like commands), 4 unknown name, 7 the
+// agent cannot be reached. A command over several targets (start_process CONFIG a b) goes on
+// after a target's failure and exits with the most serious code: 7, then 1, 2, 4, 3.
 
 #include <memory>
 #include <ostream>
@@ -32,8 +33,8 @@ struct Options {
   std::string serverurl;  // the agent's URL, e.g. http://localhost:60000
   std::string username;
   std::string password;
-  bool json = false;       // print results as JSON instead of tables
-  double timeout = 30.0;   // seconds per call
+  bool json = false;      // print results as JSON instead of tables
+  double timeout = 30.0;  // seconds per call (main.cc: longer for commandWaits())
 };
 
 // What a command needs: where to print and how to call the agent.
@@ -45,9 +46,13 @@ struct Context {
 };
 
 // Runs one supvisors command. Returns nullopt-like -1 when `name` is not a supvisors command
-// (the caller then hands it to supervisorctl).
+// (the caller then hands it to supervisorctl). Wrong arguments: a message saying why and the
+// command's usage on ctx.err, and kInvalidArgs.
 int runCommand(const Context& ctx, const std::string& name, const std::vector<std::string>& args);
 bool isSupvisorsCommand(const std::string& name);
+// True for the commands whose calls wait for processes to start or stop (start_application,
+// stop_process, restart_sequence, ...): they may take minutes, so they get a longer timeout.
+bool commandWaits(const std::string& name);
 // One line per command, for `supvisorsctl help`.
 void printCommandHelp(std::ostream& out);
 

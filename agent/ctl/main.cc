@@ -20,7 +20,8 @@ std::string envOr(const char* name, const std::string& fallback) {
 }
 
 // Hands an unknown command to supervisorctl, which talks to the agent's forwarding front door.
-int runSupervisorctl(const supvisors::ctl::Options& options, const std::vector<std::string>& words) {
+int runSupervisorctl(const supvisors::ctl::Options& options,
+                     const std::vector<std::string>& words) {
   std::vector<std::string> argv{"supervisorctl", "-s", options.serverurl};
   if (!options.username.empty()) {
     argv.insert(argv.end(), {"-u", options.username, "-p", options.password});
@@ -46,9 +47,10 @@ int main(int argc, char** argv) {
   options.password = envOr("SUPVISORS_PASSWORD", "");
   std::vector<std::string> words;
 
-  CLI::App app{"supvisorsctl: control a supvisors cluster through one of its agents.\n"
-               "A superset of supervisorctl: commands it does not know are run by "
-               "supervisorctl against the agent."};
+  CLI::App app{
+      "supvisorsctl: control a supvisors cluster through one of its agents.\n"
+      "A superset of supervisorctl: commands it does not know are run by "
+      "supervisorctl against the agent."};
   app.set_version_flag("--version", std::string("supvisorsctl ") + kAgentVersion +
                                         " (Supvisors API " + kApiVersion + ")");
   app.add_option("-s,--serverurl", options.serverurl,
@@ -56,8 +58,11 @@ int main(int argc, char** argv) {
   app.add_option("-u,--username", options.username, "username (env SUPVISORS_USERNAME)");
   app.add_option("-p,--password", options.password, "password (env SUPVISORS_PASSWORD)");
   app.add_flag("--json", options.json, "print results as JSON");
-  app.add_option("-t,--timeout", options.timeout, "seconds to wait for each call (default 30)")
-      ->check(CLI::Range(0.1, 3600.0));
+  auto* timeout =
+      app.add_option("-t,--timeout", options.timeout,
+                     "seconds to wait for each call (default 30; 930 for the commands that wait "
+                     "for processes to start or stop, which the agent bounds at 900)")
+          ->check(CLI::Range(0.1, 3600.0));
   app.add_option("command", words, "command and its arguments ('help' lists them)");
   app.prefix_command();  // everything after the command goes to it untouched
   try {
@@ -76,6 +81,8 @@ int main(int argc, char** argv) {
   const std::string name = words.front();
   const std::vector<std::string> args(words.begin() + 1, words.end());
   if (!ctl::isSupvisorsCommand(name)) return runSupervisorctl(options, words);
+  // The agent answers a waiting request when its jobs end, or after 900 s (docs/API.md).
+  if (timeout->count() == 0 && ctl::commandWaits(name)) options.timeout = 930.0;
 
   SupervisorClientOptions clientOptions;
   clientOptions.serverurl = options.serverurl;

@@ -1,26 +1,14 @@
 // supvisorsctl's cluster commands (sstate, master, strategies, instance_status, end_sync)
 // against an RpcDispatcher serving a hand-built ClusterSnapshot: output shape and exit codes.
-// supvisorsctl is an executable, not a library, so its two sources are compiled in here.
 #include <catch2/catch.hpp>
-
-#include <sstream>
 
 #include <nlohmann/json.hpp>
 
-#include "agent/ctl/ctl.h"
-#include "agent/shell/rpc_dispatcher.h"
-#include "test/shell/fake_supervisor_client.h"
+#include "test/shell/ctl_test_util.h"
 
 using namespace supvisors;
 
 namespace {
-
-class NoRequests : public ClusterRequests {
- public:
-  Result<bool> endSync(const std::string&) override {
-    return Error::fault(101, "BAD_SUPVISORS_STATE: Master already chosen");
-  }
-};
 
 ClusterSnapshot cluster(SupvisorsState state) {
   ClusterSnapshot s;
@@ -44,25 +32,12 @@ ClusterSnapshot cluster(SupvisorsState state) {
   return s;
 }
 
-struct Ctl {
-  test::FakeSupervisorClient agent;
-  SnapshotHolder snapshots;
-  ClusterSnapshotHolder holder;
-  NoRequests requests;
-  RpcDispatcher dispatcher{agent, snapshots, [] { return 5.0; }, &holder, &requests};
-  ctl::Options options;
-  std::ostringstream out, err;
-
-  explicit Ctl(SupvisorsState state = SupvisorsState::Operation) {
-    holder.publish(std::make_shared<const ClusterSnapshot>(cluster(state)));
-    for (const auto& m : dispatcher.ownMethods())
-      agent.on(m, [this, m](const xmlrpc_c::paramList& ps) { return dispatcher.dispatch(m, ps); });
-  }
-  int run(const std::string& name, std::vector<std::string> args = {}) {
-    out.str("");
-    err.str("");
-    const ctl::Context ctx{options, agent, out, err};
-    return ctl::runCommand(ctx, name, args);
+// The loop refuses end_sync: the Master was chosen meanwhile.
+struct Ctl : test::CtlRunner {
+  explicit Ctl(SupvisorsState state = SupvisorsState::Operation) : CtlRunner(cluster(state)) {
+    requests.end_sync = [](const std::string&) -> Result<bool> {
+      return Error::fault(101, "BAD_SUPVISORS_STATE: Master already chosen");
+    };
   }
 };
 

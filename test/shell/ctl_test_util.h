@@ -1,0 +1,65 @@
+#pragma once
+// supvisorsctl's commands run in-process against an RpcDispatcher serving a hand-built
+// ClusterSnapshot: the commands' XML-RPC client is a FakeSupervisorClient whose agent methods
+// call the dispatcher, and the dispatcher's user requests go to ScriptedRequests. A test may
+// still script a method of `agent` itself (a transport error, a fault) after construction.
+// supvisorsctl is an executable, not a library: its sources are in the supvisors_ctl library.
+
+#include <functional>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "agent/ctl/ctl.h"
+#include "agent/shell/rpc_dispatcher.h"
+#include "test/shell/fake_supervisor_client.h"
+
+namespace supvisors::test {
+
+// ClusterRequests answering what the test says: end_sync and control are functions (true by
+// default), and every control request is kept, in order.
+class ScriptedRequests : public ClusterRequests {
+ public:
+  std::function<Result<bool>(const std::string&)> end_sync = [](const std::string&) {
+    return Result<bool>(true);
+  };
+  std::function<Result<UserValue>(const ControlRequest&)> answer = [](const ControlRequest&) {
+    return Result<UserValue>(UserValue(true));
+  };
+  std::vector<ControlRequest> requests;
+
+  Result<bool> endSync(const std::string& master) override { return end_sync(master); }
+  Result<UserValue> control(const ControlRequest& request) override {
+    requests.push_back(request);
+    return answer(request);
+  }
+};
+
+struct CtlRunner {
+  FakeSupervisorClient agent;
+  SnapshotHolder snapshots;
+  ClusterSnapshotHolder holder;
+  ScriptedRequests requests;
+  RpcDispatcher dispatcher{agent, snapshots, [] { return 5.0; }, &holder, &requests};
+  ctl::Options options;
+  std::ostringstream out, err;
+
+  explicit CtlRunner(const ClusterSnapshot& snapshot) {
+    options.serverurl = "http://localhost:60000";
+    publish(snapshot);
+    for (const auto& m : dispatcher.ownMethods())
+      agent.on(m, [this, m](const xmlrpc_c::paramList& ps) { return dispatcher.dispatch(m, ps); });
+  }
+  void publish(const ClusterSnapshot& snapshot) {
+    holder.publish(std::make_shared<const ClusterSnapshot>(snapshot));
+  }
+  // Runs `supvisorsctl [--json] name args...`; out and err hold what this run printed.
+  int run(const std::string& name, std::vector<std::string> args = {}) {
+    out.str("");
+    err.str("");
+    const ctl::Context ctx{options, agent, out, err};
+    return ctl::runCommand(ctx, name, args);
+  }
+};
+
+}  // namespace supvisors::test
