@@ -7,13 +7,25 @@
                      start-up, about 0.5 s)
   cluster-detection  seconds from freezing one agent (SIGSTOP: silence, no RST, as a frozen
                      or cut-off host) to another agent no longer seeing it RUNNING
+  cluster-false-positives
+                     instance transitions to FAILED (counted in the three agents' logs) during a
+                     soak of SOAK seconds (default 600) with one CPU saturated by a busy loop
+                     and the supervisord of one instance (default alpha, the Master's)
+                     SIGSTOPped for STALL seconds (default 30) from STALL_AT seconds (default 60)
+                     into the soak; the goal is 0. Its parameters also say whether the stall was
+                     reported (supervisord unreachable), how many processes were lost, how many
+                     running processes changed pid, and the load average (uptime).
 
-Usage: bench/cluster_bench.py BUILD_DIR [--launches N] [--detections N]
-Writes bench/results/cluster-*.json through bench/report.py. Every loop is bounded; everything
-started is stopped at the end. Standard library only: run it with /usr/bin/python3.
+Usage: bench/cluster_bench.py BUILD_DIR [--launches N] [--detections N] [--soak SECONDS]
+                             [--stall SECONDS] [--stall-at SECONDS] [--stall-instance NAME]
+(--launches 0, --detections 0 or --soak 0 skip a part.) Writes bench/results/cluster-*.json
+(--results DIR: elsewhere, e.g. for a smoke run) through bench/report.py. Every loop is
+bounded; everything started is stopped at the end. Standard library only: run it with
+/usr/bin/python3.
 """
 import argparse
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -59,19 +71,139 @@ def all_operational():
                for s in states) and len({s["master_identifier"] for s in states}) == 1
 
 
-def record(name, unit, values, params, row):
+RESULTS = os.path.join(HERE, "results")
+
+
+def record(name, unit, values, params, row, rank):
+    """params: a dict of words (report.py's k=v,... format: no space, no comma in a value)."""
+    text = ",".join("%s=%s" % (k, str(v).replace(" ", "_").replace(",", ";"))
+                    for k, v in params.items())
+    display = '{"section": "Cluster", "order": 10, "rank": %d, "row": "%s"}' % (rank, row)
     subprocess.run([sys.executable, os.path.join(HERE, "report.py"), "record", "--name", name,
-                    "--unit", unit, "--params", params,
-                    "--display", '{"section": "Cluster", "order": 10, "row": "%s"}' % row]
+                    "--results", RESULTS, "--unit", unit, "--params", text, "--display", display]
                    + ["%.4f" % v for v in values], check=True)
 
 
+def loadavg():
+    """The 1, 5 and 15 minute load averages (what uptime prints), as "a/b/c"."""
+    with open("/proc/loadavg") as f:
+        return "/".join(f.read().split()[:3])
+
+
+def running_pids(i):
+    """{namespec: pid} of the RUNNING processes of instance i, from its own supervisord
+    (supervisor.getAllProcessInfo, forwarded by the agent); None if it does not answer."""
+    try:
+        proxy = xmlrpc.client.ServerProxy(url(i) + "/RPC2")
+        infos = proxy.supervisor.getAllProcessInfo()
+    except (OSError, xmlrpc.client.Error):
+        return None
+    return {"%s:%s" % (p["group"], p["name"]): p["pid"] for p in infos
+            if p["statename"] == "RUNNING"}
+
+
+def all_running_pids():
+    out = {}
+    for i in range(3):
+        pids = running_pids(i)
+        if pids is None:
+            return None
+        out.update({(NAMES[i], k): v for k, v in pids.items()})
+    return out
+
+
+FAILED = re.compile(r"instance (\S+) \S+ -> FAILED")
+UNREACHABLE = re.compile(r"the supervisord of (\S+) does not answer|"
+                         r"the local supervisord does not answer")
+LOST = re.compile(r"processes of (\S+) lost")
+
+
+def log_tail(path, offset):
+    with open(path, errors="replace") as f:
+        f.seek(offset)
+        return f.read()
+
+
+def soak(run_dir, seconds, stall, stall_at, stall_instance):
+    """One soak: a CPU hog for the whole run, one supervisord SIGSTOPped for `stall` seconds.
+    Returns the figures (a dict). The caller has the cluster started and in OPERATION."""
+    # Let DISTRIBUTION start what the rules start, then take the running processes as the
+    # reference: none of them may be lost, restarted or moved by the stall.
+    reference, stable_since = None, time.monotonic()
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        pids = all_running_pids()
+        if pids != reference:
+            reference, stable_since = pids, time.monotonic()
+        elif reference and time.monotonic() - stable_since >= 5:
+            break
+        time.sleep(0.2)
+    else:
+        sys.exit("the processes started at DISTRIBUTION did not settle in 120 s")
+    logs = [os.path.join(run_dir, n, "supvisorsd.log") for n in NAMES]
+    offsets = [os.path.getsize(p) for p in logs]
+    with open(os.path.join(run_dir, stall_instance, "supervisord.pid")) as f:
+        stalled = int(f.read())
+    figures = {"load_start": loadavg()}
+    hog = subprocess.Popen([sys.executable, "-c", "while True: pass"])
+    samples = not_whole = 0
+    phase = "before"  # -> "stalled" -> "after"
+    try:
+        t0 = time.monotonic()
+        while True:
+            now = time.monotonic() - t0
+            if now >= seconds:
+                break
+            if phase == "before" and now >= stall_at:
+                os.kill(stalled, signal.SIGSTOP)
+                phase, stop_t = "stalled", time.monotonic()
+                figures["load_at_stall"] = loadavg()
+            elif phase == "stalled" and time.monotonic() - stop_t >= stall:
+                os.kill(stalled, signal.SIGCONT)
+                phase = "after"
+            # Every agent in OPERATION under one Master, seeing the three instances RUNNING.
+            states = [state(i) for i in range(3)]
+            samples += 1
+            if not (all(s and s["fsm_statename"] == "OPERATION" for s in states)
+                    and len({s["master_identifier"] for s in states}) == 1
+                    and all(set(s["instance_states"].values()) == {"RUNNING"} for s in states)):
+                not_whole += 1
+            time.sleep(0.1)
+    finally:
+        if phase == "stalled":
+            os.kill(stalled, signal.SIGCONT)
+        hog.kill()
+        hog.wait()
+    figures["load_end"] = loadavg()
+    texts = [log_tail(p, o) for p, o in zip(logs, offsets)]
+    figures["failed"] = [len(FAILED.findall(t)) for t in texts]
+    figures["unreachable_reports"] = [len(UNREACHABLE.findall(t)) for t in texts]
+    figures["lost_reports"] = [len(LOST.findall(t)) for t in texts]
+    figures["samples"], figures["samples_not_whole"] = samples, not_whole
+    # The reference processes: still RUNNING with the same pid where they were.
+    after = None
+    if await_(lambda: all_running_pids() is not None, 30, 0.5):
+        after = all_running_pids()
+    figures["pid_changes"] = (None if after is None else
+                              sum(1 for k, v in reference.items() if after.get(k) != v))
+    figures["reference_processes"] = len(reference)
+    return figures
+
+
 def main():
+    global RESULTS
     parser = argparse.ArgumentParser()
     parser.add_argument("build_dir")
     parser.add_argument("--launches", type=int, default=5)
     parser.add_argument("--detections", type=int, default=12)
+    parser.add_argument("--soak", type=float, default=600)
+    parser.add_argument("--stall", type=float, default=30)
+    parser.add_argument("--stall-at", type=float, default=60)
+    parser.add_argument("--stall-instance", default="alpha", choices=NAMES)
+    parser.add_argument("--results", default=RESULTS,
+                        help="where the figures go (default bench/results)")
     args = parser.parse_args()
+    RESULTS = os.path.abspath(args.results)
     env = dict(os.environ, BUILD_DIR=os.path.abspath(args.build_dir), SKIP_BUILD="1",
                BASE_PORT=str(BASE_PORT), RUN_DIR=tempfile.mkdtemp(prefix="svcb"))
     run_dir = env["RUN_DIR"]
@@ -80,50 +212,80 @@ def main():
         subprocess.run([CLUSTER, action], env=env, check=True, stdout=subprocess.DEVNULL,
                        stderr=subprocess.DEVNULL)
 
-    launches, detections = [], []
-    try:
-        for _ in range(args.launches):
-            t0 = time.monotonic()
-            cluster("start")
-            if not await_(all_operational, 60, 0.01):
-                sys.exit("the cluster did not reach OPERATION in 60 s")
-            launches.append(time.monotonic() - t0)
-            cluster("stop")
-
+    def start_cluster():
         cluster("start")
         if not await_(all_operational, 60, 0.01):
             sys.exit("the cluster did not reach OPERATION in 60 s")
-        with open(os.path.join(run_dir, "gamma", "supvisorsd.pid")) as f:
-            gamma = int(f.read())
-        for _ in range(args.detections):
+
+    launches, detections, soaked = [], [], None
+    try:
+        for _ in range(args.launches):
             t0 = time.monotonic()
-            os.kill(gamma, signal.SIGSTOP)
-            seen = await_(lambda: (state(0) or {}).get("instance_states", {}).get(
-                identifier(2)) not in ("RUNNING", None), 20)
-            elapsed = time.monotonic() - t0
-            os.kill(gamma, signal.SIGCONT)
-            if not seen:
-                sys.exit("a silent agent was not noticed in 20 s")
-            detections.append(elapsed)
-            # Back to a whole cluster before the next run.
-            if not await_(lambda: all_operational() and all(
-                    (state(i) or {}).get("instance_states", {}).get(identifier(2)) == "RUNNING"
-                    for i in range(3)), 60, 0.02):
-                sys.exit("the frozen agent did not rejoin in 60 s")
+            start_cluster()
+            launches.append(time.monotonic() - t0)
+            cluster("stop")
+
+        if args.detections:
+            start_cluster()
+            load_before = loadavg()
+            with open(os.path.join(run_dir, "gamma", "supvisorsd.pid")) as f:
+                gamma = int(f.read())
+            for _ in range(args.detections):
+                t0 = time.monotonic()
+                os.kill(gamma, signal.SIGSTOP)
+                seen = await_(lambda: (state(0) or {}).get("instance_states", {}).get(
+                    identifier(2)) not in ("RUNNING", None), 20)
+                elapsed = time.monotonic() - t0
+                os.kill(gamma, signal.SIGCONT)
+                if not seen:
+                    sys.exit("a silent agent was not noticed in 20 s")
+                detections.append(elapsed)
+                # Back to a whole cluster before the next run.
+                if not await_(lambda: all_operational() and all(
+                        (state(i) or {}).get("instance_states", {}).get(identifier(2)) ==
+                        "RUNNING" for i in range(3)), 60, 0.02):
+                    sys.exit("the frozen agent did not rejoin in 60 s")
+            load_after = loadavg()
+            cluster("stop")
+
+        if args.soak > 0:
+            start_cluster()
+            soaked = soak(run_dir, args.soak, args.stall, args.stall_at, args.stall_instance)
+            cluster("stop")
     finally:
         subprocess.run([CLUSTER, "stop"], env=env, stdout=subprocess.DEVNULL,
                        stderr=subprocess.DEVNULL)
 
-    record("cluster-launch", "s", launches,
-           "3 instances on loopback, synchro_options default (STRICT,TIMEOUT), tick_period 0.2 s",
-           "launch of 3 instances to OPERATION everywhere")
-    record("cluster-detection", "s", detections,
-           "one agent SIGSTOPped (silence, no RST); tick_period 0.2 s, inactivity_ticks 5; "
-           "polled every 5 ms on another agent",
-           "silent agent detected (no longer RUNNING on a peer)")
-    print("launch (s):", ["%.2f" % v for v in launches])
-    print("detection (s):", ["%.3f" % v for v in detections])
-
+    if launches:
+        record("cluster-launch", "s", launches,
+               {"instances": 3, "network": "loopback", "synchro_options": "STRICT+TIMEOUT",
+                "tick_period_s": 0.2},
+               "launch of 3 instances to OPERATION everywhere (goal < 2 s)", 1)
+        print("launch (s):", ["%.2f" % v for v in launches])
+    if detections:
+        record("cluster-detection", "s", detections,
+               {"what": "one agent SIGSTOPped (silence, no RST), polled every 5 ms on another "
+                        "agent until not RUNNING", "tick_period_s": 0.2, "inactivity_ticks": 5,
+                "load_before": load_before, "load_after": load_after},
+               "silent agent detected (no longer RUNNING on a peer; "
+               "goal median < 1 s, max < 1.5 s)", 2)
+        print("detection (s):", ["%.3f" % v for v in detections],
+              "load", load_before, "->", load_after)
+    if soaked:
+        params = {"soak_s": args.soak, "cpu_hog": "one busy loop (one CPU saturated)",
+                  "stalled": "supervisord of " + args.stall_instance, "stall_s": args.stall,
+                  "stall_at_s": args.stall_at, "tick_period_s": 0.2, "inactivity_ticks": 5,
+                  "call_timeout_s": 10, "supervisor_lost_after_s": 60, "relay": "on",
+                  "poll_period_s": 1}
+        for key in ("failed", "unreachable_reports", "lost_reports"):
+            params[key] = "/".join("%s:%d" % (n, v) for n, v in zip(NAMES, soaked[key]))
+        for key in ("samples", "samples_not_whole", "pid_changes", "reference_processes",
+                    "load_start", "load_at_stall", "load_end"):
+            params[key] = soaked.get(key)
+        record("cluster-false-positives", "transitions", [sum(soaked["failed"])], params,
+               "FAILED transitions in a %d-minute soak, one CPU saturated, one supervisord "
+               "SIGSTOPped %d s (goal 0)" % (args.soak // 60, args.stall), 3)
+        print("soak:", soaked)
 
 if __name__ == "__main__":
     main()
