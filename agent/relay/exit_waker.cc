@@ -33,13 +33,13 @@ void ExitWaker::onEvent(const SupervisorEvent& event, std::chrono::steady_clock:
   const auto* process = std::get_if<ProcessStateEvent>(&event.body);
   if (!process || !process->pid || *process->pid <= 0) return;
   const std::int64_t pid = *process->pid;
-  if (process->state == ProcessState::Running) {
+  if (process->state == ProcessState::Running || process->state == ProcessState::Stopping) {
     if (pidfds_.count(pid)) return;
     const int fd = pidfdOpen(pid);
     if (fd >= 0) pidfds_.emplace(pid, fd);
     // ESRCH (already gone) or ENOSYS: supervisord will notice at its own pace.
   } else {
-    unwatch(pid);  // STOPPING: supervisord is on it; stopped states: nothing to watch
+    unwatch(pid);  // stopped states: nothing to watch
   }
 }
 

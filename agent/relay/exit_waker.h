@@ -7,9 +7,11 @@
 // one more turn later (up to 1 s more): 1–2 s measured, whatever the relay does. Changes
 // made through XML-RPC are fast because the request itself turns the loop.
 //
-// How: the relay watches the pid of every RUNNING process (pidfd_open, from the RUNNING
-// events it forwards) and, when one dies without a STOPPING first (a stop that supervisord
-// asked for keeps its loop busy anyway), writes a short line to its stderr. That pipe is
+// How: the relay watches the pid of every RUNNING or STOPPING process (pidfd_open, from the
+// events it forwards) and, when one dies, writes a short line to its stderr. A stop asked of
+// supervisord does not keep its loop turning: the process dies of SIGTERM a few ms after the
+// request, and is reaped at the next turn, up to 1 s later (measured by bench/api_bench's
+// stop_application), so a death after STOPPING wakes it too. That pipe is
 // one of supervisord's poll() fds, so the loop turns: it reaps the child, then, after a
 // second line a few ms later, dispatches the event. Lines repeat every kWakePeriod until an
 // event comes in on stdin or kWakeFor has passed. Cost: nothing while nothing dies; a
@@ -40,9 +42,8 @@ class ExitWaker {
   ExitWaker(const ExitWaker&) = delete;
   ExitWaker& operator=(const ExitWaker&) = delete;
 
-  // Follows the process events the relay forwards: watch on RUNNING, forget on STOPPING
-  // (supervisord is stopping it) and on any stopped state. Any event also ends a wake-up:
-  // supervisord's loop is turning.
+  // Follows the process events the relay forwards: watch on RUNNING and STOPPING, forget on
+  // any stopped state. Any event also ends a wake-up: supervisord's loop is turning.
   void onEvent(const SupervisorEvent& event, std::chrono::steady_clock::time_point now);
 
   // Adds one pollfd per watched pid to `fds` (after what is there).
