@@ -50,6 +50,8 @@ std::string supervisorDescription(const ProcessInfo& info) {
       if (::localtime_r(&stop, &local)) std::strftime(text, sizeof text, "%b %d %I:%M %p", &local);
       return text;
     }
+    case ProcessState::Unknown:
+      return info.description;  // the agent's own: why supervisord cannot be read
     default:
       return "";
   }

@@ -32,7 +32,8 @@ xmlrpc_c::value localProcessInfoValue(const LocalProcess& process, double now_mo
 // the state, pid, times and spawnerr rather than kept from the last full reading, so that it
 // follows the relay's events: "pid 42, uptime 0:01:40" (now - start), the stop time as
 // "%b %d %I:%M %p" in local time ("Not started" if never started), the spawn error of a FATAL
-// or BACKOFF process, "" otherwise.
+// or BACKOFF process; for UNKNOWN the description the agent wrote (why supervisord cannot be
+// read); "" otherwise.
 std::string supervisorDescription(const ProcessInfo& info);
 
 // True when a log file is configured for the channel and is not syslog (Supvisors'

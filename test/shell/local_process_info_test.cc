@@ -132,6 +132,10 @@ TEST_CASE("the description is Supervisor's, computed from the state the relay la
 
   info.state = ProcessState::Starting;
   CHECK(supervisorDescription(info).empty());
+  info.state = ProcessState::Unknown;
+  info.description = "supervisord unreachable: connection refused";
+  CHECK(supervisorDescription(info) == info.description);
+  info.description.clear();
   info.state = ProcessState::Fatal;
   CHECK(supervisorDescription(info) == "unknown error (try \"tail web\")");
   info.spawnerr = "Exited too quickly (process log may have details)";
