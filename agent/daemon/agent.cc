@@ -170,7 +170,9 @@ void Agent::run() {
     const std::size_t peersIndex = items.size();
     for (const auto& item : transport_->pollItems()) items.push_back(item);
 
-    const double wait = std::max(0.0, next_tick_ - monotonicNow());
+    double wake_at = next_tick_;
+    if (const auto nudge = nudges_.next()) wake_at = std::min(wake_at, *nudge);
+    const double wait = std::max(0.0, wake_at - monotonicNow());
     try {
       zmq::poll(items.data(), items.size(),
                 std::chrono::milliseconds(static_cast<long>(std::ceil(wait * 1000.0))));
@@ -193,10 +195,12 @@ void Agent::run() {
         step(UserControl{id, control->request});
       } else if (auto* finished = std::get_if<OrderFinished>(&input)) {
         const auto kind = finished->order.kind;
-        if (kind == RequestKind::RestartSupervisor || kind == RequestKind::ShutdownSupervisor)
+        if (kind == RequestKind::RestartSupervisor || kind == RequestKind::ShutdownSupervisor) {
           supervisorOrderDone(finished->done);  // the agent's own order, not the engine's
-        else
+        } else {
+          follow(finished->order, finished->done);
           step(finished->done);
+        }
       } else if (const auto* simulated = std::get_if<StopLocalSupervisor>(&input)) {
         stopLocalSupervisor(simulated->restart);
       }
@@ -212,9 +216,36 @@ void Agent::run() {
 
     const double now = monotonicNow();
     if (now >= next_tick_) tick(now);
+    pokeSupervisor(now);
     checkClosingDeadline(now);
   }
   leave();
+}
+
+void Agent::follow(const ExecuteOrder& order, const OrderDone& done) {
+  if (!done.ok) return;
+  const double now = monotonicNow();
+  if (order.kind == RequestKind::StartProcess) {
+    const LocalProcess* p = table_.find(order.namespec);
+    const int startsecs = p && p->config ? p->config->startsecs : ProcessConfig{}.startsecs;
+    nudges_.started(order.namespec, startsecs, now);
+  } else if (order.kind == RequestKind::StopProcess) {
+    nudges_.stopped(order.namespec, now);
+  }
+}
+
+void Agent::pokeSupervisor(double now) {
+  const auto state = [this](const std::string& namespec) -> std::optional<ProcessState> {
+    const LocalProcess* p = table_.find(namespec);
+    if (!p) return std::nullopt;
+    return p->info.state;
+  };
+  if (!poller_ || !nudges_.due(now, state)) return;
+  // With relay events, a turn of supervisord's loop is enough: the events tell the change.
+  if (relay_pace_)
+    poller_->checkNow();
+  else
+    poller_->requestNow();
 }
 
 void Agent::tick(double now_mono) {

@@ -57,6 +57,7 @@
 #include "agent/shell/peer_transport.h"
 #include "agent/shell/relay_receiver.h"
 #include "agent/shell/rpc_server.h"
+#include "agent/shell/supervisor_nudges.h"
 #include "agent/shell/supervisor_poller.h"
 #include "agent/shell/supervisor_xmlrpc_client.h"
 
@@ -140,6 +141,10 @@ class Agent final : public ClusterRequests {
   void setRelayPace(bool eventsFlow);
   // Finds the relay's own process in the local table and has the poller watch it.
   void watchRelay();
+  // An order this agent executed on its supervisord: followed by SupervisorNudges.
+  void follow(const ExecuteOrder& order, const OrderDone& done);
+  // Turns supervisord's loop when a followed process is due to move on.
+  void pokeSupervisor(double now);
   void receivePeers();
   void tick(double now_mono);
   // Runs one engine step and executes what it returns.
@@ -196,6 +201,7 @@ class Agent final : public ClusterRequests {
   // The relay's own process in the local table ("" until found): its state is checked at
   // every liveness check, so a stopped relay sends the agent back to poll_period.
   std::string relay_namespec_;
+  SupervisorNudges nudges_;
   double last_trim_ = -1e9;  // monotonic seconds of the last malloc_trim  // full readings at
                              // resync_period: relay events keep us current
 };

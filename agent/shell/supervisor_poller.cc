@@ -57,6 +57,14 @@ void SupervisorPoller::watch(const std::string& namespec) {
   watched_ = namespec;
 }
 
+void SupervisorPoller::checkNow() {
+  {
+    std::lock_guard lock(mutex_);
+    check_requested_ = true;
+  }
+  wake_.notify_all();
+}
+
 void SupervisorPoller::requestNow() {
   {
     std::lock_guard lock(mutex_);
@@ -128,11 +136,13 @@ void SupervisorPoller::run() {
     const double period = period_.load();
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(wait);
     // Woken early by stop(), requestNow(), or a shorter period (which then rules the wait).
-    wake_.wait_until(lock, deadline,
-                     [&] { return stopping_ || requested_ || (ok && period_.load() < period); });
+    wake_.wait_until(lock, deadline, [&] {
+      return stopping_ || requested_ || check_requested_ || (ok && period_.load() < period);
+    });
     if (stopping_) return;
     requested = requested_ || period_.load() < period;
     requested_ = false;
+    check_requested_ = false;  // the next reading, full or not, turns supervisord's loop
   }
 }
 

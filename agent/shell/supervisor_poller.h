@@ -61,6 +61,9 @@ class SupervisorPoller {
   void start();
   void stop();
   void requestNow();
+  // Asks for a liveness check now (getState and the watched process): it turns supervisord's
+  // loop, which is what SupervisorNudges wants.
+  void checkNow();
   // Seconds between two full readings from now on; liveness checks stay at poll_period (the
   // back-off when unreachable also starts from poll_period).
   void setPeriod(double seconds);
@@ -81,6 +84,7 @@ class SupervisorPoller {
   std::condition_variable wake_;
   bool stopping_ = false;
   bool requested_ = false;
+  bool check_requested_ = false;
   std::string watched_;  // under mutex_
   std::thread thread_;
 
