@@ -228,7 +228,9 @@ void Agent::follow(const ExecuteOrder& order, const OrderDone& done) {
   if (order.kind == RequestKind::StartProcess) {
     const LocalProcess* p = table_.find(order.namespec);
     const int startsecs = p && p->config ? p->config->startsecs : ProcessConfig{}.startsecs;
-    nudges_.started(order.namespec, startsecs, now);
+    // With startsecs=0 supervisord makes it RUNNING in the turn that spawned it, and the
+    // relay's event says so: a poke would only take supervisord's time from the next starts.
+    if (startsecs > 0 || !relay_pace_) nudges_.started(order.namespec, startsecs, now);
   } else if (order.kind == RequestKind::StopProcess) {
     nudges_.stopped(order.namespec, now);
   }
