@@ -250,6 +250,34 @@ TEST_CASE("handle(): a body that is not an XML-RPC call gets HTTP 400", "[rpc]")
   }
 }
 
+TEST_CASE("handle(): a DTD or markup nested beyond 1000 is refused before xmlrpc-c parses it",
+          "[rpc]") {
+  Fixture f;
+  // A "billion laughs": xmlrpc-c's expat would expand it for tens of seconds.
+  const std::string laughs =
+      "<?xml version=\"1.0\"?><!DOCTYPE m [<!ENTITY a \"aaaaaaaaaa\">"
+      "<!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;\">]>"
+      "<methodCall><methodName>&b;</methodName></methodCall>";
+  auto reply = f.dispatcher.handle(laughs);
+  CHECK(reply.http_status == 400);
+  CHECK(reply.body == "not an XML-RPC call: a DTD is not allowed in an XML-RPC call\n");
+
+  std::string deep = "<methodCall><methodName>x</methodName><params><param>";
+  for (int i = 0; i < 2000; ++i) deep += "<value><array><data>";
+  reply = f.dispatcher.handle(deep);
+  CHECK(reply.http_status == 400);
+  CHECK(reply.body == "not an XML-RPC call: elements nested more than 1000 deep\n");
+
+  // Comments, CDATA, processing instructions, quoted '>' and self-closing tags are not nesting:
+  // a legitimate call with all of them is answered.
+  const std::string odd =
+      "<?xml version=\"1.0\"?><!-- a <comment> --><methodCall a=\"x>y\">"
+      "<methodName>supvisors.get_api_version</methodName><params/>"
+      "<![CDATA[ <not><markup> ]]></methodCall>";
+  reply = f.dispatcher.handle(odd);
+  CHECK(reply.http_status != 400);
+}
+
 TEST_CASE("handle(): faults and values are encoded as XML-RPC", "[rpc]") {
   Fixture f;
   const auto ok = f.dispatcher.handle(callXml("supvisors.get_api_version"));
