@@ -10,6 +10,7 @@
 #include "test/support/agent_process.h"
 #include "test/support/await.h"
 #include "test/support/command.h"
+#include "test/support/raw_tcp.h"
 #include "test/support/supervisord.h"
 
 namespace supvisors::test {
@@ -286,6 +287,231 @@ TEST_CASE("a stopped relay sends the agent back to poll_period at the next liven
   REQUIRE(stopHello.exit_code == 0);
   CHECK(
       awaitCondition([&] { return stateIs(agent, "hello", "STOPPED"); }, std::chrono::seconds(30)));
+}
+
+}  // namespace supvisors::test
+
+namespace supvisors::test {
+
+namespace {
+
+// supvisorsctl straight to supervisord, not through the agent: changes the agent must notice.
+CommandResult supervisorctlDirect(const Supervisord& supervisord, std::vector<std::string> args) {
+  args.insert(args.begin(), {"supervisorctl", "-s", supervisord.unixUrl()});
+  return runCommand(args, std::chrono::seconds(30));
+}
+
+// The pid supervisord reports for `name`, 0 when not running or unknown.
+int pidInSupervisord(const Supervisord& supervisord, const std::string& name) {
+  const auto r = supervisorctlDirect(supervisord, {"pid", name});
+  try {
+    return std::stoi(r.output);
+  } catch (const std::exception&) {
+    return 0;
+  }
+}
+
+// One HTTP/1.1 POST /RPC2 with `body`, as raw bytes.
+std::string rawPost(const std::string& body) {
+  return "POST /RPC2 HTTP/1.1\r\nHost: x\r\nContent-Type: text/xml\r\nContent-Length: " +
+         std::to_string(body.size()) + "\r\n\r\n" + body;
+}
+
+}  // namespace
+
+TEST_CASE("Python's xmlrpc.client against a running agent: every key, type and value",
+          "[agent][e2e][front_door]") {
+  // Every state with its own description in Supervisor: running (uptime), stopped after a run
+  // (its stop time), never started, FATAL (its spawn error), EXITED.
+  Supervisord supervisord(SupervisordOptions{
+      .inet = true,
+      .extra = kPrograms + "[program:idle]\ncommand=sleep 1000\nautostart=false\nstopwaitsecs=4\n\n"
+                           "[program:broken]\ncommand=/nonexistent/program\nstartretries=0\n"
+                           "stdout_logfile=NONE\n\n"
+                           "[program:quick]\ncommand=/bin/true\nstartsecs=0\nautostart=false\n"
+                           "autorestart=false\nredirect_stderr=true\n"});
+  supervisord.start();
+  AgentProcess agent(AgentProcessOptions{.serverurl = supervisord.unixUrl()});
+  agent.start();
+  REQUIRE(supervisorctlDirect(supervisord, {"start", "chatty", "quick"}).exit_code == 0);
+  REQUIRE(supervisorctlDirect(supervisord, {"stop", "chatty"}).exit_code == 0);
+  REQUIRE(awaitCondition([&] {
+    return stateIs(agent, "hello", "RUNNING") && stateIs(agent, "chatty", "STOPPED") &&
+           stateIs(agent, "idle", "STOPPED") && stateIs(agent, "broken", "FATAL") &&
+           stateIs(agent, "quick", "EXITED");
+  }));
+
+  const auto r =
+      runCommand({"/usr/bin/python3", SUPVISORS_SOURCE_DIR "/test/integration/front_door_check.py",
+                  agent.url() + "/RPC2", "hello", "--supervisord", supervisord.httpUrl()});
+  INFO(r.output);
+  CHECK(r.exit_code == 0);
+  CHECK(r.output.find("FAIL") == std::string::npos);
+}
+
+TEST_CASE("garbage, truncated, oversized HTTP: the running agent still serves and follows",
+          "[agent][e2e][front_door]") {
+  Supervisord supervisord(SupervisordOptions{.extra = kPrograms});
+  supervisord.start();
+  AgentProcess agent(AgentProcessOptions{.serverurl = supervisord.unixUrl()});
+  agent.start();
+  REQUIRE(awaitCondition([&] { return stateIs(agent, "chatty", "STOPPED"); }));
+  const int port = agent.port();
+
+  // Not HTTP at all: text, binary with NULs, the start of a TLS ClientHello.
+  CHECK_THAT(rawExchange(port, "NOT HTTP AT ALL\r\n\r\n", false),
+             Catch::StartsWith("HTTP/1.1 400"));
+  rawExchange(port, std::string("\0\x01\x02\x03garbage\xff\xfe\r\n\r\n", 15));
+  rawExchange(port, std::string("\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03", 11));
+  // Truncated: the head cut short, a body shorter than its Content-Length, bad chunks.
+  rawExchange(port, "POST /RPC2 HTTP/1.1\r\nHost: x\r\nContent-Le");
+  rawExchange(port, "POST /RPC2 HTTP/1.1\r\nHost: x\r\nContent-Length: 500\r\n\r\n<methodCall>");
+  rawExchange(port,
+              "POST /RPC2 HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+              "zz\r\nabc\r\nfffffffffffffffffffff\r\n");
+  rawExchange(port, "POST /RPC2 HTTP/1.1\r\nHost: x\r\nContent-Length: -5\r\n\r\n<x/>");
+  // Not an XML-RPC call: 400, as supervisord answers.
+  CHECK_THAT(rawExchange(port, rawPost("<<<<>>>>&&&&;;;;!!!!"), false),
+             Catch::StartsWith("HTTP/1.1 400"));
+  CHECK_THAT(rawExchange(port, rawPost("<methodCall><methodName>supvisors.get_api_version"), false),
+             Catch::StartsWith("HTTP/1.1 400"));
+  // Oversized: bodies beyond http_max_body (4 MB), sent or only declared, get 413.
+  // cpp-httplib reads and drops what is sent, so a declared body that never comes is
+  // answered after read_timeout (10 s): awaited at the end, while the rest goes on.
+  RawConnection declared(port);
+  declared.send("POST /RPC2 HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999999\r\n\r\n");
+  CHECK_THAT(rawExchange(port, rawPost(std::string(6 << 20, 'x')), false),
+             Catch::StartsWith("HTTP/1.1 413"));
+  // A request line far beyond any limit.
+  rawExchange(port, "GET /" + std::string(100'000, 'a') + " HTTP/1.1\r\n\r\n");
+  rawExchange(port, "GET /logtail/" + std::string(50'000, 'a') + " HTTP/1.1\r\n\r\n");
+
+  CHECK_THAT(declared.receiveResponse(std::chrono::seconds(60)), Catch::StartsWith("HTTP/1.1 413"));
+
+  // Still the same process, still answering, on the agent's own methods and forwarded ones.
+  CHECK(agent.waitExit(std::chrono::milliseconds(0)) == -1);
+  CHECK(ctl(agent, {"sversion"}).exit_code == 0);
+  CHECK_THAT(supervisorctl(agent, {"status", "hello"}).output, Contains("RUNNING"));
+  // Still following supervisord: a start made behind its back shows.
+  REQUIRE(supervisorctlDirect(supervisord, {"start", "chatty"}).exit_code == 0);
+  CHECK(awaitCondition([&] { return stateIs(agent, "chatty", "RUNNING"); }));
+}
+
+TEST_CASE("a call nested 100,000 deep or carrying a DTD gets 400, not a crash or a stall",
+          "[agent][e2e][front_door]") {
+  Supervisord supervisord(SupervisordOptions{.extra = kPrograms});
+  supervisord.start();
+  AgentProcess agent(AgentProcessOptions{.serverurl = supervisord.unixUrl()});
+  agent.start();
+  const int port = agent.port();
+  // 2 MB of nesting, under http_max_body: xmlrpc-c built the whole tree, refused it as too
+  // deep, then freed it recursively and overflowed the worker's stack (SIGSEGV).
+  std::string deep =
+      "<?xml version=\"1.0\"?><methodCall><methodName>supervisor.getState</methodName>"
+      "<params><param>";
+  for (int i = 0; i < 100'000; ++i) deep += "<value><array><data>";
+  CHECK_THAT(rawExchange(port, rawPost(deep), false),
+             Catch::StartsWith("HTTP/1.1 400") && Contains("nested"));
+  // "Billion laughs", 1 KB: entities expanding to 10^9 copies held a worker for ~45 s and
+  // 150 MB before xmlrpc-c gave up. rawExchange waits 5 s at most for the answer.
+  std::string laughs = "<?xml version=\"1.0\"?><!DOCTYPE l [<!ENTITY l0 \"ha\">";
+  for (int i = 1; i <= 9; ++i) {
+    laughs += "<!ENTITY l" + std::to_string(i) + " \"";
+    for (int j = 0; j < 10; ++j) laughs += "&l" + std::to_string(i - 1) + ";";
+    laughs += "\">";
+  }
+  laughs += "]><methodCall><methodName>&l9;</methodName></methodCall>";
+  CHECK_THAT(rawExchange(port, rawPost(laughs), false),
+             Catch::StartsWith("HTTP/1.1 400") && Contains("DTD"));
+
+  CHECK(agent.waitExit(std::chrono::milliseconds(0)) == -1);
+  // A call 60 values deep (xmlrpc-c's limit is 64), with a comment and CDATA holding '<', still
+  // reaches the dispatcher: its answer is a fault (get_api_version takes no parameter).
+  std::string nested =
+      "<?xml version=\"1.0\"?><!-- a comment <a> --><methodCall>"
+      "<methodName>supvisors.get_api_version</methodName><params><param>";
+  for (int i = 0; i < 60; ++i) nested += "<value><array><data>";
+  nested += "<value><string><![CDATA[<<<]]></string></value>";
+  for (int i = 0; i < 60; ++i) nested += "</data></array></value>";
+  nested += "</param></params></methodCall>";
+  CHECK_THAT(rawExchange(port, rawPost(nested), false),
+             Catch::StartsWith("HTTP/1.1 200") && Contains("faultCode"));
+  CHECK(ctl(agent, {"sversion"}).exit_code == 0);
+}
+
+TEST_CASE("silent connections beyond the agent's HTTP workers are dropped and it answers again",
+          "[agent][e2e][front_door]") {
+  Supervisord supervisord(SupervisordOptions{.extra = kPrograms});
+  supervisord.start();
+  AgentProcess agent(AgentProcessOptions{.serverurl = supervisord.unixUrl()});
+  agent.start();
+  REQUIRE(awaitCondition([&] { return stateIs(agent, "chatty", "STOPPED"); }));
+
+  // More connections that never send a byte than the agent has workers (http_threads = 8).
+  std::vector<std::unique_ptr<RawConnection>> silent;
+  for (int i = 0; i < 12; ++i) silent.push_back(std::make_unique<RawConnection>(agent.port()));
+  // Each is dropped after the keep-alive timeout (5 s), so a request is answered in time.
+  const auto sversion = runCommand({supvisorsctlPath(), "-s", agent.url(), "-t", "60", "sversion"},
+                                   std::chrono::seconds(90));
+  INFO(sversion.output);
+  CHECK(sversion.exit_code == 0);
+  for (auto& connection : silent) CHECK(connection->closedByPeer(std::chrono::seconds(60)));
+
+  REQUIRE(supervisorctlDirect(supervisord, {"start", "chatty"}).exit_code == 0);
+  CHECK(awaitCondition([&] { return stateIs(agent, "chatty", "RUNNING"); }));
+}
+
+TEST_CASE("a relay killed with -9 comes back and a change made meanwhile reaches the agent",
+          "[agent][e2e][relay]") {
+  RelayedAgent relayed(/*relay_autorestart=*/true);
+  const auto& supervisord = relayed.supervisord;
+  const auto& agent = relayed.agent;
+  REQUIRE(awaitCondition([&] {
+    return agent.log().find("the relay is supvisors_relay") != std::string::npos &&
+           agent.log().find("relay events flow: full readings of supervisord every 600 s") !=
+               std::string::npos;
+  }));
+  REQUIRE(awaitCondition([&] { return stateIs(agent, "hello", "RUNNING"); }));
+  const int relayPid = pidInSupervisord(supervisord, "supvisors_relay");
+  REQUIRE(relayPid > 0);
+
+  REQUIRE(::kill(relayPid, SIGKILL) == 0);
+  // Meanwhile, straight to supervisord: hello stops while the relay is dead or restarting.
+  REQUIRE(supervisorctlDirect(supervisord, {"stop", "hello"}).exit_code == 0);
+  // supervisord restarts it (autorestart=true)...
+  CHECK(awaitCondition(
+      [&] {
+        const int pid = pidInSupervisord(supervisord, "supvisors_relay");
+        return pid > 0 && pid != relayPid &&
+               supervisorctlDirect(supervisord, {"status", "supvisors_relay"})
+                       .output.find("RUNNING") != std::string::npos;
+      },
+      std::chrono::seconds(30)));
+  // ... and nothing is lost: the agent's table shows the stop.
+  CHECK(
+      awaitCondition([&] { return stateIs(agent, "hello", "STOPPED"); }, std::chrono::seconds(30)));
+  const auto stopped = localInfo(agent, "hello");
+  REQUIRE(!stopped.is_null());
+  CHECK(stopped["pid"] == 0);
+  CHECK(stopped["stop"].get<std::int64_t>() > 0);
+
+  // The restarted relay carries the next changes. Once its events flow, the agent reads
+  // supervisord in full only every 600 s, so a change seen then came through the relay.
+  REQUIRE(supervisorctlDirect(supervisord, {"start", "hello"}).exit_code == 0);
+  CHECK(
+      awaitCondition([&] { return stateIs(agent, "hello", "RUNNING"); }, std::chrono::seconds(30)));
+  CHECK(localInfo(agent, "hello")["pid"] == pidInSupervisord(supervisord, "hello"));
+  const auto readingEvery600s = [&] {
+    const std::string log = agent.log();
+    const std::string pace = "full readings of supervisord every ";
+    const auto last = log.rfind(pace);
+    return last != std::string::npos && log.compare(last + pace.size(), 5, "600 s") == 0;
+  };
+  REQUIRE(awaitCondition(readingEvery600s, std::chrono::seconds(30)));
+  REQUIRE(supervisorctlDirect(supervisord, {"stop", "hello"}).exit_code == 0);
+  CHECK(
+      awaitCondition([&] { return stateIs(agent, "hello", "STOPPED"); }, std::chrono::seconds(30)));
+  CHECK(readingEvery600s());
 }
 
 }  // namespace supvisors::test
