@@ -51,6 +51,15 @@ LocalTableDelta LocalTable::applyAll(const std::vector<ProcessInfo>& infos,
       p.config.reset();  // a fresh config list without it: it has no config any more
     else if (previous)
       p.config = previous->config;
+    if (previous && previous->update_monotonic > now_mono) {
+      // A relay event applied after this reading was taken is newer than the reading: a stale
+      // reading must not take a process back (it would stay so until the next full one).
+      LocalProcess kept = *previous;
+      kept.config = p.config;
+      if (kept.config != previous->config) delta.changed.push_back(namespec);
+      next.emplace(namespec, std::move(kept));
+      continue;
+    }
     if (previous) {
       p.extra_args = previous->extra_args;
       p.disabled = previous->disabled;

@@ -47,7 +47,9 @@ struct LocalTableDelta {
 class LocalTable {
  public:
   // Replaces the whole table with what supervisord reported at monotonic time `now_mono`.
-  // `configs` may be empty (not fetched this time): known configs are then kept.
+  // `configs` may be empty (not fetched this time): known configs are then kept. An entry
+  // changed after `now_mono` (by a relay event that came in while the reading was on its way)
+  // keeps its status: it is newer than the reading.
   LocalTableDelta applyAll(const std::vector<ProcessInfo>& infos,
                            const std::vector<ProcessConfig>& configs, double now_mono);
 

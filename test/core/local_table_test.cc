@@ -110,3 +110,29 @@ TEST_CASE("removing a group forgets its processes", "[local_table]") {
   CHECK(table.removeGroup("grp") == std::vector<std::string>{"grp:a", "grp:b"});
   CHECK(table.processes().size() == 1);
 }
+
+TEST_CASE("a reading taken before a relay event does not take the process back",
+          "[local_table]") {
+  LocalTable table;
+  (void)table.applyAll({info("web", "web", ProcessState::Starting, 1000, 1000)}, {}, 500.0);
+  ProcessStateEvent running;
+  running.group = running.name = "web";
+  running.state = ProcessState::Running;
+  running.pid = 4242;
+  REQUIRE(table.applyEvent(running, 501.0, 1001.0));
+  const auto version = table.version();
+
+  // Taken at 500.5, before the event, delivered after it: it still shows STARTING.
+  auto delta = table.applyAll({info("web", "web", ProcessState::Starting, 1000, 1000)},
+                              {config("web", "web", 1)}, 500.5);
+  CHECK(table.find("web")->info.state == ProcessState::Running);
+  CHECK(table.find("web")->info.pid == 4242);
+  REQUIRE(table.find("web")->config);  // the reading's config is taken all the same
+  CHECK(delta.changed == std::vector<std::string>{"web"});
+  CHECK(table.version() == version + 1);
+
+  // A reading taken after the event is the truth again.
+  delta = table.applyAll({info("web", "web", ProcessState::Stopped, 1000, 1003)}, {}, 502.0);
+  CHECK(table.find("web")->info.state == ProcessState::Stopped);
+  CHECK(delta.changed == std::vector<std::string>{"web"});
+}
