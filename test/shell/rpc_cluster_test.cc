@@ -9,6 +9,7 @@
 #include "agent/shell/cluster_info.h"
 #include "agent/shell/rpc_dispatcher.h"
 #include "test/shell/fake_supervisor_client.h"
+#include "test/shell/rpc_checks.h"
 #include "test/shell/rpc_test_util.h"
 
 using namespace supvisors;
@@ -125,27 +126,7 @@ struct Fixture {
   }
 };
 
-void requireFault(const Result<xmlrpc_c::value>& r, int code, const std::string& text) {
-  REQUIRE_FALSE(r.ok());
-  CHECK(r.error().isFault());
-  CHECK(r.error().code == code);
-  CHECK(r.error().message == text);
-}
 
-// Every key of `s` is in `types` with that XML-RPC type, and nothing else.
-void requireKeys(const xmlrpc_c::value& v,
-                 const std::map<std::string, xmlrpc_c::value::type_t>& types) {
-  REQUIRE(v.type() == kStruct);
-  const auto s = asStruct(v);
-  std::vector<std::string> keys, expected;
-  for (const auto& [k, _] : s) keys.push_back(k);
-  for (const auto& [k, _] : types) expected.push_back(k);
-  CHECK(keys == expected);
-  for (const auto& [k, t] : types) {
-    INFO("key " << k);
-    if (s.count(k)) CHECK(s.at(k).type() == t);
-  }
-}
 
 const std::map<std::string, xmlrpc_c::value::type_t> kStateModesKeys = {
     {"identifier", kString},      {"nick_identifier", kString}, {"now_monotonic", kDouble},

@@ -11,6 +11,7 @@
 
 #include "agent/shell/rpc_dispatcher.h"
 #include "test/shell/fake_supervisor_client.h"
+#include "test/shell/rpc_checks.h"
 #include "test/shell/rpc_test_util.h"
 
 using namespace supvisors;
@@ -59,12 +60,6 @@ xmlrpc_c::value boolean(bool v) {
   return xmlrpc_c::value_boolean(v);
 }
 
-void requireFault(const Result<xmlrpc_c::value>& r, int code, const std::string& text) {
-  REQUIRE_FALSE(r.ok());
-  CHECK(r.error().isFault());
-  CHECK(r.error().code == code);
-  CHECK(r.error().message == text);
-}
 
 void requireTrue(const Result<xmlrpc_c::value>& r) {
   INFO((r.ok() ? std::string() : r.error().describe()));

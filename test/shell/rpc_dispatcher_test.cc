@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "test/shell/fake_supervisor_client.h"
+#include "test/shell/rpc_checks.h"
 #include "test/shell/rpc_test_util.h"
 
 using namespace supvisors;
@@ -38,12 +39,6 @@ struct Fixture {
   }
 };
 
-void requireFault(const Result<xmlrpc_c::value>& r, int code, const std::string& text) {
-  REQUIRE_FALSE(r.ok());
-  CHECK(r.error().isFault());
-  CHECK(r.error().code == code);
-  CHECK(r.error().message == text);
-}
 
 void requireFaultStruct(const xmlrpc_c::value& v, int code, const std::string& text) {
   REQUIRE(v.type() == xmlrpc_c::value::TYPE_STRUCT);

@@ -12,6 +12,7 @@
 #include "agent/shell/process_info_cache.h"
 #include "agent/shell/rpc_dispatcher.h"
 #include "test/shell/fake_supervisor_client.h"
+#include "test/shell/rpc_checks.h"
 #include "test/shell/rpc_test_util.h"
 #include "test/shell/sample_cluster.h"
 
@@ -47,26 +48,7 @@ struct Fixture {
   }
 };
 
-void requireFault(const Result<xmlrpc_c::value>& r, int code, const std::string& text) {
-  REQUIRE_FALSE(r.ok());
-  CHECK(r.error().isFault());
-  CHECK(r.error().code == code);
-  CHECK(r.error().message == text);
-}
 
-void requireKeys(const xmlrpc_c::value& v,
-                 const std::map<std::string, xmlrpc_c::value::type_t>& types) {
-  REQUIRE(v.type() == kStruct);
-  const auto s = asStruct(v);
-  std::vector<std::string> keys, expected;
-  for (const auto& [k, _] : s) keys.push_back(k);
-  for (const auto& [k, _] : types) expected.push_back(k);
-  CHECK(keys == expected);
-  for (const auto& [k, t] : types) {
-    INFO("key " << k);
-    if (s.count(k)) CHECK(s.at(k).type() == t);
-  }
-}
 
 const std::map<std::string, xmlrpc_c::value::type_t> kApplicationInfoKeys = {
     {"application_name", kString}, {"managed", kBool},     {"now_monotonic", kDouble},
