@@ -29,7 +29,7 @@ constexpr OptionSpec kOptions[] = {
     {"supvisors", "inactivity_ticks", ValueKind::Plain, kDone},
     {"supvisors", "core_identifiers", ValueKind::List, kDone},
     {"supvisors", "supvisors_failure_strategy", ValueKind::Plain, kDone},
-    {"supvisors", "starting_strategy", ValueKind::Plain, kLater},
+    {"supvisors", "starting_strategy", ValueKind::Plain, kDone},
     {"supvisors", "conciliation_strategy", ValueKind::Plain, kLater},
     {"supvisors", "disabilities_file", ValueKind::Plain, kLater},
     {"supvisors", "stats_enabled", ValueKind::Plain, kLater},

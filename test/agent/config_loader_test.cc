@@ -556,13 +556,13 @@ TEST_CASE("continuation lines, comments and ':' separators", "[config]") {
 
 TEST_CASE("an option not implemented yet is accepted with one warning", "[config]") {
   TempDir dir;
-  const auto load =
-      loadText(dir, kList + "starting_strategy = LOCAL\nevent_link = WS\nloglevel = debug\n");
+  const auto load = loadText(
+      dir, kList + "conciliation_strategy = STOP\nevent_link = WS\nloglevel = debug\n");
   REQUIRE(errorsOf(load).empty());
-  CHECK(load.config->supvisors.starting_strategy == StartingStrategy::Local);
+  CHECK(load.config->supvisors.conciliation_strategy == ConciliationStrategy::Stop);
   CHECK(warningsOf(load) ==
         conf(dir) +
-            ":3: [supvisors] starting_strategy: accepted; not implemented yet by this agent\n" +
+            ":3: [supvisors] conciliation_strategy: accepted; not implemented yet by this agent\n" +
             conf(dir) +
             ":4: [supvisors] event_link: WS accepted; this agent has no WebSocket publisher: "
             "no event is published\n");
