@@ -157,10 +157,6 @@ Result<xmlrpc_c::value> callAgent(int port, const std::string& method) {
   return XmlRpcSupervisorClient(options).call("supvisors." + method, xmlrpc_c::paramList());
 }
 
-bool notImplementedYet(const Result<xmlrpc_c::value>& r) {
-  return !r.ok() && r.error().message.find("not implemented yet") != std::string::npos;
-}
-
 int workerPid(Host& host) {
   SupervisorClientOptions options;
   options.serverurl = host.supervisord->unixUrl();
@@ -186,10 +182,6 @@ TEST_CASE(
   }
 
   const auto r = callAgent(cluster.host(1).agent->port(), "restart");  // beta forwards it
-  if (notImplementedYet(r)) {
-    WARN("the engine does not carry out supvisors.restart yet: " << r.error().message);
-    return;
-  }
   INFO((r.ok() ? std::string() : r.error().describe()));
   REQUIRE(r.ok());
   // Each supervisord restarted (its autostart worker has another pid), each agent is still
@@ -222,10 +214,6 @@ TEST_CASE("supvisors.shutdown: every supervisord shuts down, then every agent ex
     REQUIRE(awaitCondition([&] { return cluster.inOperation(i, master); }));
 
   const auto r = callAgent(cluster.host(2).agent->port(), "shutdown");
-  if (notImplementedYet(r)) {
-    WARN("the engine does not carry out supvisors.shutdown yet: " << r.error().message);
-    return;
-  }
   INFO((r.ok() ? std::string() : r.error().describe()));
   REQUIRE(r.ok());
   for (std::size_t i = 0; i < 3; ++i) {

@@ -59,11 +59,6 @@ nlohmann::json rpc(const AgentProcess& agent, const std::string& method) {
   return nlohmann::json::parse(r.output, nullptr, false);
 }
 
-bool notImplementedYet(const nlohmann::json& answer) {
-  return answer.contains("fault") &&
-         answer["text"].get<std::string>().find("not implemented yet") != std::string::npos;
-}
-
 }  // namespace
 
 TEST_CASE(
@@ -137,10 +132,6 @@ TEST_CASE("supvisors.restart through the API: supervisord restarts, the agent st
 
   const auto answer = rpc(agent, "restart");
   INFO(answer.dump());
-  if (notImplementedYet(answer)) {
-    WARN("the engine does not carry out supvisors.restart yet: " << answer.dump());
-    return;
-  }
   REQUIRE(answer.value("ok", false) == true);
   REQUIRE(awaitCondition(
       [&] {
@@ -173,10 +164,6 @@ TEST_CASE("supvisors.shutdown through the API: supervisord shuts down, then the 
 
   const auto answer = rpc(agent, "shutdown");
   INFO(answer.dump());
-  if (notImplementedYet(answer)) {
-    WARN("the engine does not carry out supvisors.shutdown yet: " << answer.dump());
-    return;
-  }
   REQUIRE(answer.value("ok", false) == true);
   CHECK(agent.waitExit(120s) == 0);
   CHECK_THAT(agent.log(), Catch::Contains("supervisord is down"));
