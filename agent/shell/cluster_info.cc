@@ -125,9 +125,22 @@ std::vector<std::size_t> instancesByIdentifier(const ClusterSnapshot& snapshot) 
 xmlrpc_c::value supvisorsStateValue(const ClusterSnapshot& snapshot, double now_monotonic) {
   const ClusterView& view = snapshot.view;
   Struct s = stateModesStruct(view.local(), view.stateModes(), now_monotonic);
-  // Global view: the identifiers having jobs (none until the start/stop work lands).
-  s["starting_jobs"] = stringArray({});
-  s["stopping_jobs"] = stringArray({});
+  // Global view: the identifiers having jobs, this agent's own and as each RUNNING peer told.
+  std::vector<std::string> starting, stopping;
+  for (const auto& i : view.instances) {
+    bool start = false, stop = false;
+    if (i.local) {
+      start = view.starting_jobs;
+      stop = view.stopping_jobs;
+    } else if (i.state == InstanceState::Running && i.state_modes) {
+      start = i.state_modes->starting_jobs;
+      stop = i.state_modes->stopping_jobs;
+    }
+    if (start) starting.push_back(i.identifier);
+    if (stop) stopping.push_back(i.identifier);
+  }
+  s["starting_jobs"] = stringArray(starting);
+  s["stopping_jobs"] = stringArray(stopping);
   return xmlrpc_c::value_struct(s);
 }
 
@@ -157,7 +170,7 @@ xmlrpc_c::value instanceInfoValue(const ClusterSnapshot& snapshot, std::size_t i
   s["port"] = i4(std::int64_t{entry ? entry->http_port : 0});
   s["statecode"] = i4(std::int64_t{static_cast<int>(i.state)});
   s["statename"] = string(enumName(i.state));
-  s["loading"] = i4(std::int64_t{0});
+  s["loading"] = i4(std::int64_t{snapshot.view.tables->loadOf(i.identifier)});
   s["process_failure"] = xmlrpc_c::value_boolean(processFailure(i));
   s["remote_sequence_counter"] = i4(i.remote_tick);
   s["remote_mtime"] = xmlrpc_c::value_double(i.remote_monotonic_time);

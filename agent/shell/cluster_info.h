@@ -16,7 +16,7 @@
 //                                  (OFF, no Master, empty states) while it is STOPPED or
 //                                  ISOLATED or has not told its state yet
 //   InstanceInfo (§3.3.3)          identifier, nick_identifier, node_name, statename  string
-//                                  port, statecode, loading (0), remote_sequence_counter,
+//                                  port, statecode, loading, remote_sequence_counter,
 //                                  remote_time, local_sequence_counter, local_time   int
 //                                  remote_mtime, local_mtime                          double
 //                                  process_failure                                    boolean
@@ -26,9 +26,11 @@
 //                                  supvisors_failure string
 //   Master                         {identifier, nick_identifier} strings, or {} when none
 //
-// Ints are i4 (Supervisor's parser has no i8), clamped to [INT_MIN, 2^31-1]. The job lists
-// are empty and loading is 0 until the start/stop work lands. `now_monotonic` is the agent's
-// monotonic clock at answer time, passed in so this stays pure.
+// Ints are i4 (Supervisor's parser has no i8), clamped to [INT_MIN, 2^31-1]. The global job
+// lists name this agent if it has jobs and each RUNNING peer that told it has; `loading` is
+// the sum of the expected_loading of the processes running on the instance (the cluster's
+// process tables). `now_monotonic` is the agent's monotonic clock at answer time, passed in
+// so this stays pure.
 //
 // Thread-safety: pure functions over an immutable snapshot.
 

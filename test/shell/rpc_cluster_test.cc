@@ -91,7 +91,8 @@ ClusterSnapshot sampleCluster() {
   m.fsm_state = SupvisorsState::Operation;
   m.master_identifier = kAlpha;
   m.starting_jobs = true;
-  m.instance_states = {{kAlpha, InstanceState::Running}, {kBeta, InstanceState::Running},
+  m.instance_states = {{kAlpha, InstanceState::Running},
+                       {kBeta, InstanceState::Running},
                        {kGamma, InstanceState::Failed}};
   beta.state_modes = m;
   PeerProcess fatal;
@@ -126,13 +127,11 @@ struct Fixture {
   }
 };
 
-
-
 const std::map<std::string, xmlrpc_c::value::type_t> kStateModesKeys = {
-    {"identifier", kString},      {"nick_identifier", kString}, {"now_monotonic", kDouble},
-    {"fsm_statecode", kInt},      {"fsm_statename", kString},   {"degraded_mode", kBool},
-    {"discovery_mode", kBool},    {"master_identifier", kString},
-    {"starting_jobs", kBool},     {"stopping_jobs", kBool},     {"instance_states", kStruct}};
+    {"identifier", kString},   {"nick_identifier", kString},   {"now_monotonic", kDouble},
+    {"fsm_statecode", kInt},   {"fsm_statename", kString},     {"degraded_mode", kBool},
+    {"discovery_mode", kBool}, {"master_identifier", kString}, {"starting_jobs", kBool},
+    {"stopping_jobs", kBool},  {"instance_states", kStruct}};
 
 const std::map<std::string, xmlrpc_c::value::type_t> kInstanceInfoKeys = {
     {"identifier", kString},
@@ -150,9 +149,15 @@ const std::map<std::string, xmlrpc_c::value::type_t> kInstanceInfoKeys = {
     {"local_mtime", kDouble},
     {"local_time", kInt}};
 
-std::string identifierOf(const xmlrpc_c::value& v) { return asString(asStruct(v).at("identifier")); }
-bool asBool(const xmlrpc_c::value& v) { return xmlrpc_c::value_boolean(v); }
-double asDouble(const xmlrpc_c::value& v) { return xmlrpc_c::value_double(v); }
+std::string identifierOf(const xmlrpc_c::value& v) {
+  return asString(asStruct(v).at("identifier"));
+}
+bool asBool(const xmlrpc_c::value& v) {
+  return xmlrpc_c::value_boolean(v);
+}
+double asDouble(const xmlrpc_c::value& v) {
+  return xmlrpc_c::value_double(v);
+}
 
 std::map<std::string, std::string> stringMap(const xmlrpc_c::value& v) {
   std::map<std::string, std::string> out;
@@ -179,7 +184,8 @@ TEST_CASE("get_supvisors_state: the local view with every key and type", "[rpc][
   CHECK(asBool(s.at("degraded_mode")));
   CHECK_FALSE(asBool(s.at("discovery_mode")));
   CHECK(asString(s.at("master_identifier")) == kAlpha);
-  CHECK(asArray(s.at("starting_jobs")).empty());
+  // beta told it has start jobs; gamma told so too, but it is STOPPED since.
+  CHECK(strings(s.at("starting_jobs")) == std::vector<std::string>{kBeta});
   CHECK(asArray(s.at("stopping_jobs")).empty());
   CHECK(stringMap(s.at("instance_states")) ==
         std::map<std::string, std::string>{
@@ -282,6 +288,34 @@ TEST_CASE("get_strategies: the four keys, names in UPPER_CASE", "[rpc][cluster]"
     REQUIRE(t.ok());
     CHECK(asString(asStruct(t.value()).at("supvisors_failure")) == "CONTINUE");
   }
+}
+
+TEST_CASE("InstanceInfo loading: the expected_loading of what runs there, conflicts counted",
+          "[rpc][cluster]") {
+  ClusterSnapshot s = sampleCluster();
+  auto tables = std::make_shared<ProcessTables>();
+  const auto running = [&](const std::string& name, int loading, std::vector<std::string> where) {
+    ProcessStatus p;
+    p.application = "g";
+    p.process = name;
+    p.namespec = makeNamespec("g", name);
+    p.rules.expected_loading = loading;
+    p.running_identifiers = std::move(where);
+    tables->processes[p.namespec] = p;
+  };
+  running("a", 30, {kAlpha});
+  running("b", 25, {kAlpha, kBeta});  // a conflict: it loads both
+  running("c", 40, {});               // stopped: loads nothing
+  s.view.tables = tables;
+  Fixture f(s);
+  const auto r = f.call("supvisors.get_all_instances_info");
+  REQUIRE(r.ok());
+  std::map<std::string, int> loading;
+  for (const auto& item : asArray(r.value())) {
+    const auto info = asStruct(item);
+    loading[asString(info.at("identifier"))] = asInt(info.at("loading"));
+  }
+  CHECK(loading == std::map<std::string, int>{{kAlpha, 55}, {kBeta, 25}, {kGamma, 0}});
 }
 
 TEST_CASE("get_all_instances_info / get_instance_info: every key, sorted, addresses",
@@ -441,8 +475,7 @@ TEST_CASE("end_sync: gate, USER, names, then the loop's answer", "[rpc][cluster]
     requireFault(f.call("supvisors.end_sync"), 30, "FAILED: the loop did not answer in 5 s");
   }
   SECTION("wrong parameters") {
-    requireFault(f.call("supvisors.end_sync", {xmlrpc_c::value_int(1)}), 2,
-                 "INCORRECT_PARAMETERS");
+    requireFault(f.call("supvisors.end_sync", {xmlrpc_c::value_int(1)}), 2, "INCORRECT_PARAMETERS");
     requireFault(f.call("supvisors.end_sync", {str("a"), str("b")}), 2, "INCORRECT_PARAMETERS");
   }
   SECTION("no ClusterRequests") {
@@ -454,8 +487,7 @@ TEST_CASE("end_sync: gate, USER, names, then the loop's answer", "[rpc][cluster]
   }
 }
 
-TEST_CASE("cluster methods are listed, documented and callable in a multicall",
-          "[rpc][cluster]") {
+TEST_CASE("cluster methods are listed, documented and callable in a multicall", "[rpc][cluster]") {
   Fixture f;
   const auto sig = f.call("system.methodSignature", {str("supvisors.get_instance_info")});
   REQUIRE(sig.ok());
@@ -464,10 +496,10 @@ TEST_CASE("cluster methods are listed, documented and callable in a multicall",
   REQUIRE(help.ok());
   CHECK_THAT(asString(help.value()), Catch::Contains("SYNCHRONIZATION"));
 
-  const auto r = f.call("system.multicall",
-                        {xmlrpc_c::value_array(std::vector<xmlrpc_c::value>{
-                            callStruct("supvisors.get_master_identifier", {}),
-                            callStruct("supvisors.get_instance_info", {str("nope")})})});
+  const auto r =
+      f.call("system.multicall", {xmlrpc_c::value_array(std::vector<xmlrpc_c::value>{
+                                     callStruct("supvisors.get_master_identifier", {}),
+                                     callStruct("supvisors.get_instance_info", {str("nope")})})});
   REQUIRE(r.ok());
   const auto items = asArray(r.value());
   REQUIRE(items.size() == 2);

@@ -90,11 +90,6 @@ bool asBool(const xmlrpc_c::value& v) {
 double asDouble(const xmlrpc_c::value& v) {
   return xmlrpc_c::value_double(v);
 }
-std::vector<std::string> strings(const xmlrpc_c::value& v) {
-  std::vector<std::string> out;
-  for (const auto& item : asArray(v)) out.push_back(asString(item));
-  return out;
-}
 std::string namespecOf(const xmlrpc_c::value& v) {
   const auto s = asStruct(v);
   return makeNamespec(asString(s.at("application_name")), asString(s.at("process_name")));

@@ -20,6 +20,12 @@ inline int asInt(const xmlrpc_c::value& v) { return xmlrpc_c::value_int(v); }
 inline std::vector<xmlrpc_c::value> asArray(const xmlrpc_c::value& v) {
   return xmlrpc_c::value_array(v).vectorValueValue();
 }
+// An array of strings.
+inline std::vector<std::string> strings(const xmlrpc_c::value& v) {
+  std::vector<std::string> out;
+  for (const auto& item : asArray(v)) out.push_back(asString(item));
+  return out;
+}
 inline std::map<std::string, xmlrpc_c::value> asStruct(const xmlrpc_c::value& v) {
   return xmlrpc_c::value_struct(v).cvalue();
 }
