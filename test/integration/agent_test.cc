@@ -211,6 +211,12 @@ namespace supvisors::test {
 
 namespace {
 
+// supervisorctl straight to supervisord, not through the agent: changes the agent must notice.
+CommandResult supervisorctlDirect(const Supervisord& supervisord, std::vector<std::string> args) {
+  args.insert(args.begin(), {"supervisorctl", "-s", supervisord.unixUrl()});
+  return runCommand(args, std::chrono::seconds(30));
+}
+
 // A supervisord running `hello` and the relay, and an agent beside it that reads supervisord
 // every 0.2 s, or every 600 s while relay events flow.
 struct RelayedAgent {
@@ -234,6 +240,14 @@ struct RelayedAgent {
                                   .poll_period = 0.2}) {
     supervisord.start();
     agent.start();
+  }
+
+  // The agent found its relay's process and reads supervisord at resync_period (600 s).
+  bool eventsFlow() const {
+    const std::string log = agent.log();
+    return log.find("the relay is supvisors_relay") != std::string::npos &&
+           log.find("relay events flow: full readings of supervisord every 600 s") !=
+               std::string::npos;
   }
 };
 
@@ -267,24 +281,16 @@ TEST_CASE("a stopped relay sends the agent back to poll_period at the next liven
   RelayedAgent relayed(/*relay_autorestart=*/false);
   const auto& supervisord = relayed.supervisord;
   const auto& agent = relayed.agent;
-  REQUIRE(awaitCondition([&] {
-    return agent.log().find("the relay is supvisors_relay") != std::string::npos &&
-           agent.log().find("relay events flow: full readings of supervisord every 600 s") !=
-               std::string::npos;
-  }));
+  REQUIRE(awaitCondition([&] { return relayed.eventsFlow(); }));
   REQUIRE(awaitCondition([&] { return stateIs(agent, "hello", "RUNNING"); }));
 
   // Stopped behind the agent's back (a global stop does the same): no event says so.
-  const auto stop =
-      runCommand({"supervisorctl", "-s", supervisord.unixUrl(), "stop", "supvisors_relay"});
-  REQUIRE(stop.exit_code == 0);
+  REQUIRE(supervisorctlDirect(supervisord, {"stop", "supvisors_relay"}).exit_code == 0);
   CHECK(awaitCondition([&] {
     return agent.log().find("the relay supvisors_relay is not RUNNING") != std::string::npos;
   }));
   // Without events, a change is still seen at poll_period, not resync_period (600 s).
-  const auto stopHello =
-      runCommand({"supervisorctl", "-s", supervisord.unixUrl(), "stop", "hello"});
-  REQUIRE(stopHello.exit_code == 0);
+  REQUIRE(supervisorctlDirect(supervisord, {"stop", "hello"}).exit_code == 0);
   CHECK(
       awaitCondition([&] { return stateIs(agent, "hello", "STOPPED"); }, std::chrono::seconds(30)));
 }
@@ -294,12 +300,6 @@ TEST_CASE("a stopped relay sends the agent back to poll_period at the next liven
 namespace supvisors::test {
 
 namespace {
-
-// supvisorsctl straight to supervisord, not through the agent: changes the agent must notice.
-CommandResult supervisorctlDirect(const Supervisord& supervisord, std::vector<std::string> args) {
-  args.insert(args.begin(), {"supervisorctl", "-s", supervisord.unixUrl()});
-  return runCommand(args, std::chrono::seconds(30));
-}
 
 // The pid supervisord reports for `name`, 0 when not running or unknown.
 int pidInSupervisord(const Supervisord& supervisord, const std::string& name) {
@@ -466,11 +466,7 @@ TEST_CASE("a relay killed with -9 comes back and a change made meanwhile reaches
   RelayedAgent relayed(/*relay_autorestart=*/true);
   const auto& supervisord = relayed.supervisord;
   const auto& agent = relayed.agent;
-  REQUIRE(awaitCondition([&] {
-    return agent.log().find("the relay is supvisors_relay") != std::string::npos &&
-           agent.log().find("relay events flow: full readings of supervisord every 600 s") !=
-               std::string::npos;
-  }));
+  REQUIRE(awaitCondition([&] { return relayed.eventsFlow(); }));
   REQUIRE(awaitCondition([&] { return stateIs(agent, "hello", "RUNNING"); }));
   const int relayPid = pidInSupervisord(supervisord, "supvisors_relay");
   REQUIRE(relayPid > 0);

@@ -59,6 +59,12 @@ nlohmann::json rpc(const AgentProcess& agent, const std::string& method) {
   return nlohmann::json::parse(r.output, nullptr, false);
 }
 
+// supvisorsctl sstate of the agent says OPERATION.
+bool inOperation(const AgentProcess& agent) {
+  const auto r = runCommand({supvisorsctlPath(), "-s", agent.url(), "sstate"}, 10s);
+  return r.output.find("OPERATION") != std::string::npos;
+}
+
 }  // namespace
 
 TEST_CASE(
@@ -123,10 +129,7 @@ TEST_CASE("supvisors.restart through the API: supervisord restarts, the agent st
   const auto client = clientOf(supervisord);
   AgentProcess agent(AgentProcessOptions{.serverurl = supervisord.unixUrl()});
   agent.start();
-  REQUIRE(awaitCondition([&] {
-    const auto r = runCommand({supvisorsctlPath(), "-s", agent.url(), "sstate"}, 10s);
-    return r.output.find("OPERATION") != std::string::npos;
-  }));
+  REQUIRE(awaitCondition([&] { return inOperation(agent); }));
   REQUIRE(awaitCondition([&] { return pidOf(*client, "hello") > 0; }));
   const int pidBefore = pidOf(*client, "hello");
 
@@ -141,12 +144,7 @@ TEST_CASE("supvisors.restart through the API: supervisord restarts, the agent st
       120s));
   CHECK(awaitCondition(
       [&] { return agent.log().find("a new cluster life begins") != std::string::npos; }, 60s));
-  CHECK(awaitCondition(
-      [&] {
-        const auto r = runCommand({supvisorsctlPath(), "-s", agent.url(), "sstate"}, 10s);
-        return r.output.find("OPERATION") != std::string::npos;
-      },
-      60s));
+  CHECK(awaitCondition([&] { return inOperation(agent); }, 60s));
   CHECK(agent.waitExit(0ms) == -1);  // still running
 }
 
@@ -157,10 +155,7 @@ TEST_CASE("supvisors.shutdown through the API: supervisord shuts down, then the 
   const auto client = clientOf(supervisord);
   AgentProcess agent(AgentProcessOptions{.serverurl = supervisord.unixUrl()});
   agent.start();
-  REQUIRE(awaitCondition([&] {
-    const auto r = runCommand({supvisorsctlPath(), "-s", agent.url(), "sstate"}, 10s);
-    return r.output.find("OPERATION") != std::string::npos;
-  }));
+  REQUIRE(awaitCondition([&] { return inOperation(agent); }));
 
   const auto answer = rpc(agent, "shutdown");
   INFO(answer.dump());

@@ -152,12 +152,6 @@ const std::map<std::string, xmlrpc_c::value::type_t> kInstanceInfoKeys = {
 std::string identifierOf(const xmlrpc_c::value& v) {
   return asString(asStruct(v).at("identifier"));
 }
-bool asBool(const xmlrpc_c::value& v) {
-  return xmlrpc_c::value_boolean(v);
-}
-double asDouble(const xmlrpc_c::value& v) {
-  return xmlrpc_c::value_double(v);
-}
 
 std::map<std::string, std::string> stringMap(const xmlrpc_c::value& v) {
   std::map<std::string, std::string> out;

@@ -84,12 +84,6 @@ const std::map<std::string, xmlrpc_c::value::type_t> kProcessRulesKeys = {
     {"starting_failure_strategy", kString},
     {"running_failure_strategy", kString}};
 
-bool asBool(const xmlrpc_c::value& v) {
-  return xmlrpc_c::value_boolean(v);
-}
-double asDouble(const xmlrpc_c::value& v) {
-  return xmlrpc_c::value_double(v);
-}
 std::string namespecOf(const xmlrpc_c::value& v) {
   const auto s = asStruct(v);
   return makeNamespec(asString(s.at("application_name")), asString(s.at("process_name")));

@@ -17,6 +17,8 @@ inline xmlrpc_c::value str(const std::string& s) { return xmlrpc_c::value_string
 
 inline std::string asString(const xmlrpc_c::value& v) { return xmlrpc_c::value_string(v); }
 inline int asInt(const xmlrpc_c::value& v) { return xmlrpc_c::value_int(v); }
+inline bool asBool(const xmlrpc_c::value& v) { return xmlrpc_c::value_boolean(v); }
+inline double asDouble(const xmlrpc_c::value& v) { return xmlrpc_c::value_double(v); }
 inline std::vector<xmlrpc_c::value> asArray(const xmlrpc_c::value& v) {
   return xmlrpc_c::value_array(v).vectorValueValue();
 }
