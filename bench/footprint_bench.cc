@@ -39,35 +39,19 @@
 #include <vector>
 
 #include "agent/shell/supervisor_xmlrpc_client.h"
+#include "bench/bench_args.h"
 
 using namespace supvisors;
 using Clock = std::chrono::steady_clock;  // CLOCK_MONOTONIC on Linux
 
 namespace {
 
+using bench::die;
+using bench::need;
+using bench::parseArgs;
+
 constexpr int kRunning = 20;  // Supervisor's RUNNING process state code
 
-[[noreturn]] void die(const std::string& why) {
-  std::fprintf(stderr, "footprint_bench: %s\n", why.c_str());
-  std::exit(1);
-}
-
-// --key value pairs.
-std::map<std::string, std::string> parseArgs(int argc, char** argv, int from) {
-  std::map<std::string, std::string> args;
-  for (int i = from; i < argc; ++i) {
-    std::string key = argv[i];
-    if (key.rfind("--", 0) != 0 || i + 1 >= argc) die("bad argument " + key);
-    args[key.substr(2)] = argv[++i];
-  }
-  return args;
-}
-
-std::string need(const std::map<std::string, std::string>& args, const std::string& key) {
-  auto it = args.find(key);
-  if (it == args.end()) die("missing --" + key);
-  return it->second;
-}
 
 double seconds(Clock::duration d) { return std::chrono::duration<double>(d).count(); }
 
