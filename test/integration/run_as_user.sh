@@ -58,7 +58,28 @@ stop_supervisord() {  # TERM, then KILL (and its children) if it is not gone in 
 not_running() { ! kill -0 "$1" 2>/dev/null; }
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-PORT=$(free_port)
+# An agent needs its port and port + 1 (peers), as test/support/agent_process.cc checks.
+free_agent_port() {
+  python3 - <<'PY'
+import socket
+for _ in range(100):
+    a = socket.socket(); a.bind(("127.0.0.1", 0)); port = a.getsockname()[1]
+    if port < 65000:
+        b = socket.socket()
+        try:
+            b.bind(("127.0.0.1", port + 1))
+            print(port)
+            break
+        except OSError:
+            pass
+        finally:
+            b.close()
+    a.close()
+else:
+    raise SystemExit("no free pair of TCP ports")
+PY
+}
+PORT=$(free_agent_port)
 cat > "$DIR/agent.conf" <<CONF
 [supvisors]
 supvisors_list = <u>127.0.0.1:$PORT
@@ -106,7 +127,7 @@ password=svsecret"
 start_supervisord
 await 20 python3 -c "import socket; socket.create_connection(('127.0.0.1', $INET_PORT))" 2>/dev/null ||
   { echo "supervisord's [inet_http_server] does not listen"; cat "$DIR/supervisord.out"; exit 1; }
-INET_AGENT_PORT=$(free_port)
+INET_AGENT_PORT=$(free_agent_port)
 cat > "$DIR/agent-inet.conf" <<CONF
 [supvisors]
 supvisors_list = <i>127.0.0.1:$INET_AGENT_PORT
