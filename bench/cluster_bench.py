@@ -16,9 +16,17 @@
                      reported (supervisord unreachable), how many processes were lost, how many
                      running processes changed pid, and the load average (uptime).
 
-Usage: bench/cluster_bench.py BUILD_DIR [--launches N] [--detections N] [--soak SECONDS]
-                             [--stall SECONDS] [--stall-at SECONDS] [--stall-instance NAME]
-(--launches 0, --detections 0 or --soak 0 skip a part.) Writes bench/results/cluster-*.json
+  cluster-failover   seconds from freezing the Master's host (its agent and its supervisord
+                     SIGSTOPped: silence) to database:movie_server, a RESTART_PROCESS program
+                     with startsecs=1 that DISTRIBUTION started there, RUNNING on beta (the
+                     next Master), as seen by beta's agent; reported with its two parts:
+                     detection (beta no longer sees alpha RUNNING) and the rest (election,
+                     placement, spawn and startsecs). Goal: detection + startsecs + 0.5 s.
+
+Usage: bench/cluster_bench.py BUILD_DIR [--launches N] [--detections N] [--failovers N]
+                             [--soak SECONDS] [--stall SECONDS] [--stall-at SECONDS]
+                             [--stall-instance NAME]
+(--launches 0, --detections 0, --failovers 0 or --soak 0 skip a part.) Writes bench/results/cluster-*.json
 (--results DIR: elsewhere, e.g. for a smoke run) through bench/report.py. Every loop is
 bounded; everything started is stopped at the end. Standard library only: run it with
 /usr/bin/python3.
@@ -112,6 +120,42 @@ def all_running_pids():
     return out
 
 
+def movie_server_on(i, where):
+    """True when agent i shows database:movie_server RUNNING on instance `where` alone."""
+    try:
+        proxy = xmlrpc.client.ServerProxy(url(i) + "/RPC2")
+        info = proxy.supvisors.get_process_info("database:movie_server")[0]
+    except (OSError, xmlrpc.client.Error, IndexError):
+        return False
+    return info["statename"] == "RUNNING" and info["identifiers"] == [identifier(where)]
+
+
+def failover(run_dir):
+    """One failover: the cluster is started and in OPERATION under alpha. Returns (detection,
+    total) in seconds."""
+    if not await_(lambda: movie_server_on(1, 0), 60, 0.05):
+        sys.exit("database:movie_server did not start on alpha in 60 s")
+    pids = []
+    for name in ("supvisorsd.pid", "supervisord.pid"):
+        with open(os.path.join(run_dir, "alpha", name)) as f:
+            pids.append(int(f.read()))
+    t0 = time.monotonic()
+    for pid in pids:
+        os.kill(pid, signal.SIGSTOP)
+    try:
+        if not await_(lambda: (state(1) or {}).get("instance_states", {}).get(
+                identifier(0)) not in ("RUNNING", None), 20, 0.005):
+            sys.exit("the frozen Master was not noticed in 20 s")
+        detection = time.monotonic() - t0
+        if not await_(lambda: movie_server_on(1, 1), 30, 0.005):
+            sys.exit("database:movie_server did not move to beta in 30 s")
+        total = time.monotonic() - t0
+    finally:
+        for pid in pids:
+            os.kill(pid, signal.SIGCONT)
+    return detection, total
+
+
 FAILED = re.compile(r"instance (\S+) \S+ -> FAILED")
 UNREACHABLE = re.compile(r"the supervisord of (\S+) does not answer|"
                          r"the local supervisord does not answer")
@@ -196,6 +240,7 @@ def main():
     parser.add_argument("build_dir")
     parser.add_argument("--launches", type=int, default=5)
     parser.add_argument("--detections", type=int, default=12)
+    parser.add_argument("--failovers", type=int, default=5)
     parser.add_argument("--soak", type=float, default=600)
     parser.add_argument("--stall", type=float, default=30)
     parser.add_argument("--stall-at", type=float, default=60)
@@ -217,7 +262,7 @@ def main():
         if not await_(all_operational, 60, 0.01):
             sys.exit("the cluster did not reach OPERATION in 60 s")
 
-    launches, detections, soaked = [], [], None
+    launches, detections, failovers, soaked = [], [], [], None
     try:
         for _ in range(args.launches):
             t0 = time.monotonic()
@@ -248,6 +293,11 @@ def main():
             load_after = loadavg()
             cluster("stop")
 
+        for _ in range(args.failovers):
+            start_cluster()
+            failovers.append(failover(run_dir))
+            cluster("stop")
+
         if args.soak > 0:
             start_cluster()
             soaked = soak(run_dir, args.soak, args.stall, args.stall_at, args.stall_instance)
@@ -271,6 +321,21 @@ def main():
                "goal median < 1 s, max < 1.5 s)", 2)
         print("detection (s):", ["%.3f" % v for v in detections],
               "load", load_before, "->", load_after)
+    if failovers:
+        detection = [d for d, _ in failovers]
+        total = [t for _, t in failovers]
+        rest = [t - d for d, t in failovers]
+        params = {"what": "alpha (Master) agent and supervisord SIGSTOPped; "
+                          "database:movie_server (RESTART_PROCESS, startsecs=1) RUNNING on "
+                          "beta as beta's agent shows it, polled every 5 ms",
+                  "tick_period_s": 0.2, "inactivity_ticks": 5, "startsecs": 1,
+                  "detection_s": "/".join("%.2f" % v for v in detection),
+                  "election_placement_spawn_s": "/".join("%.2f" % v for v in rest)}
+        record("cluster-failover", "s", total, params,
+               "Master's host frozen to its RESTART_PROCESS program RUNNING elsewhere, "
+               "startsecs=1 (goal: detection + startsecs + 0.5 s, about 2 s)", 3)
+        print("failover (s): total", ["%.2f" % v for v in total], "detection",
+              ["%.2f" % v for v in detection])
     if soaked:
         params = {"soak_s": args.soak, "cpu_hog": "one busy loop (one CPU saturated)",
                   "stalled": "supervisord of " + args.stall_instance, "stall_s": args.stall,
@@ -284,7 +349,7 @@ def main():
             params[key] = soaked.get(key)
         record("cluster-false-positives", "transitions", [sum(soaked["failed"])], params,
                "FAILED transitions in a %d-minute soak, one CPU saturated, one supervisord "
-               "SIGSTOPped %d s (goal 0)" % (args.soak // 60, args.stall), 3)
+               "SIGSTOPped %d s (goal 0)" % (args.soak // 60, args.stall), 4)
         print("soak:", soaked)
 
 if __name__ == "__main__":

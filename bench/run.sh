@@ -491,8 +491,8 @@ fi
 # Cluster (issue 5): bench/cluster_bench.py on the local example cluster (ports 63500..63522):
 # launch, silent-agent detection and the 10-minute false-positive soak (about 12 minutes).
 if part cluster; then
-  if [ "$MODE" = full ]; then cluster_args=(--launches 5 --detections 12 --soak 600)
-  else cluster_args=(--launches 1 --detections 3 --soak 60 --stall 10 --stall-at 10); fi
+  if [ "$MODE" = full ]; then cluster_args=(--launches 5 --detections 12 --failovers 10 --soak 600)
+  else cluster_args=(--launches 1 --detections 3 --failovers 2 --soak 60 --stall 10 --stall-at 10); fi
   "$PY" "$HERE/cluster_bench.py" "$BUILD_DIR" --results "$RESULTS" "${cluster_args[@]}"
 fi
 if [ "$MODE" = full ]; then

@@ -445,7 +445,7 @@ class FieldReader {
     const auto code = enumCode(f);
     if (!code) return RequestKind::StartProcess;
     if (*code >= static_cast<int>(RequestKind::StartProcess) &&
-        *code <= static_cast<int>(RequestKind::ShutdownCluster))
+        *code <= static_cast<int>(RequestKind::RunningFailure))
       return static_cast<RequestKind>(*code);
     badEnum(f, *code);
     return RequestKind::StartProcess;

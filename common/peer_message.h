@@ -140,6 +140,11 @@ enum class RequestKind : int {
   RestartSequence = 4,
   RestartCluster = 5,
   ShutdownCluster = 6,
+  Conciliate = 7,  // namespec = the ConciliationStrategy's name
+  // A process failed while running (a lost instance) and the Master may not know it (it was
+  // not Master then, or has restarted since): namespec = the process, extra_args = the cause.
+  // Not answered.
+  RunningFailure = 8,
 };
 
 struct RequestMessage {

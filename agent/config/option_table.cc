@@ -30,7 +30,7 @@ constexpr OptionSpec kOptions[] = {
     {"supvisors", "core_identifiers", ValueKind::List, kDone},
     {"supvisors", "supvisors_failure_strategy", ValueKind::Plain, kDone},
     {"supvisors", "starting_strategy", ValueKind::Plain, kDone},
-    {"supvisors", "conciliation_strategy", ValueKind::Plain, kLater},
+    {"supvisors", "conciliation_strategy", ValueKind::Plain, kDone},
     {"supvisors", "disabilities_file", ValueKind::Plain, kLater},
     {"supvisors", "stats_enabled", ValueKind::Plain, kLater},
     {"supvisors", "stats_collecting_period", ValueKind::Plain, kLater},

@@ -60,6 +60,8 @@ struct Commander::Job {
   bool stop_after = false;  // STOP starting failure strategy: stop the application at the end
   std::vector<std::string> failed;   // namespecs whose action failed
   std::vector<std::string> targets;  // process jobs: the namespecs of the request
+  // Conciliation: namespec -> the only instances where its stop is ordered (else everywhere).
+  std::map<std::string, std::set<std::string>> stop_only;
   int ordered = 0;                   // orders sent, over the whole job
   std::vector<JobWaiter> waiters;
   std::string value;  // start_any_process: the namespec
@@ -164,6 +166,15 @@ bool Commander::startPending(const std::string& namespec) const {
   };
   for (const auto& job : jobs_)
     if (pending(*job, pending)) return true;
+  return false;
+}
+
+bool Commander::busy(const std::string& application) const {
+  for (const auto& job : jobs_) {
+    if (job->name == application) return true;
+    for (const auto& child : job->children)
+      if (child->name == application && !child->done) return true;
+  }
   return false;
 }
 
@@ -407,14 +418,10 @@ void Commander::request(const JobWaiter& waiter, const ControlRequest& request,
         return refuse(FaultCode::AlreadyStarted,
                       request.target + " is " + std::string(enumName(a->state)));
       std::string refusal;
-      job = applicationStartJob(request.target, request.strategy, why, false, in, &refusal);
+      job = request.kind == ControlKind::RestartApplication
+                ? applicationRestartJob(request.target, request.strategy, why, in, &refusal)
+                : applicationStartJob(request.target, request.strategy, why, false, in, &refusal);
       if (!job) return refuse(FaultCode::AbnormalTermination, refusal);
-      if (request.kind == ControlKind::RestartApplication) {
-        job->kind = Job::Kind::RestartApplication;
-        job->request_kind = ControlKind::RestartApplication;
-        auto stop = applicationStopJob(request.target, why, in);
-        job->stages.insert(job->stages.begin(), stop->stages.begin(), stop->stages.end());
-      }
       out.started_applications.push_back(request.target);
       break;
     }
@@ -489,6 +496,7 @@ void Commander::request(const JobWaiter& waiter, const ControlRequest& request,
     case ControlKind::RestartSequence:
     case ControlKind::Restart:
     case ControlKind::Shutdown:
+    case ControlKind::Conciliate:
       return refuse(FaultCode::Failed, "handled by the engine");
   }
   job->waiters.push_back(waiter);
@@ -506,10 +514,11 @@ void Commander::request(const JobWaiter& waiter, const ControlRequest& request,
 }
 
 bool Commander::startSequence(const std::string& reason, std::optional<JobWaiter> waiter,
-                              const CommanderInput& in, CommanderOutput& out) {
+                              const CommanderInput& in, CommanderOutput& out,
+                              const std::set<std::string>& skip) {
   std::map<int, std::vector<std::string>> ranks;
   for (const auto& [name, a] : in.tables->applications) {
-    if (!a.managed || !a.rules || a.rules->start_sequence <= 0) continue;
+    if (!a.managed || !a.rules || a.rules->start_sequence <= 0 || skip.count(name)) continue;
     if (a.ever_started && !a.major_failure && !a.minor_failure) continue;
     ranks[a.rules->start_sequence].push_back(name);
   }
@@ -528,10 +537,7 @@ bool Commander::startSequence(const std::string& reason, std::optional<JobWaiter
     job->stages.push_back({false, std::move(items)});
   }
   if (waiter) job->waiters.push_back(*waiter);
-  Job& ref = *job;
-  jobs_.push_back(std::move(job));
-  launch(ref, in, out);
-  progress(in, out);
+  add(std::move(job), in, out);
   return true;
 }
 
@@ -549,11 +555,139 @@ bool Commander::stopAll(const std::string& reason, const CommanderInput& in, Com
   job->request_kind = ControlKind::Restart;
   job->reason = reason;
   for (auto& [rank, items] : ranks) job->stages.push_back({true, std::move(items)});
+  add(std::move(job), in, out);
+  return true;
+}
+
+void Commander::add(std::unique_ptr<Job> job, const CommanderInput& in, CommanderOutput& out) {
   Job& ref = *job;
   jobs_.push_back(std::move(job));
   launch(ref, in, out);
   progress(in, out);
-  return true;
+}
+
+std::unique_ptr<Commander::Job> Commander::applicationRestartJob(
+    const std::string& application, std::optional<StartingStrategy> strategy,
+    const std::string& reason, const CommanderInput& in, std::string* refusal) {
+  auto job = applicationStartJob(application, strategy, reason, false, in, refusal);
+  if (!job) return nullptr;
+  job->kind = Job::Kind::RestartApplication;
+  job->request_kind = ControlKind::RestartApplication;
+  auto stop = applicationStopJob(application, reason, in);
+  job->stages.insert(job->stages.begin(), stop->stages.begin(), stop->stages.end());
+  return job;
+}
+
+void Commander::repair(const Repair& repair, const CommanderInput& in, CommanderOutput& out) {
+  std::unique_ptr<Job> job;
+  switch (repair.kind) {
+    case Repair::Kind::RestartProcesses: {
+      std::vector<std::string> namespecs;
+      for (const auto& ns : repair.namespecs)
+        if (const auto* p = in.tables->findProcess(ns); p && !p->running() && !startPending(ns))
+          namespecs.push_back(ns);
+      if (namespecs.empty()) return;
+      job = std::make_unique<Job>();
+      job->kind = Job::Kind::Process;
+      job->request_kind = ControlKind::RestartProcess;
+      job->name = repair.application;
+      job->targets = namespecs;
+      job->strategy = strategyFor(repair.application, std::nullopt, in);
+      job->stages.push_back({false, namespecs});
+      break;
+    }
+    case Repair::Kind::StopApplication:
+      job = applicationStopJob(repair.application, repair.reason, in);
+      break;
+    case Repair::Kind::RestartApplication: {
+      std::string refusal;
+      job = applicationRestartJob(repair.application, std::nullopt, repair.reason, in, &refusal);
+      if (!job) {
+        out.logs.push_back({LogLevel::Warn, "cannot repair " + repair.application + ": " + refusal});
+        return;
+      }
+      out.started_applications.push_back(repair.application);
+      break;
+    }
+    case Repair::Kind::Shutdown:
+    case Repair::Kind::Restart:
+      return;  // the engine's: the global stop
+  }
+  job->reason = repair.reason;
+  out.logs.push_back({LogLevel::Warn, "repair: " + repair.reason});
+  add(std::move(job), in, out);
+}
+
+namespace {
+
+// When `p` started on `instance`, on this agent's wall clock: a peer's clock is corrected by
+// the offset its last tick showed (clocks may differ; Supvisors compares uptimes for that).
+double startedAt(const InstanceView& instance, const PeerProcess& p) {
+  const double offset =
+      instance.local ? 0.0 : instance.remote_wall_time - instance.local_wall_time_at_reception;
+  return static_cast<double>(p.start) - offset;
+}
+
+}  // namespace
+
+int Commander::conciliate(ConciliationStrategy strategy, const std::string& reason,
+                          const CommanderInput& in, CommanderOutput& out,
+                          std::vector<RunningFailure>& followups) {
+  if (strategy == ConciliationStrategy::User) return 0;
+  const std::string why = reason + " (" + std::string(enumName(strategy)) + ")";
+  int acted = 0;
+  for (const auto* p : in.tables->conflicts()) {
+    if (startPending(p->namespec)) continue;
+    auto job = std::make_unique<Job>();
+    job->kind = Job::Kind::Process;
+    job->request_kind = ControlKind::StopProcess;
+    job->name = p->application;
+    job->reason = why;
+    job->targets = {p->namespec};
+    job->strategy = strategyFor(p->application, std::nullopt, in);
+    job->stages.push_back({true, {p->namespec}});
+    switch (strategy) {
+      case ConciliationStrategy::Senicide:
+      case ConciliationStrategy::Infanticide: {
+        // The one kept: the youngest (SENICIDE) or the oldest (INFANTICIDE); ties: list order.
+        std::string keep;
+        double kept_at = 0.0;
+        for (const auto& id : p->running_identifiers) {
+          const auto* instance = findInstance(in, id);
+          const auto on = p->instances.find(id);
+          if (!instance || on == p->instances.end()) continue;
+          const double at = startedAt(*instance, on->second.info);
+          const bool better = strategy == ConciliationStrategy::Senicide ? at > kept_at
+                                                                         : at < kept_at;
+          if (keep.empty() || better) {
+            keep = id;
+            kept_at = at;
+          }
+        }
+        auto& only = job->stop_only[p->namespec];
+        for (const auto& id : p->running_identifiers)
+          if (id != keep) only.insert(id);
+        break;
+      }
+      case ConciliationStrategy::Stop:
+        break;
+      case ConciliationStrategy::Restart:
+        job->request_kind = ControlKind::RestartProcess;
+        job->stages.push_back({false, {p->namespec}});
+        break;
+      case ConciliationStrategy::RunningFailure:
+        followups.push_back({p->namespec, p->application, p->rules.running_failure_strategy,
+                             "in conflict", in.tick});
+        break;
+      case ConciliationStrategy::User:
+        break;
+    }
+    out.logs.push_back({LogLevel::Warn, "conciliation of " + p->namespec + " running on " +
+                                            joined(p->running_identifiers) + ": " + why});
+    add(std::move(job), in, out);
+    ++acted;
+  }
+  return acted;
 }
 
 void Commander::abortAll(const std::string& reason, CommanderOutput& out) {
@@ -613,8 +747,10 @@ void Commander::launch(Job& job, const CommanderInput& in, CommanderOutput& out)
       action.required = p->rules.required;
       action.on_failure = p->rules.starting_failure_strategy;
       if (stage.stop) {
+        const auto only = job.stop_only.find(namespec);
         for (const auto& id : p->running_identifiers)
-          if (stillThere(in, id)) action.targets.insert(id);
+          if (stillThere(in, id) && (only == job.stop_only.end() || only->second.count(id)))
+            action.targets.insert(id);
         if (action.targets.empty()) continue;
         action.deadline = in.tick +
                           config_.ticksFor(p->instances.begin()->second.info.stopwaitsecs) +

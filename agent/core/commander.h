@@ -44,6 +44,7 @@
 #include "agent/core/command.h"
 #include "agent/core/control_request.h"
 #include "agent/core/engine_config.h"
+#include "agent/core/failure_handler.h"
 #include "agent/core/placement.h"
 #include "agent/core/process_tables.h"
 
@@ -107,11 +108,25 @@ class Commander {
   // The global start sequence (DISTRIBUTION, restart_sequence): managed applications with
   // start_sequence > 0 never started, or with a major/minor failure, by increasing rank.
   // Returns false when there is nothing to start.
+  // Applications of `skip` are left out (a repair of the failure handler is due for them).
   bool startSequence(const std::string& reason, std::optional<JobWaiter> waiter,
-                     const CommanderInput& in, CommanderOutput& out);
+                     const CommanderInput& in, CommanderOutput& out,
+                     const std::set<std::string>& skip = {});
   // The global stop (restart/shutdown): every application with running processes, by
   // decreasing application stop_sequence. Start jobs are dropped first.
   bool stopAll(const std::string& reason, const CommanderInput& in, CommanderOutput& out);
+  // A repair of the failure handler (reference §5.7): a restart of the failed processes on an
+  // instance chosen by the application's starting strategy (with their extra_args), or a stop
+  // or restart of their application. Nobody waits for it.
+  void repair(const Repair& repair, const CommanderInput& in, CommanderOutput& out);
+  // Conciliation (reference §5.8): applies `strategy` to every conflict (a managed process
+  // running on several instances). SENICIDE / INFANTICIDE stop all but the youngest / oldest
+  // (by start time, each peer's clock corrected by its last tick), STOP stops them all,
+  // RESTART stops them all and starts one, RUNNING_FAILURE stops them all and hands the
+  // process's running_failure_strategy back in `followups`. USER does nothing. Returns the
+  // number of conflicts acted on.
+  int conciliate(ConciliationStrategy strategy, const std::string& reason, const CommanderInput& in,
+                 CommanderOutput& out, std::vector<RunningFailure>& followups);
   // Drops every job (SYNCHRONIZATION, ELECTION): waiters get a fault, orders already sent run.
   void abortAll(const std::string& reason, CommanderOutput& out);
 
@@ -128,6 +143,7 @@ class Commander {
   bool idle() const;                // no job at all
   bool sequenceInProgress() const;  // a global start sequence or global stop runs
   bool startPending(const std::string& namespec) const;  // a start action of it is in progress
+  bool busy(const std::string& application) const;       // a job of it is in progress
 
   struct Job;
   struct Action;
@@ -146,6 +162,11 @@ class Commander {
                                            std::optional<StartingStrategy> strategy,
                                            const std::string& reason, bool repair,
                                            const CommanderInput& in, std::string* refusal);
+  // Its stop (decreasing stop_sequence), then its start.
+  std::unique_ptr<Job> applicationRestartJob(const std::string& application,
+                                             std::optional<StartingStrategy> strategy,
+                                             const std::string& reason, const CommanderInput& in,
+                                             std::string* refusal);
   std::unique_ptr<Job> applicationStopJob(const std::string& application, const std::string& reason,
                                           const CommanderInput& in);
   // Places the start of `namespec`; nullopt + reason when no instance can take it.
@@ -161,6 +182,7 @@ class Commander {
   bool placeApplication(Job& job, const CommanderInput& in, const LoadBook& book) const;
   std::vector<StartPrediction> predict(const ControlRequest& request, const CommanderInput& in,
                                        std::string* refusal) const;
+  // Queues `job`, launches its first stage and follows what can already be followed.
   void add(std::unique_ptr<Job> job, const CommanderInput& in, CommanderOutput& out);
   std::uint64_t nextOrderId() { return ++last_order_id_; }
   StartingStrategy strategyFor(const std::string& application,

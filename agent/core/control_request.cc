@@ -16,6 +16,7 @@ std::string_view controlName(ControlKind kind) {
     case ControlKind::RestartSequence: return "restart_sequence";
     case ControlKind::Restart: return "restart";
     case ControlKind::Shutdown: return "shutdown";
+    case ControlKind::Conciliate: return "conciliate";
   }
   return "unknown";
 }

@@ -28,6 +28,7 @@ enum class ControlKind : int {
   RestartSequence,       // replays DISTRIBUTION's global start sequence (on the Master)
   Restart,               // stops every application, then restarts every supervisord
   Shutdown,              // stops every application, then shuts every supervisord down
+  Conciliate,            // conciliation: applies `conciliation` to the conflicts (on the Master)
 };
 
 std::string_view controlName(ControlKind kind);  // the XML-RPC method name, e.g. "start_process"
@@ -38,6 +39,7 @@ struct ControlRequest {
   std::string target;
   std::string extra_args;
   bool wait = true;  // answer when the request's own jobs end (else once they are queued)
+  std::optional<ConciliationStrategy> conciliation;  // Conciliate only
 };
 
 // One line of a test_start_* answer (§3.3.10).

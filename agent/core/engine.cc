@@ -74,6 +74,7 @@ Engine::Engine(EngineConfig config) : config_(std::move(config)), commander_(con
   core_guard_ticks_ = config_.ticksFor(config_.core_guard);
   grace_ticks_ = config_.ticksFor(config_.goodbye_grace);
   supervisor_lost_ticks_ = config_.ticksFor(config_.supervisor_lost_after);
+  failure_window_ticks_ = 2 * config_.inactivity_ticks + config_.ticksFor(config_.job_margin);
   view_.local_index = config_.local_index;
   for (std::size_t i = 0; i < config_.instances.size(); ++i) {
     InstanceView v;
@@ -158,7 +159,7 @@ void Engine::onLocalSupervisor(const LocalSupervisorChanged& event) {
   if (local.supervisor_reachable == event.reachable) return;
   local.supervisor_reachable = event.reachable;
   if (event.reachable) {
-    local.processes_lost = false;
+    found(local);
     log(LogLevel::Info, "the local supervisord answers again");
   } else {
     local.supervisor_unreachable_since = view_.tick;
@@ -181,13 +182,17 @@ void Engine::onLocalProcesses(const LocalProcessesChanged& event) {
     if (!next.count(namespec)) delta.removed.push_back(namespec);
   if (delta.updated.empty() && delta.removed.empty() && local.table_received) return;
   std::vector<std::string> changed;
-  for (const auto& p : delta.updated) changed.push_back(makeNamespec(p.group, p.name));
+  for (const auto& p : delta.updated) {
+    changed.push_back(makeNamespec(p.group, p.name));
+    const auto old = local.processes.find(changed.back());
+    noteCrash(local, changed.back(), old == local.processes.end() ? nullptr : &old->second, p);
+  }
   changed.insert(changed.end(), delta.removed.begin(), delta.removed.end());
   markProcessesChanged(local, changed);
   local.processes = std::move(next);
   local.table_version = ++local_table_version_;
   local.table_received = true;
-  local.processes_lost = false;
+  found(local);
   delta.table_version = local.table_version;
   if (first_tick_ != 0) send(peersIn(listening), std::move(delta));
 }
@@ -248,13 +253,7 @@ void Engine::onPeer(const PeerMessage& message) {
                  },
                  [&](const ProcessTableMessage& m) { onProcessTable(*peer, m); },
                  [&](const ProcessDeltaMessage& m) { onProcessDelta(*peer, m); },
-                 [&](const ProcessTableRequest&) {
-                   ProcessTableMessage table;
-                   table.table_version = view_.local().table_version;
-                   for (const auto& [namespec, p] : view_.local().processes)
-                     table.processes.push_back(p);
-                   sendTo(peer->identifier, std::move(table));
-                 },
+                 [&](const ProcessTableRequest&) { sendTo(peer->identifier, localTable()); },
                  [&](const RequestMessage& m) { onRequest(*peer, m); },
                  [&](const ResultMessage& m) { onResult(*peer, m); },
                  [&](const GoodbyeMessage& m) { onGoodbye(*peer, m); },
@@ -293,7 +292,7 @@ void Engine::onPeerTick(InstanceView& peer, const TickMessage& tick, bool new_li
   if (tick.supervisor_reachable != peer.supervisor_reachable) {
     peer.supervisor_reachable = tick.supervisor_reachable;
     if (tick.supervisor_reachable) {
-      peer.processes_lost = false;
+      found(peer);
       log(LogLevel::Info, "the supervisord of " + peer.nick + " answers again");
     } else {
       peer.supervisor_unreachable_since = view_.tick;
@@ -311,10 +310,14 @@ void Engine::onPeerTick(InstanceView& peer, const TickMessage& tick, bool new_li
 void Engine::answerHandshake(const InstanceView& peer) {
   sendTo(peer.identifier, local_handshake_);
   sendTo(peer.identifier, view_.stateModes());
+  sendTo(peer.identifier, localTable());
+}
+
+ProcessTableMessage Engine::localTable() const {
   ProcessTableMessage table;
   table.table_version = view_.local().table_version;
   for (const auto& [namespec, p] : view_.local().processes) table.processes.push_back(p);
-  sendTo(peer.identifier, std::move(table));
+  return table;
 }
 
 void Engine::onHandshake(InstanceView& peer, const HandshakeMessage& handshake,
@@ -339,6 +342,9 @@ void Engine::onHandshake(InstanceView& peer, const HandshakeMessage& handshake,
     log(LogLevel::Info, "instance " + peer.nick + " re-handshaked: stays " + nameOf(peer.state));
   } else {
     setInstanceState(peer, InstanceState::Checked, "handshake consistent");
+    // The peer may hold an old copy of our table: a partition is seldom noticed at the same
+    // tick on both sides, and our deltas did not go to it while we held it lost.
+    sendTo(peer.identifier, localTable());
   }
 }
 
@@ -363,17 +369,19 @@ void Engine::onProcessTable(InstanceView& peer, const ProcessTableMessage& table
   std::map<std::string, PeerProcess> next;
   for (const auto& p : table.processes) next[makeNamespec(p.group, p.name)] = p;
   std::vector<std::string> changed;
-  for (const auto& [namespec, p] : next)
-    if (const auto old = peer.processes.find(namespec);
-        old == peer.processes.end() || !(old->second == p))
-      changed.push_back(namespec);
+  for (const auto& [namespec, p] : next) {
+    const auto old = peer.processes.find(namespec);
+    if (old != peer.processes.end() && old->second == p) continue;
+    changed.push_back(namespec);
+    noteCrash(peer, namespec, old == peer.processes.end() ? nullptr : &old->second, p);
+  }
   for (const auto& [namespec, p] : peer.processes)
     if (!next.count(namespec)) changed.push_back(namespec);
   markProcessesChanged(peer, changed);
   peer.processes = std::move(next);
   peer.table_version = table.table_version;
   peer.table_received = true;
-  peer.processes_lost = false;
+  found(peer);
 }
 
 void Engine::onProcessDelta(InstanceView& peer, const ProcessDeltaMessage& delta) {
@@ -385,7 +393,9 @@ void Engine::onProcessDelta(InstanceView& peer, const ProcessDeltaMessage& delta
   std::vector<std::string> changed;
   for (const auto& p : delta.updated) {
     changed.push_back(makeNamespec(p.group, p.name));
-    peer.processes[changed.back()] = p;
+    auto& entry = peer.processes[changed.back()];
+    if (!(entry == p)) noteCrash(peer, changed.back(), &entry, p);
+    entry = p;
   }
   for (const auto& namespec : delta.removed) peer.processes.erase(namespec);
   changed.insert(changed.end(), delta.removed.begin(), delta.removed.end());
@@ -461,6 +471,12 @@ void Engine::activateChecked() {
       setInstanceState(instance, InstanceState::Running, "activated");
 }
 
+void Engine::found(InstanceView& instance) {
+  if (!instance.processes_lost) return;
+  instance.processes_lost = false;
+  tables_dirty_ = true;  // its processes run again in the tables, even with an unchanged table
+}
+
 void Engine::loseProcesses(InstanceView& instance, const std::string& reason) {
   if (instance.processes_lost) return;
   instance.processes_lost = true;
@@ -471,6 +487,13 @@ void Engine::loseProcesses(InstanceView& instance, const std::string& reason) {
   if (lost.namespecs.empty()) return;
   log(LogLevel::Warn, std::to_string(lost.namespecs.size()) + " processes of " + instance.nick +
                           " lost: " + reason);
+  // Each goes through its running_failure_strategy, unless it still runs elsewhere or a start
+  // of it is in progress (the commander counts that one as a starting failure).
+  for (const auto& namespec : lost.namespecs) {
+    const auto* p = view_.tables->findProcess(namespec);
+    if (!p || runsElsewhere(namespec, instance) || commander_.startPending(namespec)) continue;
+    noteFailure(*p, p->rules.running_failure_strategy, "lost with " + instance.nick);
+  }
   out_.push_back(std::move(lost));
 }
 
@@ -602,8 +625,11 @@ std::string Engine::masterProblem() const {
 
 bool Engine::evaluateAfterElection() {
   if (const auto problem = masterProblem(); !problem.empty()) {
-    // In CONCILIATION the re-election waits for OPERATION (Supvisors' table refuses it).
-    if (view_.fsm_state == SupvisorsState::Conciliation) return false;
+    // Deviation: Supvisors' table refuses CONCILIATION -> ELECTION, so its re-election waits
+    // for the end of the conciliation, which two Masters (a healed partition) or a USER
+    // strategy may never reach. The way out goes through OPERATION, at once.
+    if (view_.fsm_state == SupvisorsState::Conciliation)
+      setFsmState(SupvisorsState::Operation, "to elect again: " + problem);
     setMaster("");
     return setFsmState(SupvisorsState::Election, problem);
   }
@@ -612,6 +638,18 @@ bool Engine::evaluateAfterElection() {
       if (distribution_due_ || commander_.sequenceInProgress()) return false;
       return setFsmState(SupvisorsState::Operation, "distribution done");
     }
+    // Conflicts are looked at when no job runs and no failure waits (Supvisors: no job).
+    if (tables_dirty_) rebuildTables();
+    const auto conflicts = view_.tables->conflicts();
+    if (view_.fsm_state == SupvisorsState::Operation && !conflicts.empty() &&
+        commander_.idle() && failures_.empty()) {
+      std::string names;
+      for (const auto* p : conflicts) names += (names.empty() ? "" : ", ") + p->namespec;
+      return setFsmState(SupvisorsState::Conciliation, "conflicts: " + names);
+    }
+    if (view_.fsm_state == SupvisorsState::Conciliation && conflicts.empty() &&
+        commander_.idle())
+      return setFsmState(SupvisorsState::Operation, "no conflict left");
     if (!synchronizationLost(options_, synchroContext(false))) return false;
     switch (failure_strategy_) {
       case SupvisorsFailureStrategy::Continue:
@@ -840,6 +878,8 @@ bool gateOpen(ControlKind kind, SupvisorsState state) {
     case ControlKind::StopApplication:
     case ControlKind::StopProcess:
       return state == SupvisorsState::Operation || state == SupvisorsState::Conciliation;
+    case ControlKind::Conciliate:
+      return state == SupvisorsState::Conciliation;
     case ControlKind::Restart:
     case ControlKind::Shutdown:
       return state == SupvisorsState::Distribution || isPostElection(state) ||
@@ -873,18 +913,25 @@ void Engine::rebuildTables() {
   input.started_applications = started_applications_;
   view_.tables = buildProcessTables(input, ++tables_version_);
   tables_dirty_ = false;
+  tables_unfollowed_ = true;
 }
 
 void Engine::runCommander() {
-  // Tables changed by this step's event: the commander follows its actions in them below.
-  bool changed = tables_dirty_;
+  // Tables changed by this step's event (rebuilt already, maybe, by the FSM's look at the
+  // conflicts): the commander follows its actions in them below.
   if (tables_dirty_) rebuildTables();
+  bool changed = tables_unfollowed_;
+  tables_unfollowed_ = false;
   CommanderOutput output;
   const bool master = view_.master == view_.local().identifier;
   if (abort_due_) {
     abort_due_ = false;
     commander_.abortAll("the cluster is in " + nameOf(view_.fsm_state), output);
   }
+  repairFailures(output);
+  if (master && view_.fsm_state == SupvisorsState::Conciliation && commander_.idle() &&
+      failures_.empty())
+    conciliate(config_.conciliation_strategy, "conciliation", output);
   if (distribution_due_ && !config_.rules) distribution_due_ = false;  // nothing is managed
   if (distribution_due_ && master && view_.fsm_state == SupvisorsState::Distribution) {
     // Every RUNNING instance's table must be known before planning.
@@ -899,7 +946,8 @@ void Engine::runCommander() {
     }
     if (known) {
       distribution_due_ = false;
-      commander_.startSequence("DISTRIBUTION", std::nullopt, commanderInput(), output);
+      commander_.startSequence("DISTRIBUTION", std::nullopt, commanderInput(), output,
+                               failures_.applicationRepairs());
     }
   }
   if (stop_all_due_ && master) {
@@ -918,12 +966,118 @@ void Engine::runCommander() {
     if (!tables_dirty_ && !changed) break;
     changed = false;
     if (tables_dirty_) rebuildTables();
+    tables_unfollowed_ = false;
     commander_.onTables(commanderInput(), output);
   }
   apply(output);
   if (tables_dirty_) rebuildTables();
   view_.starting_jobs = commander_.starting();
   view_.stopping_jobs = commander_.stopping();
+}
+
+void Engine::noteCrash(const InstanceView& instance, const std::string& namespec,
+                       const PeerProcess* before, const PeerProcess& after) {
+  // Gone with its supervisord: it ran, and the new report does not know that start (a
+  // supervisord that restarted, maybe under a restarted agent). A lost process, as with a lost
+  // instance: noted by every agent.
+  if (before && runningLike(before->state) && !runningLike(after.state) &&
+      after.start != before->start) {
+    const auto* p = view_.tables->findProcess(namespec);
+    if (!p || runsElsewhere(namespec, instance) || commander_.startPending(namespec)) return;
+    log(LogLevel::Warn, namespec + " lost with the supervisord of " + instance.nick);
+    noteFailure(*p, p->rules.running_failure_strategy,
+                "lost with the supervisord of " + instance.nick);
+    return;
+  }
+  if (view_.master.empty() || view_.master != view_.local().identifier) return;
+  const bool failed = after.state == ProcessState::Fatal ||
+                      (after.state == ProcessState::Exited && !after.expected);
+  if (!failed || (before && before->state == after.state)) return;
+  const auto* p = view_.tables->findProcess(namespec);
+  if (!p || commander_.startPending(namespec)) return;  // a starting failure: the commander's
+  // On a crash only the application and cluster strategies act: restarting a process where it
+  // ran is Supervisor's autorestart (Supvisors).
+  const auto strategy = p->rules.running_failure_strategy;
+  if (strategy == RunningFailureStrategy::Continue ||
+      strategy == RunningFailureStrategy::RestartProcess)
+    return;
+  noteFailure(*p, strategy,
+              std::string(after.state == ProcessState::Fatal ? "FATAL" : "exited") + " on " +
+                  instance.nick);
+}
+
+void Engine::noteFailure(const ProcessStatus& p, RunningFailureStrategy strategy,
+                         const std::string& cause) {
+  if (strategy == RunningFailureStrategy::Continue) return;
+  RunningFailure f{p.namespec, p.application, strategy, cause, view_.tick, {}, 0};
+  // Who sees it as Master: us, or a Master that speaks (not the lost one).
+  if (const auto* m = view_.master.empty() ? nullptr : view_.find(view_.master);
+      m && (m->local || (canLead(*m) && !m->processes_lost && m->liveness.incarnation()))) {
+    f.witness = m->identifier;
+    f.witness_incarnation = m->local ? 0 : *m->liveness.incarnation();
+  }
+  failures_.add(std::move(f));
+}
+
+bool Engine::runsElsewhere(const std::string& namespec, const InstanceView& lost) const {
+  for (const auto& i : view_.instances) {
+    if (&i == &lost || i.processes_lost ||
+        (i.state != InstanceState::Running && i.state != InstanceState::Checked))
+      continue;
+    const auto it = i.processes.find(namespec);
+    if (it != i.processes.end() && runningLike(it->second.state)) return true;
+  }
+  return false;
+}
+
+void Engine::repairFailures(CommanderOutput& output) {
+  if (failures_.empty()) return;
+  const bool master = view_.master == view_.local().identifier;
+  if (!master) {
+    // Under a Master in OPERATION: the failures it saw are forgotten once it had time to
+    // handle them; the others (it was not Master, or has restarted since) are reported to it.
+    // Kept while there is none (the lost one may have been the Master).
+    const auto* m = view_.master.empty() ? nullptr : view_.find(view_.master);
+    if (!m || !canLead(*m) || !m->state_modes || !m->liveness.incarnation() ||
+        (m->state_modes->fsm_state != SupvisorsState::Operation &&
+         m->state_modes->fsm_state != SupvisorsState::Conciliation))
+      return;
+    const auto incarnation = *m->liveness.incarnation();
+    const auto window = static_cast<std::uint64_t>(failure_window_ticks_);
+    failures_.extract([&](const RunningFailure& f) {
+      return f.witness == m->identifier && f.witness_incarnation == incarnation &&
+             view_.tick > f.tick + window;
+    });
+    for (auto& f : failures_.extract([&](const RunningFailure& f) {
+           return f.witness != m->identifier || f.witness_incarnation != incarnation;
+         }))
+      sendTo(m->identifier, RequestMessage{0, RequestKind::RunningFailure, f.namespec, f.cause});
+    return;
+  }
+  if (view_.fsm_state != SupvisorsState::Operation) return;
+  const auto repairs = failures_.take(
+      *view_.tables, [&](const std::string& a) { return commander_.busy(a); },
+      [&](const std::string& ns) { return commander_.startPending(ns); });
+  const auto window = static_cast<std::uint64_t>(failure_window_ticks_);
+  std::erase_if(repaired_, [&](const auto& entry) { return entry.second + window < view_.tick; });
+  for (const auto& repair : repairs) {
+    for (const auto& namespec : repair.namespecs) repaired_[namespec] = view_.tick;
+    if (repair.kind == Repair::Kind::Shutdown || repair.kind == Repair::Kind::Restart) {
+      const bool restart = repair.kind == Repair::Kind::Restart;
+      setFsmState(restart ? SupvisorsState::Restarting : SupvisorsState::ShuttingDown,
+                  repair.reason);
+      continue;
+    }
+    commander_.repair(repair, commanderInput(), output);
+  }
+}
+
+int Engine::conciliate(ConciliationStrategy strategy, const std::string& reason,
+                       CommanderOutput& output) {
+  std::vector<RunningFailure> followups;
+  const int acted = commander_.conciliate(strategy, reason, commanderInput(), output, followups);
+  for (auto& f : followups) failures_.add(std::move(f));
+  return acted;
 }
 
 void Engine::apply(CommanderOutput& output) {
@@ -1035,6 +1189,40 @@ void Engine::onRequest(InstanceView& peer, const RequestMessage& request) {
       answer(true, FaultCode::Success, "");
       return;
     }
+    case RequestKind::Conciliate: {
+      const auto strategy = enumFromName<ConciliationStrategy>(request.namespec);
+      if (!strategy) {
+        answer(false, FaultCode::IncorrectParameters,
+               "unknown conciliation strategy " + request.namespec);
+        return;
+      }
+      if (!master || view_.fsm_state != SupvisorsState::Conciliation) {
+        answer(false, FaultCode::BadSupvisorsState, "not the Master in CONCILIATION");
+        return;
+      }
+      if (tables_dirty_) rebuildTables();
+      CommanderOutput output;
+      conciliate(*strategy, "request conciliate from " + peer.nick, output);
+      apply(output);
+      answer(true, FaultCode::Success, "");
+      return;
+    }
+    case RequestKind::RunningFailure: {
+      if (!master) return;  // a Master that lost its role: the next report finds the new one
+      if (tables_dirty_) rebuildTables();
+      const auto* p = view_.tables->findProcess(request.namespec);
+      if (!p || p->running() || commander_.startPending(request.namespec)) return;
+      // Repaired here already (the reporter did not know this Master saw it).
+      if (const auto it = repaired_.find(request.namespec);
+          it != repaired_.end() &&
+          it->second + static_cast<std::uint64_t>(failure_window_ticks_) >= view_.tick)
+        return;
+      log(LogLevel::Info, request.namespec + " " + request.extra_args + ", reported by " +
+                              peer.nick);
+      noteFailure(*p, p->rules.running_failure_strategy,
+                  request.extra_args + " (reported by " + peer.nick + ")");
+      return;
+    }
     case RequestKind::RestartSupervisor:
     case RequestKind::ShutdownSupervisor:
       answer(false, FaultCode::NotApplicable, "not a request of this protocol version");
@@ -1074,10 +1262,10 @@ void Engine::onControl(const UserControl& event) {
     return refuse(FaultCode::BadSupvisorsState,
                   std::string(controlName(request.kind)) + " is not possible in " + nameOf(state));
   const bool master = !view_.master.empty() && view_.master == view_.local().identifier;
-  const auto forward = [&](RequestKind kind, bool wait) {
+  const auto forward = [&](RequestKind kind, bool wait, std::string argument = {}) {
     if (view_.master.empty()) return refuse(FaultCode::BadSupvisorsState, "no Master");
     const auto id = kForwardedBit | ++last_forwarded_id_;
-    sendTo(view_.master, RequestMessage{id, kind, "", ""});
+    sendTo(view_.master, RequestMessage{id, kind, std::move(argument), ""});
     if (wait) {
       forwarded_[id] = event.request_id;
     } else {
@@ -1096,6 +1284,22 @@ void Engine::onControl(const UserControl& event) {
       } else {
         forward(restart ? RequestKind::RestartCluster : RequestKind::ShutdownCluster, false);
       }
+      return;
+    }
+    case ControlKind::Conciliate: {
+      // Applied by the Master, which owns the failures RUNNING_FAILURE hands on; answered at
+      // once (Supvisors): True when applied, False for USER.
+      const auto strategy = request.conciliation.value_or(ConciliationStrategy::User);
+      if (strategy == ConciliationStrategy::User) {
+        out_.push_back(UserResult{event.request_id, true, FaultCode::Success, "", false});
+        return;
+      }
+      if (!master) return forward(RequestKind::Conciliate, false, std::string(enumName(strategy)));
+      if (tables_dirty_) rebuildTables();
+      CommanderOutput output;
+      conciliate(strategy, "request conciliate", output);
+      apply(output);
+      out_.push_back(UserResult{event.request_id, true, FaultCode::Success, "", true});
       return;
     }
     case ControlKind::RestartSequence: {

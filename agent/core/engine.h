@@ -2,9 +2,10 @@
 // Engine: the cluster engine of one agent, pure and deterministic (DESIGN.md, STYLE.md §1-2).
 //
 //   events in : Tick, PeerReceived, PeerUnreachable, LocalSupervisorChanged,
-//               LocalProcessesChanged, UserEndSync, LocalStopping   (agent/core/event.h)
+//               LocalProcessesChanged, UserEndSync, LocalStopping, UserControl, OrderDone
+//                                                                    (agent/core/event.h)
 //   commands out: SendPeer, Log, PublishState, PublishInstance, ProcessesLost, UserResult,
-//               StopLocalSupervisor                                (agent/core/command.h)
+//               StopLocalSupervisor, ExecuteOrder                  (agent/core/command.h)
 //
 // It runs the instance state machine of every instance as seen here (instance_status.h), the
 // heartbeat liveness (liveness.h), the handshake (handshake.h), the global FSM (fsm.h) with
@@ -17,6 +18,9 @@
 //   - a Goodbye keeps the sender's processes for goodbye_grace; then it is a lost host;
 //   - a supervisord that stops answering makes its instance ineligible for placement and its
 //     processes unknown; they count as lost after supervisor_lost_after seconds.
+// The Master repairs the application (commander.h, failure_handler.h): the processes lost with
+// an instance and the crashes go through their running_failure_strategy in OPERATION, and the
+// conflicts through the conciliation_strategy in CONCILIATION.
 //
 // Ownership: the engine owns its view; view() is a reference valid until the next step().
 // Thread-safety: none. One loop thread calls step(); other threads read a copy of view()
@@ -34,6 +38,7 @@
 #include "agent/core/commander.h"
 #include "agent/core/engine_config.h"
 #include "agent/core/event.h"
+#include "agent/core/failure_handler.h"
 #include "agent/core/liveness.h"
 #include "agent/core/process_tables.h"
 #include "agent/core/synchro.h"
@@ -148,6 +153,24 @@ class Engine {
                       const std::string& peer, std::uint64_t id);
   void markProcessesChanged(InstanceView& instance, const std::vector<std::string>& namespecs);
 
+  // Running failures (failure_handler.h) and conciliation (reference §5.7-§5.9).
+  // A report of `namespec` on `instance` changed from `before` (null: none) to `after`: the
+  // Master notes a crash (FATAL, or EXITED unexpectedly) whose strategy acts on crashes; every
+  // agent notes a process gone with its supervisord (not running, its start forgotten).
+  void noteCrash(const InstanceView& instance, const std::string& namespec,
+                 const PeerProcess* before, const PeerProcess& after);
+  // The Master in OPERATION hands the due repairs to the commander; a non-Master forgets what
+  // a Master in OPERATION had time to handle.
+  void repairFailures(CommanderOutput& output);
+  // The Master in CONCILIATION applies `strategy` (the configured one when the commander is
+  // idle, or the user's). Returns the number of conflicts acted on.
+  int conciliate(ConciliationStrategy strategy, const std::string& reason,
+                 CommanderOutput& output);
+  bool runsElsewhere(const std::string& namespec, const InstanceView& lost) const;
+  // Notes a running failure for the failure handler, with the Master that sees it.
+  void noteFailure(const ProcessStatus& p, RunningFailureStrategy strategy,
+                   const std::string& cause);
+
   // Peer messages, once the sender and its incarnation are accepted.
   void onPeerTick(InstanceView& peer, const TickMessage& tick, bool new_life);
   void onHandshake(InstanceView& peer, const HandshakeMessage& handshake, std::uint16_t version);
@@ -155,6 +178,7 @@ class Engine {
   void onProcessDelta(InstanceView& peer, const ProcessDeltaMessage& delta);
   void onGoodbye(InstanceView& peer, const GoodbyeMessage& goodbye);
   void answerHandshake(const InstanceView& peer);
+  ProcessTableMessage localTable() const;  // our whole process table, for a peer
 
   // Failure detection on a tick: silence, grace periods, handshake retries, supervisord.
   void checkLiveness();
@@ -176,6 +200,8 @@ class Engine {
   bool setFsmState(SupvisorsState to, const std::string& why);
   void setMaster(const std::string& master);
   void loseProcesses(InstanceView& instance, const std::string& reason);
+  // The instance's processes count again (a table received, its supervisord answers).
+  void found(InstanceView& instance);
   void isolate(InstanceView& instance, const std::vector<std::string>& differences);
   void publishStateIfChanged();
 
@@ -224,6 +250,7 @@ class Engine {
   // Start / stop.
   Commander commander_;
   bool tables_dirty_ = true;
+  bool tables_unfollowed_ = false;  // rebuilt since the commander last followed them
   std::uint64_t tables_version_ = 0;
   std::map<std::string, ForcedState> forced_;
   std::set<std::string> started_applications_;
@@ -244,6 +271,9 @@ class Engine {
   std::map<std::uint64_t, std::uint64_t> forwarded_;
   std::uint64_t last_forwarded_id_ = 0;
   std::vector<Decision> decisions_;
+  FailureHandler failures_;
+  int failure_window_ticks_ = 0;  // a non-Master keeps a failure this long under a Master
+  std::map<std::string, std::uint64_t> repaired_;  // namespec -> tick of its last repair here
 };
 
 }  // namespace supvisors

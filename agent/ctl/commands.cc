@@ -292,6 +292,11 @@ const std::map<std::string, Command>& commands() {
        {"test_start_process strategy proc | appli:*",
         "where start_process would start each process, starting nothing", testStartProcess}},
       // Control.
+      {"conciliate",
+       {"conciliate strategy",
+        "apply a conciliation strategy to the conflicts (SENICIDE, INFANTICIDE, USER, STOP, "
+        "RESTART, RUNNING_FAILURE)",
+        conciliate}},
       {"loglevel",
        {"loglevel level", "change the agent's log level (critical ... debug, trace, blather)",
         logLevel}},

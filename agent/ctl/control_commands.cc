@@ -6,6 +6,8 @@
 #include "agent/ctl/handlers.h"
 #include "agent/shell/xmlrpc_json.h"
 #include "common/log_level.h"
+#include "common/strategies.h"
+#include "common/text.h"
 #include "rules/name_pattern.h"
 
 namespace supvisors::ctl {
@@ -182,6 +184,30 @@ int logLevel(const Context& ctx, const Arguments& args) {
     ctx.out << toJson(*r).dump() << "\n";
   else
     ctx.out << "log level changed to " << name << "\n";
+  return exit_code::kSuccess;
+}
+
+int conciliate(const Context& ctx, const Arguments& args) {
+  const std::string allowed = enumAllowedNames<ConciliationStrategy>();
+  if (args.size() != 1) {
+    ctx.err << "conciliate takes one strategy: " << allowed << "\n";
+    return exit_code::kInvalidArgs;
+  }
+  const std::string name = toUpper(args[0]);
+  if (!enumFromName<ConciliationStrategy>(name)) {
+    ctx.err << "conciliate: unknown strategy '" << args[0] << "' (use one of " << allowed
+            << ")\n";
+    return exit_code::kInvalidArgs;
+  }
+  const auto r = ctx.agent.call("supvisors.conciliate", stringParams({name}));
+  if (!r.ok()) return reportError(ctx, "supvisors.conciliate", r.error());
+  const auto value = toJson(*r);
+  if (ctx.options.json)
+    ctx.out << value.dump() << "\n";
+  else if (value == true)
+    ctx.out << name << " applied to the conflicts\n";
+  else
+    ctx.out << "USER: nothing done, the conflicts are left to you\n";
   return exit_code::kSuccess;
 }
 

@@ -32,6 +32,8 @@ int testStartProcess(const Context& ctx, const Arguments& args);
 
 // loglevel level: change_log_level of the agent asked.
 int logLevel(const Context& ctx, const Arguments& args);
+// conciliate strategy: conciliate (CONCILIATION only, applied by the Master).
+int conciliate(const Context& ctx, const Arguments& args);
 // restart_sequence, sreload (restart), sshutdown (shutdown): no argument, one call.
 int restartSequence(const Context& ctx, const Arguments& args);
 int reload(const Context& ctx, const Arguments& args);

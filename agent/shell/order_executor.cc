@@ -45,6 +45,8 @@ OrderDone executeOrder(const SupervisorClient& client, const ExecuteOrder& order
     case RequestKind::RestartSequence:
     case RequestKind::RestartCluster:
     case RequestKind::ShutdownCluster:
+    case RequestKind::Conciliate:
+    case RequestKind::RunningFailure:
       break;
   }
   return failed(order, FaultCode::NotApplicable,

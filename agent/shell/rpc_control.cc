@@ -77,6 +77,7 @@ constexpr ControlSpec kSpecs[] = {
     {ControlKind::RestartSequence, false, nullptr, false, true},
     {ControlKind::Restart, false, nullptr, false, false},
     {ControlKind::Shutdown, false, nullptr, false, false},
+    {ControlKind::Conciliate, false, nullptr, false, false},  // decoded by conciliate()
 };
 
 const ControlSpec& specOf(ControlKind kind) {
@@ -217,6 +218,39 @@ Result<xmlrpc_c::value> RpcDispatcher::controlMethod(const xmlrpc_c::paramList& 
   return encodeValue(*r);
 }
 
+Result<xmlrpc_c::value> RpcDispatcher::conciliate(const xmlrpc_c::paramList& params) const {
+  if (params.size() != 1)
+    return incorrect("conciliate(strategy) takes 1 parameter, got " +
+                     std::to_string(params.size()));
+  const xmlrpc_c::value& v = params[0];
+  std::optional<ConciliationStrategy> strategy;
+  if (v.type() == xmlrpc_c::value::TYPE_INT) {
+    const int code = xmlrpc_c::value_int(v);
+    strategy = enumFromCode<ConciliationStrategy>(code);
+    if (!strategy)
+      return incorrect("strategy: " + std::to_string(code) +
+                       " is not a ConciliationStrategies value (0 to 5)");
+  } else if (v.type() == xmlrpc_c::value::TYPE_STRING) {
+    const std::string name = xmlrpc_c::value_string(v);
+    strategy = enumFromName<ConciliationStrategy>(toUpper(name));
+    if (!strategy)
+      return incorrect("strategy: '" + name + "' is not one of " +
+                       enumAllowedNames<ConciliationStrategy>());
+  } else {
+    return incorrect(
+        "strategy: expected a ConciliationStrategies name (string) or value (int), got " +
+        std::string(typeName(v.type())));
+  }
+  if (requests_ == nullptr) return fault(FaultCode::Failed, "cluster not available");
+  ControlRequest request;
+  request.kind = ControlKind::Conciliate;
+  request.conciliation = strategy;
+  request.wait = false;
+  const Result<UserValue> r = requests_->control(request);
+  if (!r.ok()) return passOn(r.error());
+  return encodeValue(*r);
+}
+
 Result<xmlrpc_c::value> RpcDispatcher::changeLogLevel(const xmlrpc_c::paramList& params) const {
   if (params.size() != 1)
     return incorrect("change_log_level(level_param) takes 1 parameter, got " +
@@ -339,6 +373,13 @@ const std::map<std::string, RpcDispatcher::OwnMethod>& RpcDispatcher::controlMet
         "exits once its supervisord is down. Answers at once. From DISTRIBUTION on. Fault: "
         "BAD_SUPVISORS_STATE.",
         &RpcDispatcher::controlMethod<ControlKind::Shutdown>}},
+      {"supvisors.conciliate",
+       {{"boolean", "string"},
+        "Apply a conciliation strategy to every conflict (a managed process running on several "
+        "instances), on the Master: SENICIDE, INFANTICIDE, USER, STOP, RESTART, RUNNING_FAILURE "
+        "or 0 to 5. Answers at once: True when applied, False for USER. CONCILIATION only. "
+        "Faults: BAD_SUPVISORS_STATE, INCORRECT_PARAMETERS.",
+        &RpcDispatcher::conciliate}},
       {"supvisors.change_log_level",
        {{"boolean", "string"},
         "Change the log level of this agent: level_param is critical, error, warn, info, "

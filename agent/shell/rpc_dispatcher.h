@@ -151,6 +151,7 @@ class RpcDispatcher {
   template <ControlKind kind>
   Result<xmlrpc_c::value> controlMethod(const xmlrpc_c::paramList& params) const;
   Result<xmlrpc_c::value> changeLogLevel(const xmlrpc_c::paramList& params) const;
+  Result<xmlrpc_c::value> conciliate(const xmlrpc_c::paramList& params) const;
 
   const SupervisorClient& supervisor_;
   const SnapshotHolder& snapshots_;

@@ -411,7 +411,7 @@ TEST_CASE("an enum value outside its enum is refused", "[peer_codec]") {
   check(PeerMessageType::StateModes, [](json& b) { b["is"]["node-b:60001"] = 6; });
   check(PeerMessageType::ProcessTable, [](json& b) { b["p"][0]["s"] = 15; });
   check(PeerMessageType::ProcessDelta, [](json& b) { b["u"][1]["s"] = 1u << 31; });
-  check(PeerMessageType::Request, [](json& b) { b["k"] = 7; });
+  check(PeerMessageType::Request, [](json& b) { b["k"] = 9; });
   json j = tree(sample(PeerMessageType::StateModes));
   j[6]["is"]["node-b:60001"] = "RUNNING";
   CHECK(decodeFailure(bytes(j)) == PeerDecodeError::MistypedField);

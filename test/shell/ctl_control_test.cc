@@ -415,6 +415,29 @@ TEST_CASE("supvisorsctl loglevel", "[ctl][control]") {
   CHECK(spdlog::default_logger()->level() == before);
 }
 
+TEST_CASE("supvisorsctl conciliate", "[ctl][control]") {
+  Ctl c;
+  CHECK(c.run("conciliate", {"senicide"}) == 0);
+  CHECK(c.out.str() == "SENICIDE applied to the conflicts\n");
+  REQUIRE(c.requests.requests.size() == 1);
+  CHECK(c.requests.requests[0].kind == ControlKind::Conciliate);
+  CHECK(c.requests.requests[0].conciliation == ConciliationStrategy::Senicide);
+  c.requests.answer = [](const ControlRequest&) { return Result<UserValue>(UserValue(false)); };
+  CHECK(c.run("conciliate", {"USER"}) == 0);
+  CHECK(c.out.str() == "USER: nothing done, the conflicts are left to you\n");
+  c.requests.answer = [](const ControlRequest&) {
+    return refuse(FaultCode::BadSupvisorsState, "conciliate is not possible in OPERATION");
+  };
+  CHECK(c.run("conciliate", {"STOP"}) == ctl::exit_code::kGeneric);
+  CHECK(c.err.str() == "ERROR (BAD_SUPVISORS_STATE: conciliate is not possible in OPERATION)\n");
+  CHECK(c.run("conciliate", {"KILL"}) == ctl::exit_code::kInvalidArgs);
+  CHECK_THAT(c.err.str(), Catch::StartsWith("conciliate: unknown strategy 'KILL' (use one of "
+                                            "SENICIDE, INFANTICIDE, USER, STOP, RESTART, "
+                                            "RUNNING_FAILURE)"));
+  CHECK(c.run("conciliate") == ctl::exit_code::kInvalidArgs);
+  CHECK(c.requests.requests.size() == 3);  // none for a wrong argument
+}
+
 TEST_CASE("supvisorsctl restart_sequence, sreload and sshutdown", "[ctl][control]") {
   Ctl c;
   CHECK(c.run("restart_sequence") == 0);

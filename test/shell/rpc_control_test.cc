@@ -196,6 +196,15 @@ TEST_CASE("control: each method posts its kind with Supvisors' parameters and de
     CHECK(r.kind == ControlKind::Shutdown);
     CHECK_FALSE(r.wait);
   }
+  SECTION("conciliate(strategy) takes a name in any case or a value, answers at once") {
+    requireTrue(f.call("supvisors.conciliate", {str("senicide")}));
+    auto r = f.posted();
+    CHECK(r.kind == ControlKind::Conciliate);
+    CHECK(r.conciliation == ConciliationStrategy::Senicide);
+    CHECK_FALSE(r.wait);
+    requireTrue(f.call("supvisors.conciliate", {i4(5)}));
+    CHECK(f.posted().conciliation == ConciliationStrategy::RunningFailure);
+  }
 }
 
 TEST_CASE("control: every decoding fault names the parameter and posts nothing", "[rpc][control]") {
@@ -233,6 +242,14 @@ TEST_CASE("control: every decoding fault names the parameter and posts nothing",
        {str("CONFIG"), str("web"), boolean(true), boolean(true)},
        "INCORRECT_PARAMETERS: start_application(strategy, application_name, wait=True) takes 2 "
        "to 3 parameters, got 4"},
+      {"supvisors.conciliate",
+       {str("KILL_ALL")},
+       "INCORRECT_PARAMETERS: strategy: 'KILL_ALL' is not one of SENICIDE, INFANTICIDE, USER, "
+       "STOP, RESTART, RUNNING_FAILURE"},
+      {"supvisors.conciliate",
+       {i4(6)},
+       "INCORRECT_PARAMETERS: strategy: 6 is not a ConciliationStrategies value (0 to 5)"},
+      {"supvisors.conciliate", {}, "INCORRECT_PARAMETERS: conciliate(strategy) takes 1 parameter, got 0"},
       {"supvisors.stop_application",
        {},
        "INCORRECT_PARAMETERS: stop_application(application_name, wait=True) takes 1 to 2 "

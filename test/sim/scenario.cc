@@ -72,6 +72,8 @@ std::unique_ptr<Simulation> makeCluster(const std::vector<std::string>& w,
       base.job_margin = std::stod(value);
     } else if (key == "starting") {
       base.starting_strategy = parseEnum<StartingStrategy>(value);
+    } else if (key == "conciliation") {
+      base.conciliation_strategy = parseEnum<ConciliationStrategy>(value);
     } else if (key == "rules") {
       rules_file = rules_dir / value;
     } else {
@@ -89,7 +91,7 @@ std::unique_ptr<Simulation> makeCluster(const std::vector<std::string>& w,
 }
 
 std::optional<ControlKind> controlKind(const std::string& method) {
-  for (int k = 0; k <= static_cast<int>(ControlKind::Shutdown); ++k)
+  for (int k = 0; k <= static_cast<int>(ControlKind::Conciliate); ++k)
     if (controlName(static_cast<ControlKind>(k)) == method) return static_cast<ControlKind>(k);
   return std::nullopt;
 }
@@ -111,7 +113,7 @@ bool takesStrategy(ControlKind kind) {
 
 bool takesTarget(ControlKind kind) {
   return kind != ControlKind::RestartSequence && kind != ControlKind::Restart &&
-         kind != ControlKind::Shutdown;
+         kind != ControlKind::Shutdown && kind != ControlKind::Conciliate;
 }
 
 void runCommand(std::unique_ptr<Simulation>& sim, const std::vector<std::string>& w,
@@ -147,6 +149,8 @@ void runCommand(std::unique_ptr<Simulation>& sim, const std::vector<std::string>
     for (std::size_t i = 1; i < w.size(); ++i) sim->start(w[i]);
   } else if (verb == "crash") {
     sim->crash(arg(1));
+  } else if (verb == "crash_host") {
+    sim->crashHost(arg(1));
   } else if (verb == "stop") {
     sim->stop(arg(1));
   } else if (verb == "restart") {
@@ -215,6 +219,8 @@ void runCommand(std::unique_ptr<Simulation>& sim, const std::vector<std::string>
     }
     for (const auto& name : splitComma(arg(1)))
       sim->addPrograms(name, namespecs, startsecs, stopwaitsecs, behaviour);
+  } else if (verb == "run") {
+    sim->runProcess(arg(1), arg(2));
   } else if (verb == "kill") {
     sim->killProcess(arg(1), arg(2));
   } else if (verb == "request") {
@@ -225,6 +231,10 @@ void runCommand(std::unique_ptr<Simulation>& sim, const std::vector<std::string>
     std::size_t i = 3;
     if (takesStrategy(*kind)) request.strategy = parseEnum<StartingStrategy>(arg(i++));
     if (takesTarget(*kind)) request.target = arg(i++);
+    if (*kind == ControlKind::Conciliate) {
+      request.conciliation = parseEnum<ConciliationStrategy>(arg(i++));
+      request.wait = false;
+    }
     std::string label = w[2] + (request.target.empty() ? "" : " " + request.target);
     for (; i < w.size(); ++i) {
       if (w[i] == "nowait")

@@ -124,6 +124,19 @@ void Simulation::crash(const std::string& name) {
   faultChanged();
 }
 
+void Simulation::crashHost(const std::string& name) {
+  auto& n = node(name);
+  n.engine.reset();
+  for (auto& [namespec, program] : n.supervisord.programs) {
+    program.due = 0;
+    if (program.info.state != ProcessState::Stopped)
+      setProcessState(n, program, ProcessState::Stopped);
+    program.info.start = program.info.stop = 0;  // a new supervisord: never started
+    program.info.extra_args.clear();
+  }
+  faultChanged();
+}
+
 void Simulation::stop(const std::string& name) {
   auto& n = node(name);
   if (n.engine) deliver(n, LocalStopping{"SIGTERM"});
@@ -188,6 +201,14 @@ void Simulation::addPrograms(const std::string& name, const std::vector<std::str
     program.behaviour = behaviour;
   }
   if (n.engine) deliver(n, LocalProcessesChanged{n.supervisord.table()});
+}
+
+void Simulation::runProcess(const std::string& name, const std::string& namespec) {
+  auto& n = node(name);
+  if (!n.supervisord.programs.count(namespec))
+    throw std::invalid_argument(namespec + " is not configured on " + name);
+  execute(n, ExecuteOrder{0, RequestKind::StartProcess, namespec, ""});
+  faultChanged();  // a conflict, maybe: the invariants give the Master time to conciliate
 }
 
 void Simulation::killProcess(const std::string& name, const std::string& namespec) {
@@ -433,6 +454,28 @@ void Simulation::checkPlacement() {
         failures_.push_back("round " + std::to_string(round_) + ", " + n.name + ": " + name +
                             " (SINGLE_INSTANCE) runs on " + std::to_string(where.size()) +
                             " instances");
+    }
+  }
+  // Once stable, a managed process runs on one host at most (the hosts' supervisords tell)
+  // among the hosts a Master reaches whose agent runs, unless it leaves conflicts to the user.
+  // (Across a partition, each side runs its own copy until it heals.)
+  for (const auto& m : nodes_) {
+    if (!m.engine || m.engine->view().master != m.name ||
+        m.config.conciliation_strategy == ConciliationStrategy::User)
+      continue;
+    const auto& tables = *m.engine->view().tables;
+    std::map<std::string, std::vector<std::string>> hosts;
+    for (const auto& n : nodes_) {
+      if (!n.engine || (&n != &m && !linkOpen(m.name, n.name))) continue;
+      for (const auto& [namespec, program] : n.supervisord.programs)
+        if (isRunningLike(program.info.state)) hosts[namespec].push_back(n.name);
+    }
+    for (const auto& [namespec, where] : hosts) {
+      const auto* p = tables.findProcess(namespec);
+      if (p && p->managed && where.size() > 1)
+        failures_.push_back("round " + std::to_string(round_) + ", Master " + m.name + ": " +
+                            namespec + " runs on " + std::to_string(where.size()) +
+                            " hosts once stable");
     }
   }
 }

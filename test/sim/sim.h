@@ -98,6 +98,9 @@ class Simulation {
   EngineConfig& configOf(const std::string& name);  // change before start()
   void start(const std::string& name);
   void crash(const std::string& name);
+  // The whole host dies: its agent (no goodbye) and its supervisord, whose processes are
+  // STOPPED and never started when the host starts again (a new supervisord).
+  void crashHost(const std::string& name);
   void stop(const std::string& name);  // clean: LocalStopping, then gone
   void partition(const std::vector<std::set<std::string>>& groups);
   void heal();
@@ -110,6 +113,8 @@ class Simulation {
   // Configures (or reconfigures) STOPPED programs on the host's supervisord.
   void addPrograms(const std::string& name, const std::vector<std::string>& namespecs,
                    int startsecs, int stopwaitsecs, Behaviour behaviour);
+  // Someone starts the process on the host's supervisord directly (supervisorctl start).
+  void runProcess(const std::string& name, const std::string& namespec);
   // The process dies on the host's supervisord: EXITED, not expected (no order involved).
   void killProcess(const std::string& name, const std::string& namespec);
   void endSync(const std::string& name, const std::string& master);
