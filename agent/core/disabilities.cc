@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/faults.h"
+
 namespace supvisors {
 
 Result<Disabilities> Disabilities::parse(std::string_view json) {
@@ -84,6 +86,14 @@ std::string disabledStartDetail(const std::string& namespec, const std::string& 
   return namespec + ": program " + program +
          " is disabled on this instance (supvisorsctl enable " + program +
          ", or supvisors.enable, to allow its starts again)";
+}
+
+std::optional<OrderDone> refuseDisabledStart(const LocalTable& table, const ExecuteOrder& order) {
+  if (order.kind != RequestKind::StartProcess) return std::nullopt;
+  const LocalProcess* p = table.find(order.namespec);
+  if (!p || !p->disabled) return std::nullopt;
+  return OrderDone{order.order_id, false, static_cast<int>(FaultCode::Disabled),
+                   faultString(FaultCode::Disabled, disabledStartDetail(order.namespec, programOf(*p)))};
 }
 
 }  // namespace supvisors

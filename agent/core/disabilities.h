@@ -14,10 +14,13 @@
 // Thread-safety: a plain value; the functions are pure.
 
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "agent/core/command.h"
+#include "agent/core/event.h"
 #include "agent/core/local_table.h"
 #include "common/result.h"
 
@@ -68,5 +71,10 @@ std::vector<std::string> autostartsOf(const LocalTable& table, const std::string
 // Why a start of `namespec` is refused (the detail of the DISABLED fault): names the program
 // and how to enable it.
 std::string disabledStartDetail(const std::string& namespec, const std::string& program);
+
+// The answer to an order for the local supervisord that must not reach it: a StartProcess of a
+// process flagged disabled in `table` fails with DISABLED (the commander sees a failed start).
+// nullopt for any other order.
+std::optional<OrderDone> refuseDisabledStart(const LocalTable& table, const ExecuteOrder& order);
 
 }  // namespace supvisors

@@ -447,7 +447,7 @@ void Agent::execute(const Command& command) {
       it->second->set_value(Error::fault(static_cast<int>(result->fault), result->message));
     pending_.erase(it);
   } else if (const auto* order = std::get_if<ExecuteOrder>(&command)) {
-    if (auto refused = refuseDisabled(*order)) {
+    if (auto refused = refuseDisabledStart(table_, *order)) {
       spdlog::warn("order {} refused: {}", order->namespec, refused->message);
       mailbox_.post(OrderFinished{*order, std::move(*refused)});  // answered in the next turn
     } else {

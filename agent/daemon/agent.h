@@ -17,6 +17,13 @@
 // executes the commands it returns (send to peers, log, answer the user, run an order on the
 // local supervisord through the OrderExecutor and feed its OrderDone back).
 //
+// Disabled programs (supvisors.enable/disable, agent/core/disabilities.h; agent_disabilities.cc):
+// the agent flags its local processes by program after every change of the local table, stops
+// (its own order, kOwnOrder) a process of a disabled program that it sees running, and refuses
+// with DISABLED an engine's start order of one before it reaches the executor
+// (refuseDisabledStart). The flags are
+// persisted in disabilities_file when configured.
+//
 // The agent outlives its supervisord and the cluster's lives (reference §4.1): when the engine
 // reaches FINAL it asks the local supervisord to restart or shut down. After a restart the
 // agent waits (bounded, logged) until supervisord answers RUNNING again, then begins a new
@@ -192,7 +199,6 @@ class Agent final : public ClusterRequests {
   void programRequest(const ProgramInput& input);
   void enforceDisabilities();
   void checkDisableWaits(double now_mono);
-  std::optional<OrderDone> refuseDisabled(const ExecuteOrder& order) const;
   // An order of the agent itself (order_id kOwnOrder: not the engine's): logged, not stepped.
   void ownOrderDone(const ExecuteOrder& order, const OrderDone& done);
 

@@ -125,14 +125,6 @@ void Agent::checkDisableWaits(double now_mono) {
   });
 }
 
-std::optional<OrderDone> Agent::refuseDisabled(const ExecuteOrder& order) const {
-  if (order.kind != RequestKind::StartProcess) return std::nullopt;
-  const LocalProcess* p = table_.find(order.namespec);
-  if (!p || !p->disabled) return std::nullopt;
-  const std::string program = programOf(*p);
-  return OrderDone{order.order_id, false, static_cast<int>(FaultCode::Disabled),
-                   faultString(FaultCode::Disabled, disabledStartDetail(order.namespec, program))};
-}
 
 void Agent::ownOrderDone(const ExecuteOrder& order, const OrderDone& done) {
   follow(order, done);

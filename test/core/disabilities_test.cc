@@ -136,3 +136,24 @@ TEST_CASE("enable restarts the stopped processes of the program that have autost
   CHECK(autostartsOf(table, "db").empty());    // running
   CHECK(autostartsOf(table, "tool").empty());  // no config: autostart unknown
 }
+
+TEST_CASE("a start order of a disabled process is refused with DISABLED naming the fix",
+          "[disabilities]") {
+  LocalTable table = sampleTable();
+  Disabilities d;
+  d.set("web", true);
+  (void)applyDisabilities(table, d);
+  const auto refused =
+      refuseDisabledStart(table, ExecuteOrder{7, RequestKind::StartProcess, "front:web_01", ""});
+  REQUIRE(refused);
+  CHECK(refused->order_id == 7);
+  CHECK_FALSE(refused->ok);
+  CHECK(refused->fault_code == 103);
+  CHECK(refused->message ==
+        "DISABLED: front:web_01: program web is disabled on this instance (supvisorsctl enable "
+        "web, or supvisors.enable, to allow its starts again)");
+  // A stop goes on, and so does a start of an enabled or unknown process.
+  CHECK_FALSE(refuseDisabledStart(table, ExecuteOrder{8, RequestKind::StopProcess, "front:web_00", ""}));
+  CHECK_FALSE(refuseDisabledStart(table, ExecuteOrder{9, RequestKind::StartProcess, "db", ""}));
+  CHECK_FALSE(refuseDisabledStart(table, ExecuteOrder{10, RequestKind::StartProcess, "x:y", ""}));
+}
