@@ -24,7 +24,9 @@ Result<DisabilitiesRead> readDisabilitiesFile(const std::filesystem::path& file)
   std::error_code ec;
   const auto status = std::filesystem::status(file, ec);
   if (ec && ec != std::errc::no_such_file_or_directory)
-    return fileError(file, ec.message());
+    return fileError(file, ec.message() +
+                               "; give [supvisors] disabilities_file a path whose folders are "
+                               "folders this user may enter (the file is created if missing)");
   if (!std::filesystem::exists(status)) return DisabilitiesRead{};
   if (std::filesystem::is_directory(status))
     return fileError(file, "is a folder; give the path of a file (it is created if missing)");

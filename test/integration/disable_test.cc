@@ -232,3 +232,25 @@ TEST_CASE("a disabilities_file that cannot be parsed stops the agent at start-up
 }
 
 }  // namespace supvisors::test
+
+namespace supvisors::test {
+
+TEST_CASE("a disabilities_file that cannot be made stops the agent at start-up with its name",
+          "[disable][startup]") {
+  TempDir dir{"disro"};
+  // Its folder would have to be where a regular file is.
+  const auto blocker = dir.write("blocker", "");
+  const auto file = blocker / "disabilities.json";
+  Supervisord supervisord(SupervisordOptions{.extra = programs(0)});
+  supervisord.start();
+  AgentProcess agent(AgentProcessOptions{
+      .serverurl = supervisord.unixUrl(),
+      .supvisors_extra = "disabilities_file = " + file.string() + "\n",
+      .start_timeout = std::chrono::milliseconds(3000)});
+  CHECK_THROWS_WITH(agent.start(), Catch::Contains("not started") &&
+                                       Catch::Contains(file.string()) &&
+                                       Catch::Contains("Not a directory") &&
+                                       Catch::Contains("give [supvisors] disabilities_file a path"));
+}
+
+}  // namespace supvisors::test
