@@ -31,7 +31,7 @@ constexpr OptionSpec kOptions[] = {
     {"supvisors", "supvisors_failure_strategy", ValueKind::Plain, kDone},
     {"supvisors", "starting_strategy", ValueKind::Plain, kDone},
     {"supvisors", "conciliation_strategy", ValueKind::Plain, kDone},
-    {"supvisors", "disabilities_file", ValueKind::Plain, kLater},
+    {"supvisors", "disabilities_file", ValueKind::Plain, kDone},
     {"supvisors", "stats_enabled", ValueKind::Plain, kLater},
     {"supvisors", "stats_collecting_period", ValueKind::Plain, kLater},
     {"supvisors", "stats_periods", ValueKind::List, kLater},

@@ -147,6 +147,16 @@ bool LocalTable::applyEvent(const ProcessStateEvent& event, double now_mono, dou
   return true;
 }
 
+bool LocalTable::setDisabled(const std::string& namespec, bool disabled) {
+  const auto it = processes_.find(namespec);
+  if (it == processes_.end()) return false;
+  if (it->second.disabled != disabled) {
+    it->second.disabled = disabled;
+    ++version_;
+  }
+  return true;
+}
+
 std::vector<std::string> LocalTable::removeGroup(const std::string& group) {
   std::vector<std::string> removed;
   for (auto it = processes_.begin(); it != processes_.end();) {

@@ -31,7 +31,7 @@ struct LocalProcess {
   double stop_monotonic = 0.0;          // 0 when never stopped
   double update_monotonic = 0.0;        // when this entry last changed
   std::string extra_args;               // arguments added by Supvisors (later issues)
-  bool disabled = false;                // program disabled by Supvisors (later issues)
+  bool disabled = false;                // its program is disabled (agent/core/disabilities.h)
 
   friend bool operator==(const LocalProcess&, const LocalProcess&) = default;
 };
@@ -62,6 +62,10 @@ class LocalTable {
   // reading fills what an event does not carry (exit status, spawnerr, description).
   // Returns false when the process is not in the table: the caller should resync.
   bool applyEvent(const ProcessStateEvent& event, double now_mono, double now_wall);
+
+  // Sets the disabled flag of one process (applyDisabilities); a change bumps the version.
+  // Returns false when the process is not in the table. The flag survives later readings.
+  bool setDisabled(const std::string& namespec, bool disabled);
 
   // Forgets every process of `group` (PROCESS_GROUP_REMOVED). Returns the namespecs removed.
   std::vector<std::string> removeGroup(const std::string& group);

@@ -60,4 +60,11 @@ int startProcessArgs(const Context& ctx, const Arguments& args);
 int startAnyProcess(const Context& ctx, const Arguments& args);
 int startAnyProcessArgs(const Context& ctx, const Arguments& args);
 
+// --- Programs (program_commands.cc) -----------------------------------------------------------
+
+// enable program ..., disable program ...: one call each on the agent asked (local to it);
+// disable waits until the program's processes stopped.
+int enableProgram(const Context& ctx, const Arguments& args);
+int disableProgram(const Context& ctx, const Arguments& args);
+
 }  // namespace supvisors::ctl

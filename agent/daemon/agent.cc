@@ -74,7 +74,8 @@ std::vector<PeerProcess> toPeerProcesses(const std::map<std::string, LocalProces
 Agent::Agent(AgentSettings settings)
     : settings_(std::move(settings)),
       client_(std::make_shared<XmlRpcSupervisorClient>(settings_.supervisor)),
-      engine_(std::make_unique<Engine>(settings_.engine)) {
+      engine_(std::make_unique<Engine>(settings_.engine)),
+      disabilities_(settings_.disabilities) {
   incarnation_ = newIncarnation(0);
 }
 
@@ -197,12 +198,16 @@ void Agent::run() {
         const auto kind = finished->order.kind;
         if (kind == RequestKind::RestartSupervisor || kind == RequestKind::ShutdownSupervisor) {
           supervisorOrderDone(finished->done);  // the agent's own order, not the engine's
+        } else if (finished->order.order_id == kOwnOrder) {
+          ownOrderDone(finished->order, finished->done);
         } else {
           follow(finished->order, finished->done);
           step(finished->done);
         }
       } else if (const auto* simulated = std::get_if<StopLocalSupervisor>(&input)) {
         stopLocalSupervisor(simulated->restart);
+      } else if (const auto* program = std::get_if<ProgramInput>(&input)) {
+        programRequest(*program);
       }
     }
     if (relay_ && (items[relayIndex].revents & ZMQ_POLLIN)) {
@@ -218,6 +223,7 @@ void Agent::run() {
     if (now >= next_tick_) tick(now);
     pokeSupervisor(now);
     checkClosingDeadline(now);
+    checkDisableWaits(now);
   }
   leave();
 }
@@ -278,6 +284,8 @@ void Agent::failRequests(const std::string& why, bool close) {
   }
   for (auto& [id, answer] : pending_) answer->set_value(failed(why));
   pending_.clear();
+  for (auto& wait : disable_waits_) wait.answer->set_value(failed(why));
+  disable_waits_.clear();
   if (!close) return;
   // Requests posted but not read yet (the door is closed: no more can come).
   for (auto& input : mailbox_.drain()) {
@@ -285,6 +293,8 @@ void Agent::failRequests(const std::string& why, bool close) {
       request->answer->set_value(failed(why));
     else if (auto* control = std::get_if<ControlInput>(&input))
       control->answer->set_value(failed(why));
+    else if (auto* program = std::get_if<ProgramInput>(&input))
+      program->answer->set_value(failed(why));
   }
 }
 
@@ -437,7 +447,12 @@ void Agent::execute(const Command& command) {
       it->second->set_value(Error::fault(static_cast<int>(result->fault), result->message));
     pending_.erase(it);
   } else if (const auto* order = std::get_if<ExecuteOrder>(&command)) {
-    executor_->submit(*order);
+    if (auto refused = refuseDisabledStart(table_, *order)) {
+      spdlog::warn("order {} refused: {}", order->namespec, refused->message);
+      mailbox_.post(OrderFinished{*order, std::move(*refused)});  // answered in the next turn
+    } else {
+      executor_->submit(*order);
+    }
   } else if (const auto* stop = std::get_if<StopLocalSupervisor>(&command)) {
     stopLocalSupervisor(stop->restart);
   }
@@ -487,7 +502,10 @@ void Agent::apply(const PollReading& reading) {
       last_trim_ = reading.taken_monotonic;
     }
   }
-  if (reading.infos.ok()) watchRelay();
+  if (reading.infos.ok()) {
+    watchRelay();
+    if (reachable) enforceDisabilities();
+  }
   if (reachabilityChanged) step(LocalSupervisorChanged{reachable});
   if (!reachable) setRelayPace(false);
   // The relay's own process stopped (stopped by hand, or by a global stop): its events stopped
@@ -529,6 +547,7 @@ void Agent::apply(const RelayBatch& batch) {
   setRelayPace(!stopping && !batch.events.empty() && reachable_);
   if (batch.gap) spdlog::info("relay: events were lost (serial gap); reading supervisord again");
   if (resync && poller_) poller_->requestNow();
+  enforceDisabilities();
   localTableChanged();
   publish(now_mono);
 }

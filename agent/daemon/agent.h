@@ -17,6 +17,13 @@
 // executes the commands it returns (send to peers, log, answer the user, run an order on the
 // local supervisord through the OrderExecutor and feed its OrderDone back).
 //
+// Disabled programs (supvisors.enable/disable, agent/core/disabilities.h; agent_disabilities.cc):
+// the agent flags its local processes by program after every change of the local table, stops
+// (its own order, kOwnOrder) a process of a disabled program that it sees running, and refuses
+// with DISABLED an engine's start order of one before it reaches the executor
+// (refuseDisabledStart). The flags are
+// persisted in disabilities_file when configured.
+//
 // The agent outlives its supervisord and the cluster's lives (reference §4.1): when the engine
 // reaches FINAL it asks the local supervisord to restart or shut down. After a restart the
 // agent waits (bounded, logged) until supervisord answers RUNNING again, then begins a new
@@ -38,15 +45,19 @@
 
 #include <atomic>
 #include <chrono>
+#include <filesystem>
 #include <cstdint>
 #include <future>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <variant>
+#include <vector>
 
+#include "agent/core/disabilities.h"
 #include "agent/core/engine.h"
 #include "agent/core/local_table.h"
 #include "agent/shell/cluster_requests.h"
@@ -74,6 +85,10 @@ struct AgentSettings {
   double resync_period = 30.0;
   EngineConfig engine;
   PeerTransportOptions peers;
+  // Where enable/disable persist the disabled programs (nullopt: in memory only), and those
+  // disabled at start (read from it by start-up).
+  std::optional<std::filesystem::path> disabilities_file;
+  Disabilities disabilities;
 };
 
 class Agent final : public ClusterRequests {
@@ -93,6 +108,7 @@ class Agent final : public ClusterRequests {
   // ClusterRequests: posted to the loop, answered by the engine (bounded wait).
   Result<bool> endSync(const std::string& master) override;
   Result<UserValue> control(const ControlRequest& request) override;
+  Result<bool> setProgramEnabled(const std::string& program, bool enabled, bool wait) override;
 
   // Test seam: acts as if the engine had reached FINAL and emitted StopLocalSupervisor{restart}
   // (for tests of the restart/shutdown lifecycle that do not drive a whole cluster there).
@@ -106,6 +122,9 @@ class Agent final : public ClusterRequests {
 
  private:
   using Answer = std::shared_ptr<std::promise<Result<UserValue>>>;
+  // The order_id of the orders the agent gives itself (stops of disabled programs, autostarts
+  // on enable); the engine numbers its own from 1.
+  static constexpr std::uint64_t kOwnOrder = 0;
   struct StopRequest {};
   struct EndSyncRequest {
     std::string master;
@@ -119,8 +138,20 @@ class Agent final : public ClusterRequests {
     ExecuteOrder order;
     OrderDone done;
   };
+  struct ProgramInput {
+    std::string program;
+    bool enabled = true;
+    bool wait = true;
+    Answer answer;
+  };
   using LoopInput = std::variant<PollReading, StopRequest, EndSyncRequest, ControlInput,
-                                 OrderFinished, StopLocalSupervisor>;
+                                 OrderFinished, StopLocalSupervisor, ProgramInput>;
+  // A disable with wait=True: answered once no process of `program` runs, or at `deadline`.
+  struct DisableWait {
+    std::string program;
+    double deadline = 0.0;  // monotonic
+    Answer answer;
+  };
 
   // The end of a cluster life: the local supervisord was asked to restart or shut down.
   struct Closing {
@@ -163,6 +194,13 @@ class Agent final : public ClusterRequests {
   void followClosing(const PollReading& reading);
   void checkClosingDeadline(double now_mono);
   void newLife(const std::string& why);
+  // Disabled programs (agent_disabilities.cc): enable/disable requests, the flags of the local
+  // table, the stop of what runs while disabled and the refusal of its starts.
+  void programRequest(const ProgramInput& input);
+  void enforceDisabilities();
+  void checkDisableWaits(double now_mono);
+  // An order of the agent itself (order_id kOwnOrder: not the engine's): logged, not stepped.
+  void ownOrderDone(const ExecuteOrder& order, const OrderDone& done);
 
   AgentSettings settings_;
   std::shared_ptr<XmlRpcSupervisorClient> client_;  // shared with the server's log streams
@@ -202,6 +240,9 @@ class Agent final : public ClusterRequests {
   // every liveness check, so a stopped relay sends the agent back to poll_period.
   std::string relay_namespec_;
   SupervisorNudges nudges_;
+  Disabilities disabilities_;
+  std::set<std::string> stopping_disabled_;  // processes of disabled programs told to stop
+  std::vector<DisableWait> disable_waits_;
   double last_trim_ = -1e9;  // monotonic seconds of the last malloc_trim  // full readings at
                              // resync_period: relay events keep us current
 };

@@ -21,6 +21,7 @@
 #include "agent/daemon/logging.h"
 #include "agent/daemon/settings.h"
 #include "agent/daemon/startup_load.h"
+#include "agent/shell/disabilities_file.h"
 #include "common/version.h"
 
 namespace supvisors {
@@ -158,7 +159,21 @@ int runDaemon(int argc, char** argv) {
   ::mallopt(M_ARENA_MAX, 2);
   // The agent handles SIGTERM/SIGINT itself; a client closing a socket must not kill it.
   ::signal(SIGPIPE, SIG_IGN);
-  Agent agent(settingsFromConfig(config, *load.rules, load.keys));
+  AgentSettings settings = settingsFromConfig(config, *load.rules, load.keys);
+  settings.disabilities = load.disabilities;
+  if (settings.disabilities_file && !load.disabilities_exists) {
+    // Supvisors: a missing file means every program enabled, and the file is written.
+    if (auto written = writeDisabilitiesFile(*settings.disabilities_file, settings.disabilities);
+        !written.ok()) {
+      spdlog::critical("cannot start: {}; fix the folder's permissions or change "
+                       "[supvisors] disabilities_file",
+                       written.error().message);
+      return exit_code::kOsError;
+    }
+    spdlog::info("disabilities_file {} written (every program enabled)",
+                 settings.disabilities_file->string());
+  }
+  Agent agent(std::move(settings));
   if (auto started = agent.start(); !started.ok()) {
     spdlog::critical("cannot start: {}", started.error().message);
     return exit_code::kOsError;

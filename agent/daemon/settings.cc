@@ -61,6 +61,7 @@ AgentSettings settingsFromConfig(const Config& config, const RulesLoad& rules,
   s.http.threads = agent.http_threads;
   s.relay_endpoint = agent.relay_endpoint;
   s.resync_period = config.supervisor.resync_period;
+  s.disabilities_file = config.supvisors.disabilities_file;
 
   // The cluster engine.
   EngineConfig& e = s.engine;

@@ -1,11 +1,13 @@
 #include "agent/daemon/startup_load.h"
 
 #include "agent/config/config_print.h"
+#include "agent/shell/disabilities_file.h"
 
 namespace supvisors {
 
 std::size_t StartupLoad::errorCount() const {
-  return config.errors.size() + (rules ? rules->errors.size() : 0) + key_errors.size();
+  return config.errors.size() + (rules ? rules->errors.size() : 0) + key_errors.size() +
+         disabilities_errors.size();
 }
 
 std::optional<PeerKeys> loadPeerKeys(const Config& config, std::vector<std::string>& errors) {
@@ -48,6 +50,15 @@ StartupLoad loadStartup(const std::filesystem::path& configFile) {
     load.rules = loadRules(load.config.config->supvisors.rules_files,
                            instanceDirectory(*load.config.config));
     load.keys = loadPeerKeys(*load.config.config, load.key_errors);
+    if (const auto& file = load.config.config->supvisors.disabilities_file) {
+      auto read = readDisabilitiesFile(*file);
+      if (read.ok()) {
+        load.disabilities = read->disabilities;
+        load.disabilities_exists = read->existed;
+      } else {
+        load.disabilities_errors.push_back("[supvisors] " + read.error().message);
+      }
+    }
   }
   return load;
 }
@@ -55,6 +66,7 @@ StartupLoad loadStartup(const std::filesystem::path& configFile) {
 void printCheckText(const StartupLoad& load, std::string& diagnostics, std::string& text) {
   diagnostics = diagnosticsToText(load.config);
   for (const auto& error : load.key_errors) diagnostics += "error: " + error + "\n";
+  for (const auto& error : load.disabilities_errors) diagnostics += "error: " + error + "\n";
   if (!load.config.config) return;
   text = configToText(*load.config.config);
   text += "\n; rules\n";
@@ -65,6 +77,7 @@ nlohmann::json checkJson(const StartupLoad& load) {
   nlohmann::json out = checkToJson(load.config);
   out["rules"] = load.rules ? rulesLoadToJson(*load.rules) : nlohmann::json();
   for (const auto& error : load.key_errors) out["errors"].push_back(error);
+  for (const auto& error : load.disabilities_errors) out["errors"].push_back(error);
   out["ok"] = load.ok();
   return out;
 }

@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "agent/config/config_loader.h"
+#include "agent/core/disabilities.h"
 #include "agent/shell/curve_keys.h"
 #include "rules/rules.h"
 
@@ -32,8 +33,16 @@ struct StartupLoad {
   std::optional<RulesLoad> rules;  // set when the configuration loaded
   std::optional<PeerKeys> keys;    // set when [agent] curve_key is and every key file is good
   std::vector<std::string> key_errors;  // one message per bad or missing key file
+  // The programs disabled on this instance, from disabilities_file (empty without the option
+  // or the file); disabilities_exists: the file was there (start-up writes it otherwise).
+  Disabilities disabilities;
+  bool disabilities_exists = false;
+  std::vector<std::string> disabilities_errors;  // the file cannot be read or parsed
 
-  bool ok() const { return config.ok() && rules && rules->ok() && key_errors.empty(); }
+  bool ok() const {
+    return config.ok() && rules && rules->ok() && key_errors.empty() &&
+           disabilities_errors.empty();
+  }
   std::size_t errorCount() const;
 };
 

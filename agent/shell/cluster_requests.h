@@ -1,6 +1,6 @@
 #pragma once
 // ClusterRequests: what the HTTP server asks of the agent's loop for user requests that change
-// the cluster: supvisors.end_sync, and the control requests (start/stop of applications and
+// the cluster: supvisors.end_sync, enable/disable of a local program, and the control requests (start/stop of applications and
 // processes, restart_sequence, restart, shutdown; agent/core/control_request.h). The loop
 // owns the engine, so a request is posted to it and the caller waits (bounded) for the
 // engine's answer (a UserResult).
@@ -35,6 +35,21 @@ class ClusterRequests {
   // tools, tests that only read) cannot change the cluster.
   virtual Result<UserValue> control(const ControlRequest& request) {
     (void)request;
+    return Error::fault(static_cast<int>(FaultCode::Failed),
+                        faultString(FaultCode::Failed, "cluster not available"));
+  }
+
+  // supvisors.enable / supvisors.disable (reference §3.7): sets the disabled flag of the
+  // [program:x] `program` of the local supervisord (persisted), then, for disable, stops its
+  // running processes and, for enable, starts those with autostart. Local to this agent;
+  // OPERATION only. Faults: BAD_SUPVISORS_STATE, BAD_NAME (not a program of the local
+  // supervisord), FAILED (the disabilities file cannot be written: nothing changed), and
+  // STILL_RUNNING when disable with wait=True saw a process still running at its deadline.
+  // The default answers FAILED, as control().
+  virtual Result<bool> setProgramEnabled(const std::string& program, bool enabled, bool wait) {
+    (void)program;
+    (void)enabled;
+    (void)wait;
     return Error::fault(static_cast<int>(FaultCode::Failed),
                         faultString(FaultCode::Failed, "cluster not available"));
   }

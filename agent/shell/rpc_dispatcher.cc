@@ -225,6 +225,8 @@ const RpcDispatcher::OwnMethod* RpcDispatcher::findOwn(const std::string& method
   if (it != kOwn.end()) return &it->second;
   if (const auto read = readMethods().find(method); read != readMethods().end())
     return &read->second;
+  if (const auto program = programMethods().find(method); program != programMethods().end())
+    return &program->second;
   const auto control = controlMethods().find(method);
   return control == controlMethods().end() ? nullptr : &control->second;
 }
@@ -247,6 +249,7 @@ std::vector<std::string> RpcDispatcher::ownMethods() const {
                                     "system.methodSignature",
                                     "system.multicall"};
   for (const auto& [name, method] : controlMethods()) names.push_back(name);
+  for (const auto& [name, method] : programMethods()) names.push_back(name);
   for (const auto& [name, method] : readMethods()) names.push_back(name);
   std::sort(names.begin(), names.end());
   return names;
@@ -323,6 +326,7 @@ Result<xmlrpc_c::value> RpcDispatcher::dispatch(const std::string& method,
 
 Result<xmlrpc_c::value> RpcDispatcher::forward(const std::string& method,
                                                const xmlrpc_c::paramList& params) const {
+  if (auto refused = refuseDisabledStart(method, params)) return *refused;
   Result<xmlrpc_c::value> r = supervisor_.call(method, params);
   if (!r.ok() && r.error().isTransport()) return transportFault(r.error());
   return r;
@@ -407,6 +411,11 @@ Result<xmlrpc_c::value> RpcDispatcher::multicall(const xmlrpc_c::paramList& para
       }
     }
     if (!invalid && wellFormedName(name) && startsWith(name, kSupervisorPrefix)) {
+      if (auto refused = refuseDisabledStart(name, callParams)) {
+        flush();
+        results[i] = errorStruct(*refused);
+        continue;
+      }
       batchIndex.push_back(i);
       batch.emplace_back(name, call);
       continue;

@@ -27,7 +27,8 @@
 //                 The control methods (start_application ... shutdown, restart_sequence;
 //                 rpc_control.cc) are decoded and typed here, then posted to the loop through
 //                 ClusterRequests::control(), whose engine checks the gates and names and
-//                 answers; change_log_level sets this agent's own log level.
+//                 answers; change_log_level sets this agent's own log level; enable and
+//                 disable (rpc_programs.cc) go to ClusterRequests::setProgramEnabled().
 //   system.*      listMethods (own methods + supervisord's supervisor.* ones, sorted; only
 //                 the agent's when supervisord is unreachable), methodHelp/methodSignature
 //                 (own, or forwarded for supervisor.*), multicall.
@@ -52,6 +53,7 @@
 
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -152,6 +154,18 @@ class RpcDispatcher {
   Result<xmlrpc_c::value> controlMethod(const xmlrpc_c::paramList& params) const;
   Result<xmlrpc_c::value> changeLogLevel(const xmlrpc_c::paramList& params) const;
   Result<xmlrpc_c::value> conciliate(const xmlrpc_c::paramList& params) const;
+
+  // enable(program_name, wait=True) / disable(program_name, wait=True) (rpc_programs.cc;
+  // reference §3.7): decoded here, carried out by the loop through
+  // ClusterRequests::setProgramEnabled().
+  static const std::map<std::string, OwnMethod>& programMethods();
+  // A supervisor.startProcess of a process whose program is disabled here (latest
+  // LocalSnapshot): the DISABLED fault that answers it instead of supervisord, as Supvisors'
+  // patched startProcess. nullopt for any other call.
+  std::optional<Error> refuseDisabledStart(const std::string& method,
+                                           const xmlrpc_c::paramList& params) const;
+  template <bool enabled>
+  Result<xmlrpc_c::value> programMethod(const xmlrpc_c::paramList& params) const;
 
   const SupervisorClient& supervisor_;
   const SnapshotHolder& snapshots_;

@@ -27,8 +27,17 @@ class ScriptedRequests : public ClusterRequests {
     return Result<UserValue>(UserValue(true));
   };
   std::vector<ControlRequest> requests;
+  // enable/disable: "enable web" or "disable web nowait" lines, answered by `program_answer`.
+  std::function<Result<bool>(const std::string&, bool)> program_answer =
+      [](const std::string&, bool) { return Result<bool>(true); };
+  std::vector<std::string> programs;
 
   Result<bool> endSync(const std::string& master) override { return end_sync(master); }
+  Result<bool> setProgramEnabled(const std::string& program, bool enabled, bool wait) override {
+    programs.push_back(std::string(enabled ? "enable " : "disable ") + program +
+                       (wait ? "" : " nowait"));
+    return program_answer(program, enabled);
+  }
   Result<UserValue> control(const ControlRequest& request) override {
     requests.push_back(request);
     return answer(request);
