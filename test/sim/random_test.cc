@@ -4,6 +4,8 @@
 // converge to OPERATION under one Master with everybody RUNNING.
 #include <catch2/catch.hpp>
 
+#include <cstdlib>
+
 #include "rules/rules_parser.h"
 #include "test/sim/sim.h"
 
@@ -201,6 +203,18 @@ std::vector<std::string> randomRepairRun(std::uint64_t seed) {
 
 TEST_CASE("random host crashes, partitions and conflicts are repaired", "[sim][repair]") {
   for (std::uint64_t seed = 1; seed <= 200; ++seed) {
+    const auto problems = randomRepairRun(seed);
+    INFO("seed " << seed);
+    for (const auto& p : problems) UNSCOPED_INFO(p);
+    REQUIRE(problems.empty());
+  }
+}
+
+// On demand (hidden from CI): ./test/sim_tests "[soak]", SIM_SEEDS=N seeds (default 3000).
+TEST_CASE("many more random repair runs", "[.][soak]") {
+  const char* env = std::getenv("SIM_SEEDS");
+  const std::uint64_t seeds = env ? std::strtoull(env, nullptr, 10) : 3000;
+  for (std::uint64_t seed = 1; seed <= seeds; ++seed) {
     const auto problems = randomRepairRun(seed);
     INFO("seed " << seed);
     for (const auto& p : problems) UNSCOPED_INFO(p);
