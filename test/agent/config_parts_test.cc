@@ -140,8 +140,8 @@ TEST_CASE("option table: every Supvisors option, the agreed implemented set", "[
                            "event_port", "synchro_options", "synchro_timeout", "inactivity_ticks",
                            "core_identifiers", "supvisors_failure_strategy", "starting_strategy",
                            "logfile", "logfile_maxbytes", "logfile_backups", "loglevel"});
-  // [agent]: 13 + goodbye_grace and supervisor_lost_after (issue 5).
-  CHECK(sectionKeys("agent").size() == 15);
+  // [agent]: 13 + goodbye_grace and supervisor_lost_after (issue 5) + args_dir (issue 7).
+  CHECK(sectionKeys("agent").size() == 16);
   CHECK(sectionKeys("supervisor").size() == 6);
 }
 
