@@ -10,8 +10,11 @@
 #include <cstring>
 #include <thread>
 
+#include "agent/core/autorestart_check.h"
 #include "agent/daemon/logging.h"
+#include "agent/shell/args_file.h"
 #include "agent/shell/clock.h"
+#include "common/exec_wrapper.h"
 #include "common/faults.h"
 #include "common/peer_codec.h"
 
@@ -107,10 +110,25 @@ Status Agent::start() {
   poller_ = std::make_unique<SupervisorPoller>(
       *client_, settings_.poller, [this](PollReading r) { mailbox_.post(std::move(r)); });
   poller_->start();
-  executor_ =
-      std::make_unique<OrderExecutor>(*client_, [this](const ExecuteOrder& order, OrderDone done) {
-        mailbox_.post(OrderFinished{order, std::move(done)});
+  {
+    std::error_code ec;
+    std::filesystem::create_directories(settings_.args_dir, ec);
+    if (ec)
+      spdlog::warn("the args folder {} cannot be created ({}): programs wrapped by "
+                   "supvisors-exec will not start",
+                   settings_.args_dir.string(), ec.message());
+  }
+  starter_ = std::make_unique<ArgsStarter>(
+      *client_, snapshots_, settings_.args_dir, settings_.exec_path,
+      [this](const std::string& namespec, const std::string& extra_args) {
+        mailbox_.post(ArgsUsed{namespec, extra_args});
       });
+  executor_ = std::make_unique<OrderExecutor>(
+      *client_,
+      [this](const ExecuteOrder& order, OrderDone done) {
+        mailbox_.post(OrderFinished{order, std::move(done)});
+      },
+      OrderExecutor::kDefaultMaxQueue, starter_.get());
   executor_->start();
   spdlog::info(
       "agent {} (incarnation {}) serving HTTP on {}:{}, peers on port {}, "
@@ -155,6 +173,21 @@ Result<UserValue> Agent::control(const ControlRequest& request) {
   auto answer = std::make_shared<std::promise<Result<UserValue>>>();
   const auto timeout = request.wait ? kControlWaitTimeout : kRequestTimeout;
   return ask(ControlInput{request, answer}, answer->get_future(), timeout);
+}
+
+Result<bool> Agent::startArgs(const std::string& namespec, const std::string& extra_args,
+                              bool wait) {
+  if (!starter_) return failed("the agent is not started");
+  const auto snapshot = snapshots_.get();
+  const auto it = snapshot->processes.find(namespec);
+  if (it == snapshot->processes.end())
+    return Error::fault(static_cast<int>(FaultCode::BadName),
+                        faultString(FaultCode::BadName,
+                                    namespec + " is not a process of the local supervisord"));
+  if (it->second.disabled)
+    return Error::fault(static_cast<int>(FaultCode::Disabled),
+                        faultString(FaultCode::Disabled, namespec + " is disabled"));
+  return starter_->start(namespec, extra_args, wait);
 }
 
 void Agent::simulateFinal(bool restart) {
@@ -203,6 +236,12 @@ void Agent::run() {
         }
       } else if (const auto* simulated = std::get_if<StopLocalSupervisor>(&input)) {
         stopLocalSupervisor(simulated->restart);
+      } else if (const auto* used = std::get_if<ArgsUsed>(&input)) {
+        if (table_.setExtraArgs(used->namespec, used->extra_args)) {
+          spdlog::info("{} runs with extra arguments '{}'", used->namespec, used->extra_args);
+          localTableChanged();
+          publish(monotonicNow());
+        }
       }
     }
     if (relay_ && (items[relayIndex].revents & ZMQ_POLLIN)) {
@@ -487,7 +526,10 @@ void Agent::apply(const PollReading& reading) {
       last_trim_ = reading.taken_monotonic;
     }
   }
-  if (reading.infos.ok()) watchRelay();
+  if (reading.infos.ok()) {
+    watchRelay();
+    checkNewConfigs();
+  }
   if (reachabilityChanged) step(LocalSupervisorChanged{reachable});
   if (!reachable) setRelayPace(false);
   // The relay's own process stopped (stopped by hand, or by a global stop): its events stopped
@@ -547,6 +589,24 @@ void Agent::watchRelay() {
   poller_->watch(found);
   if (!found.empty())
     spdlog::info("the relay is {}: checked every {} s", found, settings_.poller.poll_period);
+}
+
+void Agent::checkNewConfigs() {
+  for (const auto& [namespec, p] : table_.processes()) {
+    if (!p.config || configs_checked_.count(namespec)) continue;
+    configs_checked_.insert(namespec);
+    if (const auto warning = autorestartWarning(*p.config, settings_.engine.rules.get()))
+      spdlog::warn("{}", *warning);
+    // An agent restarted while the program runs: the arguments it was started with are
+    // still in its file (a later start rewrites it).
+    if (p.extra_args.empty() && execWrapperOf(p.config->command)) {
+      const auto args = readArgsFile(settings_.args_dir, p.info.group, p.info.name);
+      if (!args.ok())
+        spdlog::warn("extra arguments of {}: {}", namespec, args.error().message);
+      else if (!args->empty())
+        table_.setExtraArgs(namespec, *args);
+    }
+  }
 }
 
 void Agent::setRelayPace(bool eventsFlow) {
