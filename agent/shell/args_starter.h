@@ -6,9 +6,10 @@
 //
 // start(namespec, extra_args, wait), with the process as the latest LocalSnapshot shows it:
 //   - a program whose command runs supvisors-exec: the extra arguments are checked (shell
-//     quoting; INCORRECT_PARAMETERS when unbalanced), ALREADY_STARTED when the snapshot shows
-//     it running (its file is then left alone: supervisord may restart the running one with
-//     it), the args file is written (FAILED when it cannot be), then
+//     quoting; INCORRECT_PARAMETERS when unbalanced), ALREADY_STARTED when the snapshot or
+//     supervisord (getProcessInfo, asked under the lock) says it runs (its file is then left
+//     alone: supervisord's autorestart would run it again with it), the args file is written
+//     (FAILED when it cannot be), then
 //     supervisor.startProcess(namespec, wait). A wrapper whose --args-dir is not this agent's
 //     args_dir is NOT_APPLICABLE, naming both folders.
 //   - any other program: empty extra arguments are a plain startProcess; non-empty ones are
