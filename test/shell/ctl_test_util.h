@@ -27,8 +27,17 @@ class ScriptedRequests : public ClusterRequests {
     return Result<UserValue>(UserValue(true));
   };
   std::vector<ControlRequest> requests;
+  // start_args: "namespec [extra_args] nowait" lines, and the answer (true by default).
+  std::function<Result<bool>(const std::string&, const std::string&)> start_args =
+      [](const std::string&, const std::string&) { return Result<bool>(true); };
+  std::vector<std::string> started;
 
   Result<bool> endSync(const std::string& master) override { return end_sync(master); }
+  Result<bool> startArgs(const std::string& namespec, const std::string& extra_args,
+                         bool wait) override {
+    started.push_back(namespec + " [" + extra_args + "]" + (wait ? "" : " nowait"));
+    return start_args(namespec, extra_args);
+  }
   Result<UserValue> control(const ControlRequest& request) override {
     requests.push_back(request);
     return answer(request);
