@@ -221,13 +221,37 @@ TEST_CASE("start_process with extra arguments, then restart_process without any,
   const fs::path script = dir.write("printargs.sh", kPrintArgs);
   const auto argsDir = [&](std::size_t i) { return dir.path() / ("args" + std::to_string(i)); };
   const auto outFile = [&](std::size_t i) { return dir.path() / ("out" + std::to_string(i)); };
+  // guarded: a managed program whose strategy wants autorestart off while supervisord's
+  // default (unexpected) keeps it on: each agent warns about it, once.
+  const fs::path rules = dir.write("rules.xml", R"(<?xml version="1.0" encoding="UTF-8"?>
+<root>
+  <application name="guarded">
+    <running_failure_strategy>STOP_APPLICATION</running_failure_strategy>
+  </application>
+</root>
+)");
   Cluster cluster({.supervisord_extra =
                        [&](std::size_t i) {
-                         return program("echoer", wrapped(argsDir(i), script, outFile(i)));
+                         return program("echoer", wrapped(argsDir(i), script, outFile(i))) +
+                                "[program:guarded]\ncommand=sleep 1000\nautostart=false\n";
                        },
                    .agent_extra =
-                       [&](std::size_t i) { return "args_dir = " + argsDir(i).string() + "\n"; }});
+                       [&](std::size_t i) { return "args_dir = " + argsDir(i).string() + "\n"; },
+                   .supvisors_extra = "rules_files = " + rules.string() + "\n"});
   REQUIRE(awaitCondition([&] { return cluster.allInOperation(); }, kFormTimeout));
+  const std::string warning =
+      "guarded has running_failure_strategy STOP_APPLICATION and supervisord does not report "
+      "autorestart";
+  for (std::size_t i = 0; i < 3; ++i) {
+    CHECK(awaitCondition(
+        [&] { return cluster.host(i).agent->log().find(warning) != std::string::npos; },
+        kStateTimeout));
+    const std::string log = cluster.host(i).agent->log();
+    INFO(log);
+    const auto at = log.find(warning);
+    CHECK(log.find(warning, at + 1) == std::string::npos);
+    CHECK(log.find("echoer has running_failure_strategy") == std::string::npos);
+  }
   const auto runningOn = [&]() -> int {
     for (std::size_t i = 0; i < 3; ++i) {
       const auto info = cluster.supervisor(i).getProcessInfo("echoer");
