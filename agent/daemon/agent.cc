@@ -110,7 +110,7 @@ Status Agent::start() {
   poller_ = std::make_unique<SupervisorPoller>(
       *client_, settings_.poller, [this](PollReading r) { mailbox_.post(std::move(r)); });
   poller_->start();
-  {
+  if (!settings_.args_dir.empty()) {
     std::error_code ec;
     std::filesystem::create_directories(settings_.args_dir, ec);
     if (ec)
@@ -599,7 +599,7 @@ void Agent::checkNewConfigs() {
       spdlog::warn("{}", *warning);
     // An agent restarted while the program runs: the arguments it was started with are
     // still in its file (a later start rewrites it).
-    if (p.extra_args.empty() && execWrapperOf(p.config->command)) {
+    if (p.extra_args.empty() && !settings_.args_dir.empty() && execWrapperOf(p.config->command)) {
       const auto args = readArgsFile(settings_.args_dir, p.info.group, p.info.name);
       if (!args.ok())
         spdlog::warn("extra arguments of {}: {}", namespec, args.error().message);

@@ -75,7 +75,8 @@ struct AgentSettings {
   // Seconds between full readings once relay events flow (poller.poll_period otherwise).
   double resync_period = 30.0;
   // Where the extra arguments of programs wrapped by supvisors-exec are written ([agent]
-  // args_dir), and the wrapper's path for the opt-in message.
+  // args_dir; empty: wrapped programs cannot get arguments), and the wrapper's path for the
+  // opt-in message.
   std::filesystem::path args_dir;
   std::string exec_path = "supvisors-exec";
   EngineConfig engine;

@@ -92,6 +92,10 @@ Result<bool> ArgsStarter::start(const std::string& namespec, const std::string& 
     if (spawned(r) && used_) used_(namespec, extra_args);
     return r;
   }
+  if (args_dir_.empty())
+    return fault(FaultCode::NotApplicable,
+                 "this agent has no args folder ([agent] args_dir) for the supvisors-exec of " +
+                     namespec);
   if (!wrapper->args_dir.empty() && !sameFolder(wrapper->args_dir, args_dir_))
     return fault(FaultCode::NotApplicable,
                  "the supvisors-exec of " + namespec + " reads its arguments from " +

@@ -231,3 +231,12 @@ TEST_CASE("executeOrder: a start order goes through the ArgsStarter", "[args][or
   CHECK(refused.fault_code == 104);
   CHECK_THAT(refused.message, Catch::Contains("command=/opt/bin/supvisors-exec"));
 }
+
+TEST_CASE("ArgsStarter: without an args folder a wrapped program cannot be started", "[args]") {
+  Starter s;
+  const ArgsStarter none{s.supervisor, s.snapshots, ""};
+  const auto r = none.start("app:env", "", true);
+  CHECK(code(r) == 104);
+  CHECK_THAT(r.error().message, Catch::Contains("no args folder"));
+  CHECK(s.supervisor.callCount("supervisor.startProcess") == 0);
+}
