@@ -291,3 +291,33 @@ TEST_CASE("start_process with extra arguments, then restart_process without any,
 }
 
 }  // namespace supvisors::test
+
+namespace supvisors::test {
+
+TEST_CASE("an agent restarted while a wrapped program runs reads its arguments back",
+          "[integration][args]") {
+  TempDir dir{"xr"};
+  const fs::path args = dir.path() / "args";
+  const fs::path script = dir.write("printargs.sh", kPrintArgs);
+  const fs::path out = dir.path() / "echoer.out";
+  Supervisord supervisord(SupervisordOptions{.extra = program("echoer", wrapped(args, script, out))});
+  supervisord.start();
+  const auto extraArgs = [](InProcessAgent& a) {
+    const auto snapshot = a.agent().snapshots().get();
+    const auto it = snapshot->processes.find("echoer");
+    return it == snapshot->processes.end() ? std::string("?") : it->second.extra_args;
+  };
+  {
+    InProcessAgent first(supervisord.unixUrl(), "args_dir = " + args.string() + "\n");
+    REQUIRE(awaitCondition([&] { return extraArgs(first) == ""; }, kStateTimeout));
+    const auto started = first.agent().startArgs("echoer", "--level 3", true);
+    INFO((started.ok() ? "" : started.error().describe()));
+    REQUIRE(started.ok());
+    REQUIRE(awaitCondition([&] { return extraArgs(first) == "--level 3"; }, kStateTimeout));
+  }
+  InProcessAgent second(supervisord.unixUrl(), "args_dir = " + args.string() + "\n");
+  CHECK(awaitCondition([&] { return extraArgs(second) == "--level 3"; }, kStateTimeout));
+  CHECK(readText(out) == "[fixed]\n[--level]\n[3]\n");
+}
+
+}  // namespace supvisors::test
