@@ -107,9 +107,8 @@ Result<bool> ArgsStarter::start(const std::string& namespec, const std::string& 
 
   const auto lock = lockOf(namespec);
   std::lock_guard guard(*lock);
-  // supervisord's own word, not the snapshot's (which lags a start made a moment ago): the file
-  // of a running process is what supervisord's autorestart would run it with again.
-  if (isRunningState(process->info.state)) return fault(FaultCode::AlreadyStarted, namespec);
+  // supervisord's own word, not the snapshot's (which lags a start or a stop made a moment
+  // ago): the file of a running process is what supervisord's autorestart would run it with.
   const auto now = client_.getProcessInfo(namespec);
   if (!now.ok()) return now.error();
   if (isRunningState(now->state)) return fault(FaultCode::AlreadyStarted, namespec);

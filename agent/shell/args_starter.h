@@ -6,8 +6,8 @@
 //
 // start(namespec, extra_args, wait), with the process as the latest LocalSnapshot shows it:
 //   - a program whose command runs supvisors-exec: the extra arguments are checked (shell
-//     quoting; INCORRECT_PARAMETERS when unbalanced), ALREADY_STARTED when the snapshot or
-//     supervisord (getProcessInfo, asked under the lock) says it runs (its file is then left
+//     quoting; INCORRECT_PARAMETERS when unbalanced), ALREADY_STARTED when supervisord
+//     (getProcessInfo, asked under the lock; the snapshot lags) says it runs (its file is left
 //     alone: supervisord's autorestart would run it again with it), the args file is written
 //     (FAILED when it cannot be), then
 //     supervisor.startProcess(namespec, wait). A wrapper whose --args-dir is not this agent's

@@ -240,3 +240,12 @@ TEST_CASE("ArgsStarter: without an args folder a wrapped program cannot be start
   CHECK_THAT(r.error().message, Catch::Contains("no args folder"));
   CHECK(s.supervisor.callCount("supervisor.startProcess") == 0);
 }
+
+TEST_CASE("ArgsStarter: supervisord, not the lagging snapshot, says whether it runs", "[args]") {
+  Starter s;
+  // Stopped a moment ago: the snapshot still shows it running.
+  s.states["app:busy"] = ProcessState::Stopped;
+  CHECK(code(s.starter.start("app:busy", "-new", true)) == 0);
+  CHECK(s.file("app", "busy") == "-new");
+  CHECK(s.used == std::vector<std::pair<std::string, std::string>>{{"app:busy", "-new"}});
+}
