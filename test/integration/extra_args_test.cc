@@ -288,6 +288,22 @@ TEST_CASE("start_process with extra arguments, then restart_process without any,
   const int second = runningOn();
   REQUIRE(awaitCondition([&] { return fs::exists(outFile(second)); }, kStateTimeout));
   CHECK(readText(outFile(second)) == "[fixed]\n[--port]\n[81]\n[a b]\n");
+
+  // supvisorsctl all_start_args: every instance's agent starts it on its own supervisord,
+  // deliberately making duplicates, each with the arguments given.
+  REQUIRE(cluster.supervisor(static_cast<std::size_t>(second)).stopProcess("echoer", true).ok());
+  for (std::size_t i = 0; i < 3; ++i) fs::remove(outFile(i));
+  const auto ctl = runCommand({supvisorsctlPath(), "-s",
+                               "http://127.0.0.1:" + std::to_string(cluster.port(0)),
+                               "all_start_args", "echoer", "-z", "'1 2'"},
+                              60s);
+  INFO(ctl.output);
+  CHECK(ctl.exit_code == 0);
+  for (std::size_t i = 0; i < 3; ++i) {
+    CHECK_THAT(ctl.output, Catch::Contains(cluster.identifier(i) + ": started"));
+    CHECK(awaitCondition([&] { return fs::exists(outFile(i)); }, kStateTimeout));
+    CHECK(readText(outFile(i)) == "[fixed]\n[-z]\n[1 2]\n");
+  }
 }
 
 }  // namespace supvisors::test
