@@ -111,12 +111,9 @@ Status Agent::start() {
       *client_, settings_.poller, [this](PollReading r) { mailbox_.post(std::move(r)); });
   poller_->start();
   if (!settings_.args_dir.empty()) {
-    std::error_code ec;
-    std::filesystem::create_directories(settings_.args_dir, ec);
-    if (ec)
-      spdlog::warn("the args folder {} cannot be created ({}): programs wrapped by "
-                   "supvisors-exec will not start",
-                   settings_.args_dir.string(), ec.message());
+    if (const auto made = ensureArgsDir(settings_.args_dir); !made.ok())
+      spdlog::warn("{}: programs wrapped by supvisors-exec will not start",
+                   made.error().message);
   }
   starter_ = std::make_unique<ArgsStarter>(
       *client_, snapshots_, settings_.args_dir, settings_.exec_path,

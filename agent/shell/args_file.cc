@@ -20,11 +20,20 @@ Error osError(const std::string& what, const std::filesystem::path& path, int er
 
 }  // namespace
 
-Status writeArgsFile(const std::filesystem::path& dir, std::string_view group,
-                     std::string_view name, std::string_view args) {
+Status ensureArgsDir(const std::filesystem::path& dir) {
   std::error_code ec;
+  if (std::filesystem::is_directory(dir, ec)) return okStatus();
   std::filesystem::create_directories(dir, ec);
   if (ec) return Error::transport("cannot create " + dir.string() + ": " + ec.message());
+  std::filesystem::permissions(dir, std::filesystem::perms(0755),
+                               std::filesystem::perm_options::replace, ec);
+  if (ec) return Error::transport("cannot open up " + dir.string() + ": " + ec.message());
+  return okStatus();
+}
+
+Status writeArgsFile(const std::filesystem::path& dir, std::string_view group,
+                     std::string_view name, std::string_view args) {
+  if (auto made = ensureArgsDir(dir); !made.ok()) return made;
   const auto file = dir / argsFileName(group, name);
   const auto temp = dir / ("." + argsFileName(group, name) + "." + std::to_string(::getpid()) + ".tmp");
   const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);

@@ -17,6 +17,10 @@
 
 namespace supvisors {
 
+// Creates the args folder (and its parents) when missing; the folder itself gets 0755
+// whatever the umask. Error::transport names it and the system's reason.
+Status ensureArgsDir(const std::filesystem::path& dir);
+
 // Writes `args` to dir/argsFileName(group, name) atomically (a temporary file in the same
 // folder, then rename): the wrapper reads the former content or the new one, never a part.
 // Creates the folder when missing. Error::transport names the path and the system's reason.

@@ -116,7 +116,11 @@ int code(const Result<bool>& r) {
 TEST_CASE("args file: written whole, replaced atomically, readable by every user", "[args]") {
   TempDir dir{"args"};
   const fs::path folder = dir.path() / "a" / "b";  // created when missing
-  REQUIRE(writeArgsFile(folder, "g", "p", "-x 'a b'").ok());
+  // A strict umask does not hide the arguments from programs running as other users.
+  const mode_t umask = ::umask(077);
+  const auto written = writeArgsFile(folder, "g", "p", "-x 'a b'");
+  ::umask(umask);
+  REQUIRE(written.ok());
   CHECK(*readArgsFile(folder, "g", "p") == "-x 'a b'");
   REQUIRE(writeArgsFile(folder, "g", "p", "").ok());
   CHECK(*readArgsFile(folder, "g", "p") == "");
@@ -124,6 +128,8 @@ TEST_CASE("args file: written whole, replaced atomically, readable by every user
   struct stat st {};
   REQUIRE(::stat((folder / "g:p").c_str(), &st) == 0);
   CHECK((st.st_mode & 0777) == 0644);
+  REQUIRE(::stat(folder.c_str(), &st) == 0);
+  CHECK((st.st_mode & 0777) == 0755);
   // Only the file itself: no temporary one is left behind.
   int files = 0;
   for (const auto& e : fs::directory_iterator(folder)) files += e.is_regular_file() ? 1 : 0;
