@@ -304,6 +304,28 @@ TEST_CASE("start_process with extra arguments, then restart_process without any,
     CHECK(awaitCondition([&] { return fs::exists(outFile(i)); }, kStateTimeout));
     CHECK(readText(outFile(i)) == "[fixed]\n[-z]\n[1 2]\n");
   }
+
+  // start_any_process carries its extra arguments too.
+  for (std::size_t i = 0; i < 3; ++i) {
+    REQUIRE(cluster.supervisor(i).stopProcess("echoer", true).ok());
+    fs::remove(outFile(i));
+  }
+  REQUIRE(awaitCondition(
+      [&] {
+        const auto j = cluster.json(0, "get_process_info", params({str("echoer")}));
+        return j.is_array() && !j.empty() && j[0].value("identifiers", nlohmann::json::array()).empty();
+      },
+      kStateTimeout));
+  const auto any = cluster.call(
+      0, "start_any_process",
+      params({str("CONFIG"), str("^echo"), str("--any"), xmlrpc_c::value_boolean(true)}));
+  INFO(describe(any));
+  REQUIRE(faultOf(any) == 0);
+  CHECK(xmlrpc_c::value_string(*any).cvalue() == "echoer");
+  REQUIRE(awaitCondition([&] { return runningOn() >= 0; }, kStateTimeout));
+  const int third = runningOn();
+  REQUIRE(awaitCondition([&] { return fs::exists(outFile(third)); }, kStateTimeout));
+  CHECK(readText(outFile(third)) == "[fixed]\n[--any]\n");
 }
 
 }  // namespace supvisors::test
