@@ -207,7 +207,7 @@ TEST_CASE("ArgsStarter: what is refused before supervisord is asked", "[args]") 
   CHECK(s.used.empty());
 }
 
-TEST_CASE("ArgsStarter: supervisord's answer is the answer; a spawn counts as used", "[args]") {
+TEST_CASE("ArgsStarter: supervisord's answer is the answer, and a spawn counts as used", "[args]") {
   Starter s;
   s.supervisor.answer("supervisor.startProcess",
                       Error::fault(50, "SPAWN_ERROR: app:wrapped"));
