@@ -44,6 +44,9 @@ struct ProcessConfig {
   std::string name;
   std::string command;
   bool autostart = false;
+  // "false", "true" or "unexpected" when supervisord reports it; "" when it does not
+  // (Supervisor 4.2's getAllConfigInfo has no autorestart field: its default is unexpected).
+  std::string autorestart;
   bool inuse = true;
   int startsecs = 1;
   int stopwaitsecs = 10;

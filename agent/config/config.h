@@ -180,6 +180,11 @@ struct AgentOptions {
   // tcp://127.0.0.1:PORT). Default none: state comes from polling alone (every poll_period);
   // `supvisorsd --install-relay` prints the lines that turn it on.
   std::string relay_endpoint;
+  // args_dir: the folder where the agent writes the extra arguments of each start of a
+  // program wrapped by supvisors-exec, read by the wrapper (--args-dir; docs/CONTROL.md).
+  // Default: run_dir/supvisorsd-<http port>.args, one per agent (several agents may share a
+  // run_dir) and writable by whoever runs the agent, no root needed.
+  std::filesystem::path args_dir;
   // curve_key: this agent's CURVE secret key file (NAME.key, written by
   // `supvisorsd --generate-keys DIR`). Default none: the peer port runs in plain mode (no
   // encryption, no authentication; a warning at start). docs/SECURITY-PEERS.md.

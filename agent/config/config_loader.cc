@@ -403,6 +403,11 @@ class Loader {
         error(item, "empty; allowed: a folder path");
       else
         o.run_dir = path(item.value);
+    } else if (k == "args_dir") {
+      if (item.value.empty())
+        error(item, "empty; allowed: a folder path");
+      else
+        o.args_dir = path(item.value);
     } else if (k == "curve_key") {
       if (item.value.empty() || item.value == "none")
         o.curve_key.reset();
@@ -662,6 +667,9 @@ class Loader {
     auto& a = config_.agent;
     if (a.node_id.empty()) a.node_id = host_.machineId.empty() ? host_.hostName : host_.machineId;
     if (a.run_dir.empty()) a.run_dir = dir_;
+    if (a.args_dir.empty() && config_.local_index < config_.instances.size())
+      a.args_dir =
+          a.run_dir / ("supvisorsd-" + std::to_string(config_.local().http_port) + ".args");
     if (a.curve_key && !a.curve_public_keys) a.curve_public_keys = a.curve_key->parent_path();
     checkPair("agent", a.username, a.password);
     checkPair("supervisor", config_.supervisor.username, config_.supervisor.password);

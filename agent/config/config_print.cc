@@ -92,6 +92,7 @@ json optionValue(const Config& c, std::string_view section, std::string_view key
     if (key == "http_threads") return o.http_threads;
     if (key == "run_dir") return o.run_dir.string();
     if (key == "relay_endpoint") return o.relay_endpoint.empty() ? "none" : o.relay_endpoint;
+    if (key == "args_dir") return o.args_dir.string();
     if (key == "curve_key") return o.curve_key ? o.curve_key->string() : "none";
     if (key == "curve_public_keys") return o.curve_public_keys ? o.curve_public_keys->string() : "";
   }

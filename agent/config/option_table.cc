@@ -64,6 +64,7 @@ constexpr OptionSpec kOptions[] = {
     {"agent", "http_threads", ValueKind::Plain, kDone},
     {"agent", "run_dir", ValueKind::Plain, kDone},
     {"agent", "relay_endpoint", ValueKind::Plain, kDone},
+    {"agent", "args_dir", ValueKind::Plain, kDone},
     {"agent", "curve_key", ValueKind::Plain, kDone},
     {"agent", "curve_public_keys", ValueKind::Plain, kDone},
 };

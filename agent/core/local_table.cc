@@ -86,6 +86,14 @@ LocalTableDelta LocalTable::applyAll(const std::vector<ProcessInfo>& infos,
   return delta;
 }
 
+bool LocalTable::setExtraArgs(const std::string& namespec, const std::string& extra_args) {
+  const auto it = processes_.find(namespec);
+  if (it == processes_.end() || it->second.extra_args == extra_args) return false;
+  it->second.extra_args = extra_args;
+  ++version_;
+  return true;
+}
+
 bool LocalTable::applyOne(const ProcessInfo& info, double now_mono) {
   const auto namespec = info.namespec();
   auto it = processes_.find(namespec);

@@ -30,7 +30,7 @@ struct LocalProcess {
   double start_monotonic = 0.0;         // 0 when never started
   double stop_monotonic = 0.0;          // 0 when never stopped
   double update_monotonic = 0.0;        // when this entry last changed
-  std::string extra_args;               // arguments added by Supvisors (later issues)
+  std::string extra_args;               // of its latest start through supvisors-exec ("" none)
   bool disabled = false;                // its program is disabled (agent/core/disabilities.h)
 
   friend bool operator==(const LocalProcess&, const LocalProcess&) = default;
@@ -66,6 +66,10 @@ class LocalTable {
   // Sets the disabled flag of one process (applyDisabilities); a change bumps the version.
   // Returns false when the process is not in the table. The flag survives later readings.
   bool setDisabled(const std::string& namespec, bool disabled);
+  // Records the extra arguments the process was started with (supvisors-exec; shared with the
+  // peers, kept by later readings). Not a status change: update_monotonic stays. Returns true
+  // if the entry exists and changed.
+  bool setExtraArgs(const std::string& namespec, const std::string& extra_args);
 
   // Forgets every process of `group` (PROCESS_GROUP_REMOVED). Returns the namespecs removed.
   std::vector<std::string> removeGroup(const std::string& group);

@@ -11,6 +11,7 @@
 // agent cannot be reached. A command over several targets (start_process CONFIG a b) goes on
 // after a target's failure and exits with the most serious code: 7, then 1, 2, 4, 3.
 
+#include <functional>
 #include <memory>
 #include <ostream>
 #include <string>
@@ -37,13 +38,24 @@ struct Options {
   double timeout = 30.0;  // seconds per call (main.cc: longer for commandWaits())
 };
 
+// Opens an XML-RPC client to another agent (serverurl http://host:port), with the options'
+// credentials and timeout; an Error says why it cannot.
+using Connect =
+    std::function<Result<std::unique_ptr<SupervisorClient>>(const std::string& serverurl)>;
+
 // What a command needs: where to print and how to call the agent.
 struct Context {
   const Options& options;
   const SupervisorClient& agent;  // an XML-RPC client pointed at the agent
   std::ostream& out;
   std::ostream& err;
+  // How all_start / all_start_args reach the other instances' agents; null: connectAgent.
+  Connect connect = nullptr;
 };
+
+// The real Connect: an XmlRpcSupervisorClient with `options`' username, password, timeout.
+Result<std::unique_ptr<SupervisorClient>> connectAgent(const Options& options,
+                                                       const std::string& serverurl);
 
 // Runs one supvisors command. Returns nullopt-like -1 when `name` is not a supvisors command
 // (the caller then hands it to supervisorctl). Wrong arguments: a message saying why and the

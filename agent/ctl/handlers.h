@@ -67,4 +67,17 @@ int startAnyProcessArgs(const Context& ctx, const Arguments& args);
 int enableProgram(const Context& ctx, const Arguments& args);
 int disableProgram(const Context& ctx, const Arguments& args);
 
+// --- Extra arguments to the local supervisord (args_commands.cc) ------------------------------
+
+// start_args proc arg...: supvisors.start_args(proc, "arg ...") on the agent asked (its own
+// supervisord), waiting for supervisord's answer.
+int startArgs(const Context& ctx, const Arguments& args);
+// all_start proc / all_start_args proc arg...: supvisors.start_args(proc, args, False) on the
+// agent of every CHECKED or RUNNING instance (get_all_instances_info), one line per instance
+// named by its identifier. Deliberately makes duplicates (Supvisors). all_start passes ''
+// rather than calling supervisor.startProcess: a wrapped program then never starts with the
+// stale arguments of an earlier start.
+int allStart(const Context& ctx, const Arguments& args);
+int allStartArgs(const Context& ctx, const Arguments& args);
+
 }  // namespace supvisors::ctl

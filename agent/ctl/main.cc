@@ -63,7 +63,11 @@ int main(int argc, char** argv) {
                      "seconds to wait for each call (default 30; 930 for the commands that wait "
                      "for processes to start or stop, which the agent bounds at 900)")
           ->check(CLI::Range(0.1, 3600.0));
-  app.add_option("command", words, "command and its arguments ('help' lists them)");
+  // One word only: with a vector, CLI11 kept taking the plain words and set the dashed ones
+  // aside, so `start_args p -x 1` reached the command as "p 1 -x". The next word, not being
+  // taken, makes prefix_command pass it and everything after it to the command, in order.
+  std::string command;
+  app.add_option("command", command, "command and its arguments ('help' lists them)");
   app.prefix_command();  // everything after the command goes to it untouched
   try {
     app.parse(argc, argv);
@@ -71,6 +75,7 @@ int main(int argc, char** argv) {
     const int code = app.exit(e);
     return code == 0 ? 0 : ctl::exit_code::kInvalidArgs;
   }
+  if (!command.empty()) words.push_back(command);
   for (const auto& rest : app.remaining()) words.push_back(rest);
 
   if (words.empty() || words.front() == "help") {

@@ -144,8 +144,9 @@ bool selectEach(const Context& ctx, const std::string& method, const Arguments& 
 
 bool Outcomes::call(const std::string& name, const std::string& method,
                     const xmlrpc_c::paramList& params,
-                    const std::function<std::string(const nlohmann::json&)>& done) {
-  const auto r = ctx_.agent.call(method, params);
+                    const std::function<std::string(const nlohmann::json&)>& done,
+                    const SupervisorClient* other) {
+  const auto r = (other ? *other : ctx_.agent).call(method, params);
   if (!r.ok()) {
     const Error& e = r.error();
     code_ = worse(code_, reportTargetError(ctx_, name, method, e));

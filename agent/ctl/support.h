@@ -88,10 +88,12 @@ class Outcomes {
   // done: the text of a success ("started"), unless call() is given its own.
   Outcomes(const Context& ctx, std::string done) : ctx_(ctx), done_(std::move(done)) {}
 
-  // Asks the agent about `name`. Returns false when the command must stop: the agent cannot
-  // be reached, or it is not an agent (a fault about the target lets the loop go on).
+  // Asks the agent (or `other`, another instance's agent) about `name`. Returns false when the
+  // command must stop: the agent cannot be reached, or it is not an agent (a fault about the
+  // target lets the loop go on).
   bool call(const std::string& name, const std::string& method, const xmlrpc_c::paramList& params,
-            const std::function<std::string(const nlohmann::json&)>& done = nullptr);
+            const std::function<std::string(const nlohmann::json&)>& done = nullptr,
+            const SupervisorClient* other = nullptr);
   // A target not asked for: an unmanaged application, for instance (no effect on the code).
   void ignore(const std::string& name, const std::string& why);
   // A target found unknown before any call ("x: ERROR (no such application)").

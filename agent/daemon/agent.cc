@@ -10,8 +10,11 @@
 #include <cstring>
 #include <thread>
 
+#include "agent/core/autorestart_check.h"
 #include "agent/daemon/logging.h"
+#include "agent/shell/args_file.h"
 #include "agent/shell/clock.h"
+#include "common/exec_wrapper.h"
 #include "common/faults.h"
 #include "common/peer_codec.h"
 
@@ -108,10 +111,22 @@ Status Agent::start() {
   poller_ = std::make_unique<SupervisorPoller>(
       *client_, settings_.poller, [this](PollReading r) { mailbox_.post(std::move(r)); });
   poller_->start();
-  executor_ =
-      std::make_unique<OrderExecutor>(*client_, [this](const ExecuteOrder& order, OrderDone done) {
-        mailbox_.post(OrderFinished{order, std::move(done)});
+  if (!settings_.args_dir.empty()) {
+    if (const auto made = ensureArgsDir(settings_.args_dir); !made.ok())
+      spdlog::warn("{}: programs wrapped by supvisors-exec will not start",
+                   made.error().message);
+  }
+  starter_ = std::make_unique<ArgsStarter>(
+      *client_, snapshots_, settings_.args_dir, settings_.exec_path,
+      [this](const std::string& namespec, const std::string& extra_args) {
+        mailbox_.post(ArgsUsed{namespec, extra_args});
       });
+  executor_ = std::make_unique<OrderExecutor>(
+      *client_,
+      [this](const ExecuteOrder& order, OrderDone done) {
+        mailbox_.post(OrderFinished{order, std::move(done)});
+      },
+      OrderExecutor::kDefaultMaxQueue, starter_.get());
   executor_->start();
   spdlog::info(
       "agent {} (incarnation {}) serving HTTP on {}:{}, peers on port {}, "
@@ -156,6 +171,21 @@ Result<UserValue> Agent::control(const ControlRequest& request) {
   auto answer = std::make_shared<std::promise<Result<UserValue>>>();
   const auto timeout = request.wait ? kControlWaitTimeout : kRequestTimeout;
   return ask(ControlInput{request, answer}, answer->get_future(), timeout);
+}
+
+Result<bool> Agent::startArgs(const std::string& namespec, const std::string& extra_args,
+                              bool wait) {
+  if (!starter_) return failed("the agent is not started");
+  const auto snapshot = snapshots_.get();
+  const auto it = snapshot->processes.find(namespec);
+  if (it == snapshot->processes.end())
+    return Error::fault(static_cast<int>(FaultCode::BadName),
+                        faultString(FaultCode::BadName,
+                                    namespec + " is not a process of the local supervisord"));
+  if (it->second.disabled)
+    return Error::fault(static_cast<int>(FaultCode::Disabled),
+                        faultString(FaultCode::Disabled, namespec + " is disabled"));
+  return starter_->start(namespec, extra_args, wait);
 }
 
 void Agent::simulateFinal(bool restart) {
@@ -208,6 +238,12 @@ void Agent::run() {
         stopLocalSupervisor(simulated->restart);
       } else if (const auto* program = std::get_if<ProgramInput>(&input)) {
         programRequest(*program);
+      } else if (const auto* used = std::get_if<ArgsUsed>(&input)) {
+        if (table_.setExtraArgs(used->namespec, used->extra_args)) {
+          spdlog::info("{} runs with extra arguments '{}'", used->namespec, used->extra_args);
+          localTableChanged();
+          publish(monotonicNow());
+        }
       }
     }
     if (relay_ && (items[relayIndex].revents & ZMQ_POLLIN)) {
@@ -504,6 +540,7 @@ void Agent::apply(const PollReading& reading) {
   }
   if (reading.infos.ok()) {
     watchRelay();
+    checkNewConfigs();
     if (reachable) enforceDisabilities();
   }
   if (reachabilityChanged) step(LocalSupervisorChanged{reachable});
@@ -566,6 +603,24 @@ void Agent::watchRelay() {
   poller_->watch(found);
   if (!found.empty())
     spdlog::info("the relay is {}: checked every {} s", found, settings_.poller.poll_period);
+}
+
+void Agent::checkNewConfigs() {
+  for (const auto& [namespec, p] : table_.processes()) {
+    if (!p.config || configs_checked_.count(namespec)) continue;
+    configs_checked_.insert(namespec);
+    if (const auto warning = autorestartWarning(*p.config, settings_.engine.rules.get()))
+      spdlog::warn("{}", *warning);
+    // An agent restarted while the program runs: the arguments it was started with are
+    // still in its file (a later start rewrites it).
+    if (p.extra_args.empty() && !settings_.args_dir.empty() && execWrapperOf(p.config->command)) {
+      const auto args = readArgsFile(settings_.args_dir, p.info.group, p.info.name);
+      if (!args.ok())
+        spdlog::warn("extra arguments of {}: {}", namespec, args.error().message);
+      else if (!args->empty())
+        table_.setExtraArgs(namespec, *args);
+    }
+  }
 }
 
 void Agent::setRelayPace(bool eventsFlow) {

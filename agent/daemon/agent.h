@@ -60,6 +60,7 @@
 #include "agent/core/disabilities.h"
 #include "agent/core/engine.h"
 #include "agent/core/local_table.h"
+#include "agent/shell/args_starter.h"
 #include "agent/shell/cluster_requests.h"
 #include "agent/shell/cluster_snapshot.h"
 #include "agent/shell/local_snapshot.h"
@@ -83,6 +84,11 @@ struct AgentSettings {
   std::string relay_endpoint;
   // Seconds between full readings once relay events flow (poller.poll_period otherwise).
   double resync_period = 30.0;
+  // Where the extra arguments of programs wrapped by supvisors-exec are written ([agent]
+  // args_dir; empty: wrapped programs cannot get arguments), and the wrapper's path for the
+  // opt-in message.
+  std::filesystem::path args_dir;
+  std::string exec_path = "supvisors-exec";
   EngineConfig engine;
   PeerTransportOptions peers;
   // Where enable/disable persist the disabled programs (nullopt: in memory only), and those
@@ -109,6 +115,9 @@ class Agent final : public ClusterRequests {
   Result<bool> endSync(const std::string& master) override;
   Result<UserValue> control(const ControlRequest& request) override;
   Result<bool> setProgramEnabled(const std::string& program, bool enabled, bool wait) override;
+  // On the caller's thread (an HTTP worker): it may wait startsecs, never blocking the loop.
+  Result<bool> startArgs(const std::string& namespec, const std::string& extra_args,
+                         bool wait) override;
 
   // Test seam: acts as if the engine had reached FINAL and emitted StopLocalSupervisor{restart}
   // (for tests of the restart/shutdown lifecycle that do not drive a whole cluster there).
@@ -144,14 +153,19 @@ class Agent final : public ClusterRequests {
     bool wait = true;
     Answer answer;
   };
-  using LoopInput = std::variant<PollReading, StopRequest, EndSyncRequest, ControlInput,
-                                 OrderFinished, StopLocalSupervisor, ProgramInput>;
   // A disable with wait=True: answered once no process of `program` runs, or at `deadline`.
   struct DisableWait {
     std::string program;
     double deadline = 0.0;  // monotonic
     Answer answer;
   };
+  // A start through the ArgsStarter that supervisord took: the arguments the process runs with.
+  struct ArgsUsed {
+    std::string namespec;
+    std::string extra_args;
+  };
+  using LoopInput = std::variant<PollReading, StopRequest, EndSyncRequest, ControlInput,
+                                 OrderFinished, StopLocalSupervisor, ProgramInput, ArgsUsed>;
 
   // The end of a cluster life: the local supervisord was asked to restart or shut down.
   struct Closing {
@@ -183,6 +197,9 @@ class Agent final : public ClusterRequests {
   void execute(const Command& command);
   void sendPeer(const std::string& to, const PeerBody& body);
   void localTableChanged();
+  // Once per process whose config is new: its extra arguments from its args file (an agent
+  // restarted while it runs), and the autorestart warning (agent/core/autorestart_check.h).
+  void checkNewConfigs();
   void publish(double now_mono);
   void publishCluster();
   void leave();
@@ -208,7 +225,9 @@ class Agent final : public ClusterRequests {
   ClusterSnapshotHolder cluster_;
   Mailbox<LoopInput> mailbox_;
   std::unique_ptr<SupervisorPoller> poller_;
+  std::unique_ptr<ArgsStarter> starter_;  // before executor_: the executor uses it
   std::unique_ptr<OrderExecutor> executor_;
+  std::set<std::string> configs_checked_;  // namespecs seen by checkNewConfigs()
   std::unique_ptr<RpcServer> server_;
   zmq::context_t zmq_context_{1};
   std::optional<RelayReceiver> relay_;

@@ -60,6 +60,8 @@ AgentSettings settingsFromConfig(const Config& config, const RulesLoad& rules,
   s.http.max_body = static_cast<std::size_t>(agent.http_max_body);
   s.http.threads = agent.http_threads;
   s.relay_endpoint = agent.relay_endpoint;
+  s.args_dir = agent.args_dir;
+  s.exec_path = defaultExecBinary();
   s.resync_period = config.supervisor.resync_period;
   s.disabilities_file = config.supvisors.disabilities_file;
 

@@ -53,6 +53,18 @@ class ClusterRequests {
     return Error::fault(static_cast<int>(FaultCode::Failed),
                         faultString(FaultCode::Failed, "cluster not available"));
   }
+  // supvisors.start_args(namespec, extra_args, wait): starts the process on the LOCAL
+  // supervisord with extra_args (through supvisors-exec; agent/shell/args_starter.h), with
+  // no state gate. true, or an Error::fault: BAD_NAME (not a local process), DISABLED,
+  // ALREADY_STARTED, NOT_APPLICABLE (extra_args without the wrapper), INCORRECT_PARAMETERS
+  // (unbalanced quotes) and supervisord's own faults. wait=True answers when supervisord's
+  // startProcess(wait=True) does. The default answers FAILED, as control().
+  virtual Result<bool> startArgs(const std::string& namespec, const std::string& extra_args,
+                                 bool wait) {
+    (void)namespec, (void)extra_args, (void)wait;
+    return Error::fault(static_cast<int>(FaultCode::Failed),
+                        faultString(FaultCode::Failed, "cluster not available"));
+  }
 };
 
 }  // namespace supvisors

@@ -27,14 +27,16 @@ OrderDone outcome(const ExecuteOrder& order, const Result<bool>& r) {
 
 }  // namespace
 
-OrderDone executeOrder(const SupervisorClient& client, const ExecuteOrder& order) {
+OrderDone executeOrder(const SupervisorClient& client, const ExecuteOrder& order,
+                       const ArgsStarter* starter) {
   switch (order.kind) {
     case RequestKind::StartProcess:
+      if (starter) return outcome(order, starter->start(order.namespec, order.extra_args, false));
       if (!order.extra_args.empty())
         return failed(order, FaultCode::NotApplicable,
                       "cannot start " + order.namespec +
-                          " with extra arguments: they need the supvisors-exec wrapper "
-                          "(coming in a later release)");
+                          " with extra arguments: this agent has no args folder for the "
+                          "supvisors-exec wrapper");
       return outcome(order, client.startProcess(order.namespec, false));
     case RequestKind::StopProcess:
       return outcome(order, client.stopProcess(order.namespec, false));
@@ -54,8 +56,9 @@ OrderDone executeOrder(const SupervisorClient& client, const ExecuteOrder& order
                     " is not an order for supervisord");
 }
 
-OrderExecutor::OrderExecutor(const SupervisorClient& client, Deliver deliver, std::size_t max_queue)
-    : client_(client), deliver_(std::move(deliver)), max_queue_(max_queue) {}
+OrderExecutor::OrderExecutor(const SupervisorClient& client, Deliver deliver, std::size_t max_queue,
+                             const ArgsStarter* starter)
+    : client_(client), deliver_(std::move(deliver)), max_queue_(max_queue), starter_(starter) {}
 
 OrderExecutor::~OrderExecutor() {
   stop();
@@ -117,7 +120,7 @@ void OrderExecutor::run() {
       order = std::move(queue_.front());
       queue_.pop_front();
     }
-    OrderDone done = executeOrder(client_, order);
+    OrderDone done = executeOrder(client_, order, starter_);
     deliver_(order, std::move(done));
   }
 }

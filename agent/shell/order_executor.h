@@ -12,10 +12,12 @@
 // Orders never wait for the processes (wait=False): supervisord answers in milliseconds and
 // the engine follows the states through the local table. Outcomes: ok; supervisord's fault
 // (its code and faultString, e.g. 10 "BAD_NAME: x", 60 "ALREADY_STARTED: x"); a transport
-// error (fault_code 0, "supervisord: <why>"). A start with extra arguments is refused with
-// NOT_APPLICABLE (104): stock Supervisor cannot append arguments (supervisor-and-libraries.md
-// §4.4) and the supvisors-exec wrapper that will do it is not there yet. Any other kind is
-// NOT_APPLICABLE too (those are requests for the Master, not orders for supervisord).
+// error (fault_code 0, "supervisord: <why>"). With an ArgsStarter, a start goes through it
+// (agent/shell/args_starter.h): the args file of a program wrapped by supvisors-exec is
+// written first, and extra arguments for a program without the wrapper are NOT_APPLICABLE
+// (104) with the line that opts it in. Without one, any start with extra arguments is
+// NOT_APPLICABLE. Any other kind is NOT_APPLICABLE too (those are requests for the Master,
+// not orders for supervisord).
 //
 // The queue is bounded: submit() never blocks the loop. A full queue, or a stopped executor,
 // answers FAILED (30) at once, on the caller's thread. stop() lets the order in progress
@@ -36,6 +38,7 @@
 
 #include "agent/core/command.h"
 #include "agent/core/event.h"
+#include "agent/shell/args_starter.h"
 #include "agent/shell/supervisor_client.h"
 
 namespace supvisors {
@@ -49,8 +52,10 @@ class OrderExecutor {
   // once; each takes a few ms, so a full queue means supervisord is stuck, not busy.
   static constexpr std::size_t kDefaultMaxQueue = 1024;
 
+  // starter: how starts are made (may be null: starts without extra arguments only); it
+  // must outlive the executor.
   OrderExecutor(const SupervisorClient& client, Deliver deliver,
-                std::size_t max_queue = kDefaultMaxQueue);
+                std::size_t max_queue = kDefaultMaxQueue, const ArgsStarter* starter = nullptr);
   ~OrderExecutor();  // stop()
   OrderExecutor(const OrderExecutor&) = delete;
   OrderExecutor& operator=(const OrderExecutor&) = delete;
@@ -70,6 +75,7 @@ class OrderExecutor {
   const SupervisorClient& client_;
   const Deliver deliver_;
   const std::size_t max_queue_;
+  const ArgsStarter* const starter_;
 
   mutable std::mutex mutex_;
   std::condition_variable wake_;
@@ -80,6 +86,7 @@ class OrderExecutor {
 };
 
 // What the worker does with one order, synchronously (exposed for tests).
-OrderDone executeOrder(const SupervisorClient& client, const ExecuteOrder& order);
+OrderDone executeOrder(const SupervisorClient& client, const ExecuteOrder& order,
+                       const ArgsStarter* starter = nullptr);
 
 }  // namespace supvisors

@@ -320,7 +320,8 @@ const std::map<std::string, RpcDispatcher::OwnMethod>& RpcDispatcher::controlMet
        {{"boolean", "string", "string", "string", "boolean"},
         "Start the process namespec (name, group:name, or group:* for every process of the "
         "group) on the instance chosen by its rules and strategy, with extra_args appended "
-        "to its command (not supported yet: NOT_APPLICABLE). OPERATION only. Faults: "
+        "to its command (programs wrapped by supvisors-exec; NOT_APPLICABLE for the others). "
+        "Without extra_args, those of its latest start are used again. OPERATION only. Faults: "
         "BAD_SUPVISORS_STATE, INCORRECT_PARAMETERS, BAD_NAME, ALREADY_STARTED, "
         "ABNORMAL_TERMINATION, NOT_APPLICABLE, NOT_RUNNING." +
             kStrategy + kWait,
@@ -380,6 +381,18 @@ const std::map<std::string, RpcDispatcher::OwnMethod>& RpcDispatcher::controlMet
         "or 0 to 5. Answers at once: True when applied, False for USER. CONCILIATION only. "
         "Faults: BAD_SUPVISORS_STATE, INCORRECT_PARAMETERS.",
         &RpcDispatcher::conciliate}},
+      {"supvisors.start_args",
+       {{"boolean", "string", "string", "boolean"},
+        "Start the process namespec on the LOCAL supervisord with extra_args (shell words, "
+        "quotes honoured, nothing expanded) appended to its command, whatever the Supvisors "
+        "state and rules. The program's command must run supvisors-exec (command="
+        "supvisors-exec --args-dir DIR -- real command): the agent writes the arguments for "
+        "it just before supervisor.startProcess. Empty extra_args start it without any. With "
+        "wait=True (default) the answer comes when supervisord's startProcess(wait=True) "
+        "answers. Faults: INCORRECT_PARAMETERS, BAD_NAME, DISABLED, ALREADY_STARTED, "
+        "NOT_APPLICABLE (extra_args for a program without supvisors-exec: the message gives "
+        "its command= line), and supervisord's (NO_FILE, SPAWN_ERROR, ABNORMAL_TERMINATION...).",
+        &RpcDispatcher::startArgs}},
       {"supvisors.change_log_level",
        {{"boolean", "string"},
         "Change the log level of this agent: level_param is critical, error, warn, info, "

@@ -28,7 +28,9 @@
 //                 rpc_control.cc) are decoded and typed here, then posted to the loop through
 //                 ClusterRequests::control(), whose engine checks the gates and names and
 //                 answers; change_log_level sets this agent's own log level; enable and
-//                 disable (rpc_programs.cc) go to ClusterRequests::setProgramEnabled().
+//                 disable (rpc_programs.cc) go to ClusterRequests::setProgramEnabled();
+//                 start_args starts a process of the local supervisord with extra arguments
+//                 through ClusterRequests::startArgs() (rpc_start_args.cc).
 //   system.*      listMethods (own methods + supervisord's supervisor.* ones, sorted; only
 //                 the agent's when supervisord is unreachable), methodHelp/methodSignature
 //                 (own, or forwarded for supervisor.*), multicall.
@@ -166,6 +168,9 @@ class RpcDispatcher {
                                            const xmlrpc_c::paramList& params) const;
   template <bool enabled>
   Result<xmlrpc_c::value> programMethod(const xmlrpc_c::paramList& params) const;
+  // start_args(namespec, extra_args='', wait=True) (rpc_start_args.cc): decoded here, carried
+  // out by ClusterRequests::startArgs() on the caller's thread (local supervisord, no gate).
+  Result<xmlrpc_c::value> startArgs(const xmlrpc_c::paramList& params) const;
 
   const SupervisorClient& supervisor_;
   const SnapshotHolder& snapshots_;

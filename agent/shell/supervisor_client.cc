@@ -1,6 +1,7 @@
 #include "agent/shell/supervisor_client.h"
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <exception>
 #include <optional>
@@ -71,6 +72,23 @@ class StructReader {
       case value::TYPE_BOOLEAN: return xmlrpc_c::value_boolean(*v).cvalue();
       case value::TYPE_INT: return xmlrpc_c::value_int(*v).cvalue() != 0;
       default: wrongType(field, *v, "boolean"); return false;
+    }
+  }
+
+  // A field sent as a boolean or as a word (autorestart: false, true or unexpected): its
+  // lower-case text; "" when missing or of another type (never an error: it is optional).
+  std::string word(const char* field) const {
+    const auto it = s_.find(field);
+    if (it == s_.end()) return {};
+    switch (typeOf(it->second)) {
+      case value::TYPE_BOOLEAN: return xmlrpc_c::value_boolean(it->second).cvalue() ? "true" : "false";
+      case value::TYPE_INT: return xmlrpc_c::value_int(it->second).cvalue() != 0 ? "true" : "false";
+      case value::TYPE_STRING: {
+        std::string text = xmlrpc_c::value_string(it->second).cvalue();
+        for (auto& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        return text;
+      }
+      default: return {};
     }
   }
 
@@ -225,6 +243,7 @@ Result<ProcessConfig> processConfigFromValue(const xmlrpc_c::value& v) {
   c.stderr_logfile = r.string("stderr_logfile");
   c.redirect_stderr = r.boolean("redirect_stderr");
   c.exitcodes = r.intArray("exitcodes");
+  c.autorestart = r.word("autorestart");
   if (r.has("program_name")) c.program_name = r.string("program_name");
   if (r.has("process_index")) c.process_index = static_cast<int>(r.integer("process_index"));
   if (r.error()) return *r.error();

@@ -663,3 +663,33 @@ TEST_CASE("relay_endpoint: none by default, ipc paths from the config folder, tc
 
 }  // namespace
 }  // namespace supvisors
+
+namespace supvisors {
+namespace {
+
+TEST_CASE("args_dir: one per agent in run_dir by default, paths from the config folder",
+          "[config]") {
+  TempDir dir;
+  {
+    const auto load = loadText(dir, kList);
+    REQUIRE(errorsOf(load).empty());
+    CHECK(load.config->agent.args_dir == dir.path() / "supvisorsd-60000.args");
+  }
+  {
+    const auto load = loadText(dir, kList + "[agent]\nrun_dir = /var/run/sv\n");
+    REQUIRE(errorsOf(load).empty());
+    CHECK(load.config->agent.args_dir == "/var/run/sv/supvisorsd-60000.args");
+  }
+  {
+    const auto load = loadText(dir, kList + "[agent]\nargs_dir = args\n");
+    REQUIRE(errorsOf(load).empty());
+    CHECK(load.config->agent.args_dir == dir.path() / "args");
+  }
+  {
+    const auto load = loadText(dir, kList + "[agent]\nargs_dir =\n");
+    CHECK(errorsOf(load) == conf(dir) + ":4: [agent] args_dir = : empty; allowed: a folder path\n");
+  }
+}
+
+}  // namespace
+}  // namespace supvisors

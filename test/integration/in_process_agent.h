@@ -22,12 +22,13 @@ namespace supvisors::test {
 
 class InProcessAgent {
  public:
-  explicit InProcessAgent(const std::string& serverurl) {
+  // agent_extra: more [agent] lines (args_dir = ..., ...).
+  explicit InProcessAgent(const std::string& serverurl, const std::string& agent_extra = "") {
     const int port = freeAgentPort();
     const auto config = dir_.write(
         "agent.conf", "[supvisors]\nsupvisors_list = <test>127.0.0.1:" + std::to_string(port) +
                           "\n[supervisor]\nserverurl = " + serverurl +
-                          "\npoll_period = 0.2\n[agent]\nidentifier = test\n");
+                          "\npoll_period = 0.2\n[agent]\nidentifier = test\n" + agent_extra);
     const StartupLoad load = loadStartup(config);
     REQUIRE(load.ok());
     agent_ =

@@ -32,11 +32,21 @@ class ScriptedRequests : public ClusterRequests {
       [](const std::string&, bool) { return Result<bool>(true); };
   std::vector<std::string> programs;
 
-  Result<bool> endSync(const std::string& master) override { return end_sync(master); }
   Result<bool> setProgramEnabled(const std::string& program, bool enabled, bool wait) override {
     programs.push_back(std::string(enabled ? "enable " : "disable ") + program +
                        (wait ? "" : " nowait"));
     return program_answer(program, enabled);
+  }
+  // start_args: "namespec [extra_args] nowait" lines, and the answer (true by default).
+  std::function<Result<bool>(const std::string&, const std::string&)> start_args =
+      [](const std::string&, const std::string&) { return Result<bool>(true); };
+  std::vector<std::string> started;
+
+  Result<bool> endSync(const std::string& master) override { return end_sync(master); }
+  Result<bool> startArgs(const std::string& namespec, const std::string& extra_args,
+                         bool wait) override {
+    started.push_back(namespec + " [" + extra_args + "]" + (wait ? "" : " nowait"));
+    return start_args(namespec, extra_args);
   }
   Result<UserValue> control(const ControlRequest& request) override {
     requests.push_back(request);
