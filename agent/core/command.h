@@ -46,8 +46,9 @@ struct PublishInstance {
 };
 
 // Processes that were running on `identifier` are now lost (reference §5.9): the instance
-// was lost, its grace period ran out, or its supervisord stayed unreachable too long. The
-// failure handling of the Master (later issues) consumes this.
+// was lost, its grace period ran out, or its supervisord stayed unreachable too long. For the
+// shell's log and the event stream: the engine has already noted them for the Master's repair
+// (failure_handler.h).
 struct ProcessesLost {
   std::string identifier;
   std::vector<std::string> namespecs;  // sorted

@@ -471,8 +471,9 @@ void Agent::execute(const Command& command) {
   } else if (const auto* instance = std::get_if<PublishInstance>(&command)) {
     spdlog::info("instance {} is {}", instance->identifier, enumName(instance->state));
   } else if (const auto* lost = std::get_if<ProcessesLost>(&command)) {
-    spdlog::warn("{} process(es) of {} lost ({}); failure strategies are not applied yet",
-                 lost->namespecs.size(), lost->identifier, lost->reason);
+    // The engine logged them and noted them for the Master's repair (docs/REPAIR.md).
+    spdlog::debug("{} process(es) of {} lost ({})", lost->namespecs.size(), lost->identifier,
+                  lost->reason);
   } else if (const auto* result = std::get_if<UserResult>(&command)) {
     const auto it = pending_.find(result->request_id);
     if (it == pending_.end()) return;  // its caller's life ended (a new cluster life)
