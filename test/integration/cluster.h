@@ -12,6 +12,7 @@
 // Thread-safety: none; owned by one test.
 
 #include <array>
+#include <csignal>
 #include <functional>
 #include <memory>
 #include <string>
@@ -74,6 +75,14 @@ class Cluster {
 
   Host& host(std::size_t i) { return hosts_[i]; }
   void startAgent(std::size_t i) { hosts_[i].agent->start(); }
+  // Host i dies: its agent and its supervisord with every process, at once (SIGKILL), no
+  // goodbye; the peers see silence.
+  void killHost(std::size_t i) {
+    ::kill(hosts_[i].agent->pid(), SIGKILL);
+    hosts_[i].supervisord->kill9();
+    hosts_[i].supervisord->stop();  // the orphans, SIGKILLed
+    hosts_[i].agent->stop();        // reaped
+  }
   std::string identifier(std::size_t i) const { return "127.0.0.1:" + std::to_string(ports_[i]); }
   int port(std::size_t i) const { return ports_[i]; }
 

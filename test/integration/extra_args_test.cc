@@ -359,3 +359,53 @@ TEST_CASE("an agent restarted while a wrapped program runs reads its arguments b
 }
 
 }  // namespace supvisors::test
+
+namespace supvisors::test {
+
+TEST_CASE("extra arguments survive a failover: a lost host's process restarts with them",
+          "[integration][args][repair]") {
+  TempDir dir{"xf"};
+  const fs::path script = dir.write("printargs.sh", kPrintArgs);
+  const auto argsDir = [&](std::size_t i) { return dir.path() / ("args" + std::to_string(i)); };
+  const auto outFile = [&](std::size_t i) { return dir.path() / ("out" + std::to_string(i)); };
+  const fs::path rules = dir.write("rules.xml", R"(<?xml version="1.0" encoding="UTF-8"?>
+<root>
+  <application name="echoer">
+    <running_failure_strategy>RESTART_PROCESS</running_failure_strategy>
+    <programs>
+      <program name="echoer">
+        <identifiers>beta,gamma</identifiers>
+      </program>
+    </programs>
+  </application>
+</root>
+)");
+  Cluster cluster({.supervisord_extra =
+                       [&](std::size_t i) {
+                         return program("echoer", wrapped(argsDir(i), script, outFile(i)), 1);
+                       },
+                   .agent_extra =
+                       [&](std::size_t i) { return "args_dir = " + argsDir(i).string() + "\n"; },
+                   .supvisors_extra = "rules_files = " + rules.string() + "\n"});
+  REQUIRE(awaitCondition([&] { return cluster.allInOperation(); }, kFormTimeout));
+  const auto r = cluster.call(0, "start_process",
+                              params({str("CONFIG"), str("echoer"), str("-v 'x y'")}));
+  INFO(describe(r));
+  REQUIRE(faultOf(r) == 0);
+  REQUIRE(awaitCondition([&] { return fs::exists(outFile(1)); }, kStateTimeout));  // beta
+  CHECK(readText(outFile(1)) == "[fixed]\n[-v]\n[x y]\n");
+
+  cluster.killHost(1);
+  // RESTART_PROCESS on gamma, with the arguments beta's process ran with.
+  const bool moved = awaitCondition(
+      [&] {
+        const auto info = cluster.supervisor(2).getProcessInfo("echoer");
+        return info.ok() && info->state == ProcessState::Running && fs::exists(outFile(2));
+      },
+      std::chrono::seconds(40));
+  INFO(cluster.host(0).agent->log());
+  REQUIRE(moved);
+  CHECK(readText(outFile(2)) == "[fixed]\n[-v]\n[x y]\n");
+}
+
+}  // namespace supvisors::test

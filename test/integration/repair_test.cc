@@ -4,7 +4,6 @@
 
 #include <catch2/catch.hpp>
 
-#include <csignal>
 #include <string>
 #include <vector>
 
@@ -69,13 +68,6 @@ struct RepairCluster {
     return where.size() == 1 && where[0] == host &&
            cluster.supervisor(host).getProcessInfo(namespec)->state == ProcessState::Running;
   }
-  // The host dies: its agent and its supervisord with every process, at once, no goodbye.
-  void killHost(std::size_t i) {
-    ::kill(cluster.host(i).agent->pid(), SIGKILL);
-    cluster.host(i).supervisord->kill9();
-    cluster.host(i).supervisord->stop();  // the orphans, SIGKILLed
-    cluster.host(i).agent->stop();        // reaped
-  }
   Result<xmlrpc_c::value> startWorker(std::size_t agent) {
     xmlrpc_c::paramList params;
     params.add(xmlrpc_c::value_string("CONFIG"));
@@ -98,7 +90,7 @@ TEST_CASE("a host that dies has its RESTART_PROCESS program restarted on another
   REQUIRE(c.startWorker(0).ok());
   REQUIRE(c.runsOnlyOn("svc:worker", 1));  // CONFIG: beta first
 
-  c.killHost(1);
+  c.cluster.killHost(1);
   const bool moved =
       awaitCondition([&] { return c.runsOnlyOn("svc:worker", 2); }, kRepairTimeout);
   INFO(c.logs());
@@ -113,7 +105,7 @@ TEST_CASE("when the Master's host dies the next Master restarts its RESTART_PROC
   REQUIRE(c.startWorker(1).ok());
   REQUIRE(c.runsOnlyOn("svc:worker", 0));  // on alpha, the Master
 
-  c.killHost(0);
+  c.cluster.killHost(0);
   // beta, the smallest nick left, becomes Master and applies the strategy.
   const bool elected = awaitCondition(
       [&] { return c.cluster.inOperation(1, c.cluster.identifier(1)); }, kRepairTimeout);
