@@ -79,7 +79,7 @@ The local cluster runs: 3 supervisords and 3 supvisorsd agents (files in $RUN_DI
   gamma     http://127.0.0.1:$g    unix://$RUN_DIR/gamma/supervisor.sock
 
 The three agents form one cluster, elect a Master and start the applications of rules.xml
-(database, then web_front) where the rules place them. Try (ctl=$BIN/supvisorsctl):
+(database, then web_front, then monitor) where the rules place them. Try (ctl=$BIN/supvisorsctl):
   \$ctl -s http://127.0.0.1:$a sstate                       (the cluster's state and Master)
   \$ctl -s http://127.0.0.1:$a application_info             (database and web_front RUNNING)
   \$ctl -s http://127.0.0.1:$b sstatus                      (every process, and where it runs)
@@ -88,6 +88,9 @@ The three agents form one cluster, elect a Master and start the applications of 
   \$ctl -s http://127.0.0.1:$b start_application CONFIG player
   \$ctl -s http://127.0.0.1:$g stop_application database    (by stop_sequence, on every host)
   \$ctl -s http://127.0.0.1:$a local_status                 (alpha's own supervisord)
+  kill -STOP \$(cat $RUN_DIR/alpha/supvisorsd.pid) \$(cat $RUN_DIR/alpha/supervisord.pid)
+  \$ctl -s http://127.0.0.1:$b sstatus monitor:*           (alpha frozen: watcher on beta,
+                                                          beta Master; kill -CONT to thaw)
   supervisorctl -s http://127.0.0.1:$g status          (plain supervisorctl, through the agent)
   supervisorctl -s http://127.0.0.1:$b tail -f web_front:web_front_01
   $BIN/supvisorsd -c $RUN_DIR/alpha/supvisorsd.conf --check    (the resolved config and rules)
