@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "agent/shell/args_file.h"
+#include "agent/shell/rpc_faults.h"
 #include "common/exec_wrapper.h"
 #include "common/faults.h"
 #include "common/shell_words.h"
@@ -11,10 +12,6 @@
 namespace supvisors {
 
 namespace {
-
-Error fault(FaultCode code, std::string_view detail) {
-  return Error::fault(static_cast<int>(code), faultString(code, detail));
-}
 
 // supervisord spawned the process (with these arguments), even if it did not stay up.
 bool spawned(const Result<bool>& r) {
@@ -73,7 +70,7 @@ Result<bool> ArgsStarter::start(const std::string& namespec, const std::string& 
   const LocalProcess* process = it == snapshot->processes.end() ? nullptr : &it->second;
   if (process == nullptr) {
     if (!extra_args.empty())
-      return fault(FaultCode::BadName, namespec + " is not a process of the local supervisord");
+      return rpcFault(FaultCode::BadName, namespec + " is not a process of the local supervisord");
     return client_.startProcess(namespec, wait);
   }
   const std::optional<ExecInvocation> wrapper =
@@ -81,7 +78,7 @@ Result<bool> ArgsStarter::start(const std::string& namespec, const std::string& 
   if (!wrapper) {
     if (!extra_args.empty()) {
       const std::string command = process->config ? process->config->command : "<its command>";
-      return fault(FaultCode::NotApplicable,
+      return rpcFault(FaultCode::NotApplicable,
                    "cannot start " + namespec +
                        " with extra arguments: stock supervisord cannot append them, the "
                        "supvisors-exec wrapper does. Opt in with command=" +
@@ -93,16 +90,16 @@ Result<bool> ArgsStarter::start(const std::string& namespec, const std::string& 
     return r;
   }
   if (args_dir_.empty())
-    return fault(FaultCode::NotApplicable,
+    return rpcFault(FaultCode::NotApplicable,
                  "this agent has no args folder ([agent] args_dir) for the supvisors-exec of " +
                      namespec);
   if (!wrapper->args_dir.empty() && !sameFolder(wrapper->args_dir, args_dir_))
-    return fault(FaultCode::NotApplicable,
+    return rpcFault(FaultCode::NotApplicable,
                  "the supvisors-exec of " + namespec + " reads its arguments from " +
                      wrapper->args_dir + " but this agent writes them to " + args_dir_.string() +
                      " ([agent] args_dir): make them the same folder");
   if (auto words = splitShellWords(extra_args); !words.ok())
-    return fault(FaultCode::IncorrectParameters,
+    return rpcFault(FaultCode::IncorrectParameters,
                  "extra_args of " + namespec + ": " + words.error().message);
 
   const auto lock = lockOf(namespec);
@@ -111,10 +108,10 @@ Result<bool> ArgsStarter::start(const std::string& namespec, const std::string& 
   // ago): the file of a running process is what supervisord's autorestart would run it with.
   const auto now = client_.getProcessInfo(namespec);
   if (!now.ok()) return now.error();
-  if (isRunningState(now->state)) return fault(FaultCode::AlreadyStarted, namespec);
+  if (isRunningState(now->state)) return rpcFault(FaultCode::AlreadyStarted, namespec);
   if (auto written = writeArgsFile(args_dir_, process->info.group, process->info.name, extra_args);
       !written.ok())
-    return fault(FaultCode::Failed, "extra arguments of " + namespec + " not written: " +
+    return rpcFault(FaultCode::Failed, "extra arguments of " + namespec + " not written: " +
                                         written.error().message);
   auto r = client_.startProcess(namespec, wait);
   if (spawned(r) && used_) used_(namespec, extra_args);

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "agent/shell/log_control.h"
+#include "agent/shell/rpc_faults.h"
 #include "agent/shell/rpc_dispatcher.h"
 #include "common/faults.h"
 #include "common/log_level.h"
@@ -18,14 +19,6 @@
 namespace supvisors {
 
 namespace {
-
-Error fault(FaultCode code, std::string_view detail = {}) {
-  return Error::fault(static_cast<int>(code), faultString(code, detail));
-}
-
-Error incorrect(const std::string& detail) {
-  return fault(FaultCode::IncorrectParameters, detail);
-}
 
 std::string_view typeName(xmlrpc_c::value::type_t type) {
   switch (type) {
@@ -103,22 +96,22 @@ Result<StartingStrategy> decodeStrategy(const xmlrpc_c::value& v) {
   if (v.type() == xmlrpc_c::value::TYPE_INT) {
     const int code = xmlrpc_c::value_int(v);
     if (const auto s = enumFromCode<StartingStrategy>(code)) return *s;
-    return incorrect("strategy: " + std::to_string(code) +
+    return rpcIncorrect("strategy: " + std::to_string(code) +
                      " is not a StartingStrategies value (0 to 5)");
   }
   if (v.type() == xmlrpc_c::value::TYPE_STRING) {
     const std::string name = xmlrpc_c::value_string(v);
     if (const auto s = enumFromName<StartingStrategy>(toUpper(name))) return *s;
-    return incorrect("strategy: '" + name + "' is not one of " +
+    return rpcIncorrect("strategy: '" + name + "' is not one of " +
                      enumAllowedNames<StartingStrategy>());
   }
-  return incorrect("strategy: expected a StartingStrategies name (string) or value (int), got " +
+  return rpcIncorrect("strategy: expected a StartingStrategies name (string) or value (int), got " +
                    std::string(typeName(v.type())));
 }
 
 Result<std::string> decodeString(const xmlrpc_c::value& v, std::string_view name) {
   if (v.type() == xmlrpc_c::value::TYPE_STRING) return std::string(xmlrpc_c::value_string(v));
-  return incorrect(std::string(name) + ": expected a string, got " +
+  return rpcIncorrect(std::string(name) + ": expected a string, got " +
                    std::string(typeName(v.type())));
 }
 
@@ -127,7 +120,7 @@ Result<bool> decodeWait(const xmlrpc_c::value& v) {
   if (v.type() == xmlrpc_c::value::TYPE_BOOLEAN)
     return static_cast<bool>(xmlrpc_c::value_boolean(v));
   if (v.type() == xmlrpc_c::value::TYPE_INT) return xmlrpc_c::value_int(v) != 0;
-  return incorrect("wait: expected a boolean, got " + std::string(typeName(v.type())));
+  return rpcIncorrect("wait: expected a boolean, got " + std::string(typeName(v.type())));
 }
 
 Result<ControlRequest> decodeControl(const ControlSpec& spec, const xmlrpc_c::paramList& params) {
@@ -137,7 +130,7 @@ Result<ControlRequest> decodeControl(const ControlSpec& spec, const xmlrpc_c::pa
     const std::string takes = required == most
                                   ? std::to_string(most)
                                   : std::to_string(required) + " to " + std::to_string(most);
-    return incorrect(synopsis(spec) + " takes " + takes + " parameter" +
+    return rpcIncorrect(synopsis(spec) + " takes " + takes + " parameter" +
                      (required == 1 && most == 1 ? "" : "s") + ", got " +
                      std::to_string(params.size()));
   }
@@ -196,15 +189,6 @@ xmlrpc_c::value encodeValue(const UserValue& value) {
       value);
 }
 
-// The loop's refusal, as an XML-RPC fault: its code, its text with the fault name once.
-Error passOn(const Error& e) {
-  if (!e.isFault()) return fault(FaultCode::Failed, e.message);
-  const std::string name(faultName(e.code));
-  const bool formatted =
-      e.message == name || e.message.compare(0, name.size() + 1, name + ":") == 0;
-  return Error::fault(
-      e.code, formatted ? e.message : faultString(static_cast<FaultCode>(e.code), e.message));
-}
 
 }  // namespace
 
@@ -212,15 +196,15 @@ template <ControlKind kind>
 Result<xmlrpc_c::value> RpcDispatcher::controlMethod(const xmlrpc_c::paramList& params) const {
   const auto request = decodeControl(specOf(kind), params);
   if (!request.ok()) return request.error();
-  if (requests_ == nullptr) return fault(FaultCode::Failed, "cluster not available");
+  if (requests_ == nullptr) return rpcFault(FaultCode::Failed, "cluster not available");
   const Result<UserValue> r = requests_->control(*request);
-  if (!r.ok()) return passOn(r.error());
+  if (!r.ok()) return rpcPassOn(r.error());
   return encodeValue(*r);
 }
 
 Result<xmlrpc_c::value> RpcDispatcher::conciliate(const xmlrpc_c::paramList& params) const {
   if (params.size() != 1)
-    return incorrect("conciliate(strategy) takes 1 parameter, got " +
+    return rpcIncorrect("conciliate(strategy) takes 1 parameter, got " +
                      std::to_string(params.size()));
   const xmlrpc_c::value& v = params[0];
   std::optional<ConciliationStrategy> strategy;
@@ -228,32 +212,32 @@ Result<xmlrpc_c::value> RpcDispatcher::conciliate(const xmlrpc_c::paramList& par
     const int code = xmlrpc_c::value_int(v);
     strategy = enumFromCode<ConciliationStrategy>(code);
     if (!strategy)
-      return incorrect("strategy: " + std::to_string(code) +
+      return rpcIncorrect("strategy: " + std::to_string(code) +
                        " is not a ConciliationStrategies value (0 to 5)");
   } else if (v.type() == xmlrpc_c::value::TYPE_STRING) {
     const std::string name = xmlrpc_c::value_string(v);
     strategy = enumFromName<ConciliationStrategy>(toUpper(name));
     if (!strategy)
-      return incorrect("strategy: '" + name + "' is not one of " +
+      return rpcIncorrect("strategy: '" + name + "' is not one of " +
                        enumAllowedNames<ConciliationStrategy>());
   } else {
-    return incorrect(
+    return rpcIncorrect(
         "strategy: expected a ConciliationStrategies name (string) or value (int), got " +
         std::string(typeName(v.type())));
   }
-  if (requests_ == nullptr) return fault(FaultCode::Failed, "cluster not available");
+  if (requests_ == nullptr) return rpcFault(FaultCode::Failed, "cluster not available");
   ControlRequest request;
   request.kind = ControlKind::Conciliate;
   request.conciliation = strategy;
   request.wait = false;
   const Result<UserValue> r = requests_->control(request);
-  if (!r.ok()) return passOn(r.error());
+  if (!r.ok()) return rpcPassOn(r.error());
   return encodeValue(*r);
 }
 
 Result<xmlrpc_c::value> RpcDispatcher::changeLogLevel(const xmlrpc_c::paramList& params) const {
   if (params.size() != 1)
-    return incorrect("change_log_level(level_param) takes 1 parameter, got " +
+    return rpcIncorrect("change_log_level(level_param) takes 1 parameter, got " +
                      std::to_string(params.size()));
   const xmlrpc_c::value& v = params[0];
   std::optional<LogLevel> level;
@@ -261,16 +245,16 @@ Result<xmlrpc_c::value> RpcDispatcher::changeLogLevel(const xmlrpc_c::paramList&
     const std::string name = xmlrpc_c::value_string(v);
     level = logLevelFromName(name);
     if (!level)
-      return incorrect("level_param: '" + name +
+      return rpcIncorrect("level_param: '" + name +
                        "' is not one of critical, error, warn, info, debug, trace, blather");
   } else if (v.type() == xmlrpc_c::value::TYPE_INT) {
     const int code = xmlrpc_c::value_int(v);
     level = logLevelFromCode(code);
     if (!level)
-      return incorrect("level_param: " + std::to_string(code) +
+      return rpcIncorrect("level_param: " + std::to_string(code) +
                        " is not one of 50, 40, 30, 20, 10, 5, 3");
   } else {
-    return incorrect("level_param: expected a level name (string) or value (int), got " +
+    return rpcIncorrect("level_param: expected a level name (string) or value (int), got " +
                      std::string(typeName(v.type())));
   }
   spdlog::warn("log level changed to {} (supvisors.change_log_level)", logLevelName(*level));

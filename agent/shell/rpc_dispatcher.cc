@@ -10,6 +10,7 @@
 
 #include "agent/core/synchro.h"
 #include "agent/shell/cluster_info.h"
+#include "agent/shell/rpc_faults.h"
 #include "agent/shell/local_process_info.h"
 #include "common/faults.h"
 #include "common/process_info.h"
@@ -26,12 +27,8 @@ bool startsWith(std::string_view s, std::string_view prefix) {
   return s.substr(0, prefix.size()) == prefix;
 }
 
-Error fault(FaultCode code, std::string_view detail = {}) {
-  return Error::fault(static_cast<int>(code), faultString(code, detail));
-}
-
 Error incorrectParameters() {
-  return fault(FaultCode::IncorrectParameters);
+  return rpcFault(FaultCode::IncorrectParameters);
 }
 
 // Elements an XML-RPC call may nest. xmlrpc-c refuses values nested more than 64 deep (3
@@ -115,7 +112,7 @@ bool wellFormedName(const std::string& method) {
 }
 
 Error transportFault(const Error& e) {
-  return fault(FaultCode::Failed, "supervisord: " + e.message);
+  return rpcFault(FaultCode::Failed, "supervisord: " + e.message);
 }
 
 }  // namespace
@@ -312,10 +309,10 @@ RpcDispatcher::Reply RpcDispatcher::handle(const std::string& body) const {
 
 Result<xmlrpc_c::value> RpcDispatcher::dispatch(const std::string& method,
                                                 const xmlrpc_c::paramList& params) const {
-  if (!wellFormedName(method)) return fault(FaultCode::UnknownMethod);
+  if (!wellFormedName(method)) return rpcFault(FaultCode::UnknownMethod);
   if (startsWith(method, kSupervisorPrefix)) return forward(method, params);
   const OwnMethod* own = findOwn(method);
-  if (own == nullptr) return fault(FaultCode::UnknownMethod);
+  if (own == nullptr) return rpcFault(FaultCode::UnknownMethod);
   try {
     return (this->*own->handler)(params);
   } catch (const std::exception&) {
@@ -353,7 +350,7 @@ Result<xmlrpc_c::value> RpcDispatcher::methodHelp(const xmlrpc_c::paramList& par
   const std::string name = xmlrpc_c::value_string(params[0]);
   if (startsWith(name, kSupervisorPrefix)) return forward("system.methodHelp", params);
   const OwnMethod* own = findOwn(name);
-  if (own == nullptr) return fault(FaultCode::SignatureUnsupported);
+  if (own == nullptr) return rpcFault(FaultCode::SignatureUnsupported);
   return xmlrpc_c::value(xmlrpc_c::value_string(own->help));
 }
 
@@ -362,7 +359,7 @@ Result<xmlrpc_c::value> RpcDispatcher::methodSignature(const xmlrpc_c::paramList
   const std::string name = xmlrpc_c::value_string(params[0]);
   if (startsWith(name, kSupervisorPrefix)) return forward("system.methodSignature", params);
   const OwnMethod* own = findOwn(name);
-  if (own == nullptr) return fault(FaultCode::SignatureUnsupported);
+  if (own == nullptr) return rpcFault(FaultCode::SignatureUnsupported);
   return stringArray(own->signature);
 }
 
@@ -396,7 +393,7 @@ Result<xmlrpc_c::value> RpcDispatcher::multicall(const xmlrpc_c::paramList& para
       const auto nameIt = members.find("methodName");
       const auto paramsIt = members.find("params");
       if (nameIt == members.end() || nameIt->second.type() != xmlrpc_c::value::TYPE_STRING) {
-        invalid = fault(FaultCode::IncorrectParameters, "No methodName");
+        invalid = rpcFault(FaultCode::IncorrectParameters, "No methodName");
       } else {
         name = xmlrpc_c::value_string(nameIt->second);
         if (paramsIt != members.end()) {
@@ -407,7 +404,7 @@ Result<xmlrpc_c::value> RpcDispatcher::multicall(const xmlrpc_c::paramList& para
           }
         }
         if (name == "system.multicall")
-          invalid = fault(FaultCode::IncorrectParameters, "Recursive system.multicall forbidden");
+          invalid = rpcFault(FaultCode::IncorrectParameters, "Recursive system.multicall forbidden");
       }
     }
     if (!invalid && wellFormedName(name) && startsWith(name, kSupervisorPrefix)) {
@@ -448,12 +445,12 @@ void RpcDispatcher::forwardBatch(const std::vector<std::pair<std::string, xmlrpc
     return;
   }
   if (r.value().type() != xmlrpc_c::value::TYPE_ARRAY) {
-    fillAll(fault(FaultCode::Failed, "supervisord: multicall answer is not an array"));
+    fillAll(rpcFault(FaultCode::Failed, "supervisord: multicall answer is not an array"));
     return;
   }
   const std::vector<xmlrpc_c::value> items = arrayItems(r.value());
   if (items.size() != calls.size()) {
-    fillAll(fault(FaultCode::Failed, "supervisord: multicall answered " +
+    fillAll(rpcFault(FaultCode::Failed, "supervisord: multicall answered " +
                                          std::to_string(items.size()) + " results for " +
                                          std::to_string(calls.size()) + " calls"));
     return;
@@ -491,17 +488,17 @@ Result<xmlrpc_c::value> RpcDispatcher::getLocalProcessInfo(
     if (it != snapshot->processes.end())
       return localProcessInfoValue(it->second, monotonicClock_());
   }
-  return fault(FaultCode::BadName, namespec);
+  return rpcFault(FaultCode::BadName, namespec);
 }
 
 // ---------------------------------------------------------------------------------------------
 // Cluster status methods (reference §3.2) and end_sync (§3.4)
 
 Result<std::shared_ptr<const ClusterSnapshot>> RpcDispatcher::clusterSnapshot() const {
-  if (cluster_ == nullptr) return fault(FaultCode::Failed, "cluster not available");
+  if (cluster_ == nullptr) return rpcFault(FaultCode::Failed, "cluster not available");
   std::shared_ptr<const ClusterSnapshot> snapshot = cluster_->get();
   if (!snapshot || !snapshot->ready || snapshot->view.instances.empty())
-    return fault(FaultCode::Failed, "cluster not available");
+    return rpcFault(FaultCode::Failed, "cluster not available");
   return snapshot;
 }
 
@@ -531,7 +528,7 @@ Result<xmlrpc_c::value> RpcDispatcher::getInstanceStateModes(
   const auto snapshot = clusterSnapshot();
   if (!snapshot.ok()) return snapshot.error();
   const auto found = resolveInstances(**snapshot, name);
-  if (found.empty()) return fault(FaultCode::BadName, name);
+  if (found.empty()) return rpcFault(FaultCode::BadName, name);
   const double now = monotonicClock_();
   std::vector<xmlrpc_c::value> items;
   for (const std::size_t k : found) items.push_back(instanceStateModesValue(**snapshot, k, now));
@@ -570,7 +567,7 @@ Result<xmlrpc_c::value> RpcDispatcher::getInstanceInfo(const xmlrpc_c::paramList
   const auto snapshot = clusterSnapshot();
   if (!snapshot.ok()) return snapshot.error();
   const auto found = resolveInstances(**snapshot, name);
-  if (found.empty()) return fault(FaultCode::BadName, name);
+  if (found.empty()) return rpcFault(FaultCode::BadName, name);
   std::vector<xmlrpc_c::value> items;
   for (const std::size_t k : found) items.push_back(instanceInfoValue(**snapshot, k));
   return xmlrpc_c::value(xmlrpc_c::value_array(items));
@@ -582,10 +579,10 @@ Result<xmlrpc_c::value> RpcDispatcher::getNetworkInfo(const xmlrpc_c::paramList&
   const auto snapshot = clusterSnapshot();
   if (!snapshot.ok()) return snapshot.error();
   const auto found = resolveInstances(**snapshot, name);
-  if (found.empty()) return fault(FaultCode::BadName, name);
+  if (found.empty()) return rpcFault(FaultCode::BadName, name);
   // The answer is one struct (§3.2): a stereotype naming several instances is ambiguous.
   if (found.size() > 1)
-    return fault(FaultCode::IncorrectParameters,
+    return rpcFault(FaultCode::IncorrectParameters,
                  name + " names " + std::to_string(found.size()) + " instances");
   return networkInfoValue(**snapshot, found.front());
 }
@@ -599,30 +596,30 @@ Result<xmlrpc_c::value> RpcDispatcher::endSync(const xmlrpc_c::paramList& params
   const ClusterSnapshot& cluster = **snapshot;
   // Supvisors' order: the state gate, USER, then the master's name and state.
   if (cluster.view.fsm_state != SupvisorsState::Synchronization)
-    return fault(FaultCode::BadSupvisorsState,
+    return rpcFault(FaultCode::BadSupvisorsState,
                  "not in SYNCHRONIZATION but " + std::string(enumName(cluster.view.fsm_state)));
   const auto options = effectiveSynchroOptions(cluster.config.synchro_options,
                                                !cluster.config.core_identifiers.empty());
   if (std::find(options.begin(), options.end(), SynchronizationOption::User) == options.end())
-    return fault(FaultCode::NotApplicable, "USER is not in synchro_options");
+    return rpcFault(FaultCode::NotApplicable, "USER is not in synchro_options");
   std::string identifier;
   if (!master.empty()) {
     const auto found = resolveInstances(cluster, master);
-    if (found.empty()) return fault(FaultCode::BadName, "unknown instance " + master);
+    if (found.empty()) return rpcFault(FaultCode::BadName, "unknown instance " + master);
     if (found.size() > 1)
-      return fault(FaultCode::IncorrectParameters,
+      return rpcFault(FaultCode::IncorrectParameters,
                    master + " names " + std::to_string(found.size()) + " instances");
     const InstanceView& chosen = cluster.view.instances[found.front()];
     if (chosen.state != InstanceState::Running)
-      return fault(FaultCode::NotRunning, "instance " + master + " is not RUNNING");
+      return rpcFault(FaultCode::NotRunning, "instance " + master + " is not RUNNING");
     identifier = chosen.identifier;
   }
-  if (requests_ == nullptr) return fault(FaultCode::Failed, "cluster not available");
+  if (requests_ == nullptr) return rpcFault(FaultCode::Failed, "cluster not available");
   // The loop decides (the Master may have been chosen meanwhile): its refusal is passed on.
   const Result<bool> r = requests_->endSync(identifier);
   if (!r.ok()) {
     const Error& e = r.error();
-    if (!e.isFault()) return fault(FaultCode::Failed, e.message);
+    if (!e.isFault()) return rpcFault(FaultCode::Failed, e.message);
     const std::string name(faultName(e.code));
     const bool formatted = e.message == name || startsWith(e.message, name + ":");
     return Error::fault(

@@ -4,6 +4,7 @@
 #include <map>
 
 #include "agent/shell/application_info.h"
+#include "agent/shell/rpc_faults.h"
 #include "agent/shell/cluster_info.h"
 #include "agent/shell/cluster_process_info.h"
 #include "agent/shell/decision_log.h"
@@ -15,10 +16,6 @@
 namespace supvisors {
 
 namespace {
-
-Error fault(FaultCode code, std::string_view detail = {}) {
-  return Error::fault(static_cast<int>(code), faultString(code, detail));
-}
 
 bool oneString(const xmlrpc_c::paramList& params) {
   return params.size() == 1 && params[0].type() == xmlrpc_c::value::TYPE_STRING;
@@ -34,7 +31,7 @@ std::optional<Error> fromDistribution(const ClusterSnapshot& snapshot) {
     case SupvisorsState::ShuttingDown:
       return std::nullopt;
     default:
-      return fault(FaultCode::BadSupvisorsState,
+      return rpcFault(FaultCode::BadSupvisorsState,
                    "not in DISTRIBUTION, OPERATION, CONCILIATION, RESTARTING or SHUTTING_DOWN "
                    "but " +
                        std::string(enumName(snapshot.view.fsm_state)));
@@ -123,7 +120,7 @@ Result<std::shared_ptr<const ClusterSnapshot>> RpcDispatcher::distributedSnapsho
 
 Result<xmlrpc_c::value> RpcDispatcher::getAllApplicationsInfo(
     const xmlrpc_c::paramList& params) const {
-  if (params.size() != 0) return fault(FaultCode::IncorrectParameters);
+  if (params.size() != 0) return rpcFault(FaultCode::IncorrectParameters);
   const auto snapshot = distributedSnapshot();
   if (!snapshot.ok()) return snapshot.error();
   const double now = monotonicClock_();
@@ -134,47 +131,47 @@ Result<xmlrpc_c::value> RpcDispatcher::getAllApplicationsInfo(
 }
 
 Result<xmlrpc_c::value> RpcDispatcher::getApplicationInfo(const xmlrpc_c::paramList& params) const {
-  if (!oneString(params)) return fault(FaultCode::IncorrectParameters);
+  if (!oneString(params)) return rpcFault(FaultCode::IncorrectParameters);
   const std::string name = xmlrpc_c::value_string(params[0]);
   const auto snapshot = distributedSnapshot();
   if (!snapshot.ok()) return snapshot.error();
   const ApplicationStatus* application = tablesOf(**snapshot).findApplication(name);
-  if (application == nullptr) return fault(FaultCode::BadName, name);
+  if (application == nullptr) return rpcFault(FaultCode::BadName, name);
   return applicationInfoValue(*application, monotonicClock_());
 }
 
 Result<xmlrpc_c::value> RpcDispatcher::getApplicationRules(
     const xmlrpc_c::paramList& params) const {
-  if (!oneString(params)) return fault(FaultCode::IncorrectParameters);
+  if (!oneString(params)) return rpcFault(FaultCode::IncorrectParameters);
   const std::string name = xmlrpc_c::value_string(params[0]);
   const auto snapshot = distributedSnapshot();
   if (!snapshot.ok()) return snapshot.error();
   const ApplicationStatus* application = tablesOf(**snapshot).findApplication(name);
-  if (application == nullptr) return fault(FaultCode::BadName, name);
+  if (application == nullptr) return rpcFault(FaultCode::BadName, name);
   return applicationRulesValue(*application, **snapshot);
 }
 
 Result<xmlrpc_c::value> RpcDispatcher::getAllProcessInfo(const xmlrpc_c::paramList& params) const {
-  if (params.size() != 0) return fault(FaultCode::IncorrectParameters);
+  if (params.size() != 0) return rpcFault(FaultCode::IncorrectParameters);
   const auto snapshot = distributedSnapshot();
   if (!snapshot.ok()) return snapshot.error();
   return allProcessInfoValue(**snapshot, monotonicClock_());
 }
 
 Result<std::string> RpcDispatcher::encodeAllProcessInfo(const xmlrpc_c::paramList& params) const {
-  if (params.size() != 0) return fault(FaultCode::IncorrectParameters);
+  if (params.size() != 0) return rpcFault(FaultCode::IncorrectParameters);
   const auto snapshot = distributedSnapshot();
   if (!snapshot.ok()) return snapshot.error();
   return process_info_cache_->response(**snapshot, monotonicClock_());
 }
 
 Result<xmlrpc_c::value> RpcDispatcher::getProcessInfo(const xmlrpc_c::paramList& params) const {
-  if (!oneString(params)) return fault(FaultCode::IncorrectParameters);
+  if (!oneString(params)) return rpcFault(FaultCode::IncorrectParameters);
   const std::string namespec = xmlrpc_c::value_string(params[0]);
   const auto snapshot = distributedSnapshot();
   if (!snapshot.ok()) return snapshot.error();
   const auto processes = namedProcesses(tablesOf(**snapshot), namespec);
-  if (processes.empty()) return fault(FaultCode::BadName, namespec);
+  if (processes.empty()) return rpcFault(FaultCode::BadName, namespec);
   const double now = monotonicClock_();
   std::vector<xmlrpc_c::value> items;
   for (const ProcessStatus* p : processes)
@@ -183,12 +180,12 @@ Result<xmlrpc_c::value> RpcDispatcher::getProcessInfo(const xmlrpc_c::paramList&
 }
 
 Result<xmlrpc_c::value> RpcDispatcher::getProcessRules(const xmlrpc_c::paramList& params) const {
-  if (!oneString(params)) return fault(FaultCode::IncorrectParameters);
+  if (!oneString(params)) return rpcFault(FaultCode::IncorrectParameters);
   const std::string namespec = xmlrpc_c::value_string(params[0]);
   const auto snapshot = distributedSnapshot();
   if (!snapshot.ok()) return snapshot.error();
   const auto processes = namedProcesses(tablesOf(**snapshot), namespec);
-  if (processes.empty()) return fault(FaultCode::BadName, namespec);
+  if (processes.empty()) return rpcFault(FaultCode::BadName, namespec);
   const InstanceDirectory directory = instanceDirectory(**snapshot);
   std::vector<xmlrpc_c::value> items;
   for (const ProcessStatus* p : processes) items.push_back(processRulesValue(*p, directory));
@@ -196,7 +193,7 @@ Result<xmlrpc_c::value> RpcDispatcher::getProcessRules(const xmlrpc_c::paramList
 }
 
 Result<xmlrpc_c::value> RpcDispatcher::getConflicts(const xmlrpc_c::paramList& params) const {
-  if (params.size() != 0) return fault(FaultCode::IncorrectParameters);
+  if (params.size() != 0) return rpcFault(FaultCode::IncorrectParameters);
   const auto snapshot = distributedSnapshot();
   if (!snapshot.ok()) return snapshot.error();
   const double now = monotonicClock_();
@@ -207,7 +204,7 @@ Result<xmlrpc_c::value> RpcDispatcher::getConflicts(const xmlrpc_c::paramList& p
 }
 
 Result<xmlrpc_c::value> RpcDispatcher::getDecisions(const xmlrpc_c::paramList& params) const {
-  if (params.size() != 0) return fault(FaultCode::IncorrectParameters);
+  if (params.size() != 0) return rpcFault(FaultCode::IncorrectParameters);
   const auto snapshot = clusterSnapshot();
   if (!snapshot.ok()) return snapshot.error();
   const auto& decisions = (*snapshot)->view.decisions;

@@ -4,28 +4,10 @@
 
 #include "agent/core/disabilities.h"
 #include "agent/shell/rpc_dispatcher.h"
+#include "agent/shell/rpc_faults.h"
 #include "common/faults.h"
 
 namespace supvisors {
-
-namespace {
-
-Error incorrect(const std::string& detail) {
-  return Error::fault(static_cast<int>(FaultCode::IncorrectParameters),
-                      faultString(FaultCode::IncorrectParameters, detail));
-}
-
-// The loop's refusal as a fault whose text carries its name once ("BAD_NAME: ...").
-Error passOn(const Error& e) {
-  if (!e.isFault())
-    return Error::fault(static_cast<int>(FaultCode::Failed),
-                        faultString(FaultCode::Failed, e.message));
-  const std::string name(faultName(e.code));
-  if (e.message == name || e.message.rfind(name + ":", 0) == 0) return e;
-  return Error::fault(e.code, faultString(static_cast<FaultCode>(e.code), e.message));
-}
-
-}  // namespace
 
 std::optional<Error> RpcDispatcher::refuseDisabledStart(const std::string& method,
                                                        const xmlrpc_c::paramList& params) const {
@@ -49,11 +31,11 @@ Result<xmlrpc_c::value> RpcDispatcher::programMethod(const xmlrpc_c::paramList& 
   const std::string synopsis =
       std::string(enabled ? "enable" : "disable") + "(program_name, wait=True)";
   if (params.size() < 1 || params.size() > 2)
-    return incorrect(synopsis + " takes 1 to 2 parameters, got " + std::to_string(params.size()));
+    return rpcIncorrect(synopsis + " takes 1 to 2 parameters, got " + std::to_string(params.size()));
   if (params[0].type() != xmlrpc_c::value::TYPE_STRING)
-    return incorrect("program_name: expected a string");
+    return rpcIncorrect("program_name: expected a string");
   const std::string program = xmlrpc_c::value_string(params[0]);
-  if (program.empty()) return incorrect("program_name: empty");
+  if (program.empty()) return rpcIncorrect("program_name: empty");
   bool wait = true;
   if (params.size() == 2) {
     // Supervisor takes <int> for a boolean too; Supvisors tests the value's truth.
@@ -62,13 +44,13 @@ Result<xmlrpc_c::value> RpcDispatcher::programMethod(const xmlrpc_c::paramList& 
     else if (params[1].type() == xmlrpc_c::value::TYPE_INT)
       wait = xmlrpc_c::value_int(params[1]) != 0;
     else
-      return incorrect("wait: expected a boolean");
+      return rpcIncorrect("wait: expected a boolean");
   }
   if (requests_ == nullptr)
     return Error::fault(static_cast<int>(FaultCode::Failed),
                         faultString(FaultCode::Failed, "cluster not available"));
   const auto r = requests_->setProgramEnabled(program, enabled, wait);
-  if (!r.ok()) return passOn(r.error());
+  if (!r.ok()) return rpcPassOn(r.error());
   return xmlrpc_c::value(xmlrpc_c::value_boolean(*r));
 }
 

@@ -3,44 +3,24 @@
 #include <string>
 
 #include "agent/shell/rpc_dispatcher.h"
+#include "agent/shell/rpc_faults.h"
 #include "common/faults.h"
 
 namespace supvisors {
-
-namespace {
-
-Error incorrect(const std::string& detail) {
-  return Error::fault(static_cast<int>(FaultCode::IncorrectParameters),
-                      faultString(FaultCode::IncorrectParameters, detail));
-}
-
-// The agent's refusal with its fault name once (the starter already formats it).
-Error passOn(const Error& e) {
-  if (!e.isFault())
-    return Error::fault(static_cast<int>(FaultCode::Failed),
-                        faultString(FaultCode::Failed, e.message));
-  const std::string name(faultName(e.code));
-  const bool formatted =
-      e.message == name || e.message.compare(0, name.size() + 1, name + ":") == 0;
-  return Error::fault(
-      e.code, formatted ? e.message : faultString(static_cast<FaultCode>(e.code), e.message));
-}
-
-}  // namespace
 
 Result<xmlrpc_c::value> RpcDispatcher::startArgs(const xmlrpc_c::paramList& params) const {
   // The docs give extra_args a default ('') where Supvisors' code requires it: the documented
   // intent is followed.
   if (params.size() < 1 || params.size() > 3)
-    return incorrect("start_args(namespec, extra_args='', wait=True) takes 1 to 3 parameters, got " +
+    return rpcIncorrect("start_args(namespec, extra_args='', wait=True) takes 1 to 3 parameters, got " +
                      std::to_string(params.size()));
   if (params[0].type() != xmlrpc_c::value::TYPE_STRING)
-    return incorrect("namespec: expected a string");
+    return rpcIncorrect("namespec: expected a string");
   const std::string namespec = xmlrpc_c::value_string(params[0]);
   std::string extra_args;
   if (params.size() > 1) {
     if (params[1].type() != xmlrpc_c::value::TYPE_STRING)
-      return incorrect("extra_args: expected a string");
+      return rpcIncorrect("extra_args: expected a string");
     extra_args = xmlrpc_c::value_string(params[1]);
   }
   bool wait = true;
@@ -51,13 +31,13 @@ Result<xmlrpc_c::value> RpcDispatcher::startArgs(const xmlrpc_c::paramList& para
     else if (params[2].type() == xmlrpc_c::value::TYPE_INT)
       wait = xmlrpc_c::value_int(params[2]) != 0;
     else
-      return incorrect("wait: expected a boolean");
+      return rpcIncorrect("wait: expected a boolean");
   }
   if (requests_ == nullptr)
     return Error::fault(static_cast<int>(FaultCode::Failed),
                         faultString(FaultCode::Failed, "cluster not available"));
   const Result<bool> r = requests_->startArgs(namespec, extra_args, wait);
-  if (!r.ok()) return passOn(r.error());
+  if (!r.ok()) return rpcPassOn(r.error());
   return xmlrpc_c::value(xmlrpc_c::value_boolean(*r));
 }
 

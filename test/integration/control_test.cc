@@ -19,6 +19,7 @@
 #include "agent/core/process_status.h"
 #include "common/faults.h"
 #include "test/integration/cluster.h"
+#include "test/shell/rpc_test_util.h"
 #include "test/integration/in_process_agent.h"
 #include "test/support/await.h"
 #include "test/support/temp_dir.h"
@@ -169,17 +170,7 @@ struct ControlCluster {
   }
 };
 
-xmlrpc_c::value str(const std::string& s) {
-  return xmlrpc_c::value_string(s);
-}
 
-// The fault code of a call, 0 when it succeeded; and what it answered, for INFO.
-int faultOf(const Result<xmlrpc_c::value>& r) {
-  return r.ok() ? 0 : r.error().code;
-}
-std::string describe(const Result<xmlrpc_c::value>& r) {
-  return r.ok() ? toJson(*r).dump() : r.error().describe();
-}
 
 }  // namespace
 

@@ -17,6 +17,7 @@
 #include "agent/core/process_status.h"
 #include "common/faults.h"
 #include "test/integration/cluster.h"
+#include "test/shell/rpc_test_util.h"
 #include "test/support/await.h"
 #include "test/support/temp_dir.h"
 
@@ -98,9 +99,6 @@ struct DisableCluster {
   std::string log(std::size_t i) { return cluster.host(i).agent->log(); }
 };
 
-std::string describe(const Result<xmlrpc_c::value>& r) {
-  return r.ok() ? toJson(*r).dump() : r.error().describe();
-}
 
 }  // namespace
 

@@ -16,6 +16,7 @@
 #include "agent/shell/xmlrpc_json.h"
 #include "common/faults.h"
 #include "test/integration/cluster.h"
+#include "test/shell/rpc_test_util.h"
 #include "test/integration/in_process_agent.h"
 #include "test/support/await.h"
 #include "test/support/command.h"
@@ -62,20 +63,6 @@ std::string program(const std::string& name, const std::string& command, int sta
          "\nautostart=false\nautorestart=false\nstopwaitsecs=5\n";
 }
 
-xmlrpc_c::paramList params(const std::vector<xmlrpc_c::value>& values) {
-  xmlrpc_c::paramList p;
-  for (const auto& v : values) p.add(v);
-  return p;
-}
-xmlrpc_c::value str(const std::string& s) {
-  return xmlrpc_c::value_string(s);
-}
-int faultOf(const Result<xmlrpc_c::value>& r) {
-  return r.ok() ? 0 : r.error().code;
-}
-std::string describe(const Result<xmlrpc_c::value>& r) {
-  return r.ok() ? toJson(*r).dump() : r.error().describe();
-}
 
 }  // namespace
 

@@ -10,6 +10,8 @@
 
 #include "agent/core/local_table.h"
 #include "agent/shell/local_snapshot.h"
+#include "agent/shell/xmlrpc_json.h"
+#include "common/result.h"
 
 namespace supvisors::test {
 
@@ -36,6 +38,12 @@ inline xmlrpc_c::paramList params(std::vector<xmlrpc_c::value> values) {
   xmlrpc_c::paramList p;
   for (auto& v : values) p.add(v);
   return p;
+}
+
+// The fault code of a call, 0 when it succeeded; and what it answered, for INFO.
+inline int faultOf(const Result<xmlrpc_c::value>& r) { return r.ok() ? 0 : r.error().code; }
+inline std::string describe(const Result<xmlrpc_c::value>& r) {
+  return r.ok() ? toJson(*r).dump() : r.error().describe();
 }
 
 // {methodName, params} as an element of system.multicall's parameter.

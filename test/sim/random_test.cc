@@ -14,6 +14,13 @@ using namespace supvisors::sim;
 
 namespace {
 
+// A random split of `names` in two sides (one may be empty: no partition then).
+std::vector<std::set<std::string>> randomHalves(Rng& rng, const std::vector<std::string>& names) {
+  std::set<std::string> left, right;
+  for (const auto& n : names) (rng.below(2) ? left : right).insert(n);
+  return {left, right};
+}
+
 // One random run; returns the problems found ("" lines none).
 std::vector<std::string> randomRun(std::uint64_t seed, bool auto_fence) {
   Rng rng(seed * 7919 + (auto_fence ? 1 : 0));
@@ -38,12 +45,9 @@ std::vector<std::string> randomRun(std::uint64_t seed, bool auto_fence) {
       case 1:
         sim.setMaxDelay(static_cast<int>(rng.below(3)));
         break;
-      case 2: {
-        std::set<std::string> left, right;
-        for (const auto& n : names) (rng.below(2) ? left : right).insert(n);
-        sim.partition({left, right});
+      case 2:
+        sim.partition(randomHalves(rng, names));
         break;
-      }
       case 3:
         sim.silence(who, true);
         break;
@@ -157,12 +161,9 @@ std::vector<std::string> randomRepairRun(std::uint64_t seed) {
         // Master back before that forgets what it lost).
         if (declaredLost(who)) sim.start(who);
         break;
-      case 2: {
-        std::set<std::string> left, right;
-        for (const auto& n : names) (rng.below(2) ? left : right).insert(n);
-        sim.partition({left, right});
+      case 2:
+        sim.partition(randomHalves(rng, names));
         break;
-      }
       case 3:
         sim.heal();
         break;
