@@ -977,11 +977,11 @@ void Engine::runCommander() {
 
 void Engine::noteCrash(const InstanceView& instance, const std::string& namespec,
                        const PeerProcess* before, const PeerProcess& after) {
-  // Gone with its supervisord: it ran, and the new report does not know that start (a
+  // Gone with its supervisord: it ran, and the new report says it never started (a
   // supervisord that restarted, maybe under a restarted agent). A lost process, as with a lost
-  // instance: noted by every agent.
-  if (before && runningLike(before->state) && !runningLike(after.state) &&
-      after.start != before->start) {
+  // instance: noted by every agent. (A user's stop keeps its start time.)
+  if (before && runningLike(before->state) && after.start == 0 &&
+      (after.state == ProcessState::Stopped || after.state == ProcessState::Unknown)) {
     const auto* p = view_.tables->findProcess(namespec);
     if (!p || runsElsewhere(namespec, instance) || commander_.startPending(namespec)) return;
     log(LogLevel::Warn, namespec + " lost with the supervisord of " + instance.nick);

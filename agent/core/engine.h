@@ -156,7 +156,7 @@ class Engine {
   // Running failures (failure_handler.h) and conciliation (reference §5.7-§5.9).
   // A report of `namespec` on `instance` changed from `before` (null: none) to `after`: the
   // Master notes a crash (FATAL, or EXITED unexpectedly) whose strategy acts on crashes; every
-  // agent notes a process gone with its supervisord (not running, its start forgotten).
+  // agent notes a process gone with its supervisord (STOPPED and never started).
   void noteCrash(const InstanceView& instance, const std::string& namespec,
                  const PeerProcess* before, const PeerProcess& after);
   // The Master in OPERATION hands the due repairs to the commander; a non-Master forgets what
