@@ -83,6 +83,7 @@ constexpr Field kMaster{"mi", "master_identifier"};
 constexpr Field kStarting{"sj", "starting_jobs"};
 constexpr Field kStopping{"tj", "stopping_jobs"};
 constexpr Field kInstances{"is", "instance_states"};
+constexpr Field kStartedApplications{"sa", "started_applications"};
 }  // namespace state_modes
 
 namespace process {
@@ -213,6 +214,7 @@ struct BodyEncoder {
     for (const auto& [identifier, state] : m.instance_states)
       instances[identifier] = static_cast<int>(state);
     j[kInstances.key] = std::move(instances);
+    j[kStartedApplications.key] = m.started_applications;
     return j;
   }
   json operator()(const ProcessTableMessage& m) const {
@@ -593,6 +595,7 @@ PeerBody decodeBody(PeerMessageType type, FieldReader& r, std::optional<Error>& 
       m.master_identifier = r.str(kMaster);
       m.starting_jobs = r.boolean(kStarting);
       m.stopping_jobs = r.boolean(kStopping);
+      m.started_applications = r.strings(kStartedApplications);
       if (const json* instances = r.map(kInstances)) {
         for (const auto& [identifier, value] : instances->items()) {
           std::optional<InstanceState> state;

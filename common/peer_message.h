@@ -84,6 +84,9 @@ struct StateModesMessage {
   bool starting_jobs = false;
   bool stopping_jobs = false;
   std::map<std::string, InstanceState> instance_states;  // the sender's view, by identifier
+  // The applications the cluster has started once, as the sender knows them (sorted): a next
+  // Master's DISTRIBUTION does not start again one that a user stopped on purpose.
+  std::vector<std::string> started_applications;
   friend bool operator==(const StateModesMessage&, const StateModesMessage&) = default;
 };
 

@@ -62,7 +62,7 @@ struct Commander::Job {
   std::vector<std::string> targets;  // process jobs: the namespecs of the request
   // Conciliation: namespec -> the only instances where its stop is ordered (else everywhere).
   std::map<std::string, std::set<std::string>> stop_only;
-  int ordered = 0;                   // orders sent, over the whole job
+  int ordered = 0;  // orders sent, over the whole job
   std::vector<JobWaiter> waiters;
   std::string value;  // start_any_process: the namespec
   bool done = false;
@@ -603,7 +603,8 @@ void Commander::repair(const Repair& repair, const CommanderInput& in, Commander
       std::string refusal;
       job = applicationRestartJob(repair.application, std::nullopt, repair.reason, in, &refusal);
       if (!job) {
-        out.logs.push_back({LogLevel::Warn, "cannot repair " + repair.application + ": " + refusal});
+        out.logs.push_back(
+            {LogLevel::Warn, "cannot repair " + repair.application + ": " + refusal});
         return;
       }
       out.started_applications.push_back(repair.application);
@@ -657,8 +658,8 @@ int Commander::conciliate(ConciliationStrategy strategy, const std::string& reas
           const auto on = p->instances.find(id);
           if (!instance || on == p->instances.end()) continue;
           const double at = startedAt(*instance, on->second.info);
-          const bool better = strategy == ConciliationStrategy::Senicide ? at > kept_at
-                                                                         : at < kept_at;
+          const bool better =
+              strategy == ConciliationStrategy::Senicide ? at > kept_at : at < kept_at;
           if (keep.empty() || better) {
             keep = id;
             kept_at = at;

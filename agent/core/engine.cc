@@ -58,6 +58,8 @@ StateModesMessage ClusterView::stateModes() const {
   m.starting_jobs = starting_jobs;
   m.stopping_jobs = stopping_jobs;
   for (const auto& i : instances) m.instance_states[i.identifier] = i.state;
+  for (const auto& [name, a] : tables->applications)
+    if (a.ever_started) m.started_applications.push_back(name);
   return m;
 }
 
@@ -249,7 +251,11 @@ void Engine::onPeer(const PeerMessage& message) {
                    onHandshake(*peer, m, message.header.protocol_version);
                  },
                  [&](const StateModesMessage& m) {
-                   if (isListening(peer->state)) peer->state_modes = m;
+                   if (!isListening(peer->state)) return;
+                   peer->state_modes = m;
+                   // The applications started once anywhere count as started here too.
+                   for (const auto& name : m.started_applications)
+                     if (started_applications_.insert(name).second) tables_dirty_ = true;
                  },
                  [&](const ProcessTableMessage& m) { onProcessTable(*peer, m); },
                  [&](const ProcessDeltaMessage& m) { onProcessDelta(*peer, m); },
@@ -641,14 +647,13 @@ bool Engine::evaluateAfterElection() {
     // Conflicts are looked at when no job runs and no failure waits (Supvisors: no job).
     if (tables_dirty_) rebuildTables();
     const auto conflicts = view_.tables->conflicts();
-    if (view_.fsm_state == SupvisorsState::Operation && !conflicts.empty() &&
-        commander_.idle() && failures_.empty()) {
+    if (view_.fsm_state == SupvisorsState::Operation && !conflicts.empty() && commander_.idle() &&
+        failures_.empty()) {
       std::string names;
       for (const auto* p : conflicts) names += (names.empty() ? "" : ", ") + p->namespec;
       return setFsmState(SupvisorsState::Conciliation, "conflicts: " + names);
     }
-    if (view_.fsm_state == SupvisorsState::Conciliation && conflicts.empty() &&
-        commander_.idle())
+    if (view_.fsm_state == SupvisorsState::Conciliation && conflicts.empty() && commander_.idle())
       return setFsmState(SupvisorsState::Operation, "no conflict left");
     if (!synchronizationLost(options_, synchroContext(false))) return false;
     switch (failure_strategy_) {
@@ -1217,8 +1222,8 @@ void Engine::onRequest(InstanceView& peer, const RequestMessage& request) {
           it != repaired_.end() &&
           it->second + static_cast<std::uint64_t>(failure_window_ticks_) >= view_.tick)
         return;
-      log(LogLevel::Info, request.namespec + " " + request.extra_args + ", reported by " +
-                              peer.nick);
+      log(LogLevel::Info,
+          request.namespec + " " + request.extra_args + ", reported by " + peer.nick);
       noteFailure(*p, p->rules.running_failure_strategy,
                   request.extra_args + " (reported by " + peer.nick + ")");
       return;

@@ -164,8 +164,7 @@ class Engine {
   void repairFailures(CommanderOutput& output);
   // The Master in CONCILIATION applies `strategy` (the configured one when the commander is
   // idle, or the user's). Returns the number of conflicts acted on.
-  int conciliate(ConciliationStrategy strategy, const std::string& reason,
-                 CommanderOutput& output);
+  int conciliate(ConciliationStrategy strategy, const std::string& reason, CommanderOutput& output);
   bool runsElsewhere(const std::string& namespec, const InstanceView& lost) const;
   // Notes a running failure for the failure handler, with the Master that sees it.
   void noteFailure(const ProcessStatus& p, RunningFailureStrategy strategy,

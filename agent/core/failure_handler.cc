@@ -28,8 +28,7 @@ int priority(RunningFailureStrategy strategy) {
 
 std::string describe(const std::vector<const RunningFailure*>& failures) {
   std::string out;
-  for (const auto* f : failures)
-    out += (out.empty() ? "" : ", ") + f->namespec + " " + f->cause;
+  for (const auto* f : failures) out += (out.empty() ? "" : ", ") + f->namespec + " " + f->cause;
   return out;
 }
 

@@ -195,8 +195,7 @@ int conciliate(const Context& ctx, const Arguments& args) {
   }
   const std::string name = toUpper(args[0]);
   if (!enumFromName<ConciliationStrategy>(name)) {
-    ctx.err << "conciliate: unknown strategy '" << args[0] << "' (use one of " << allowed
-            << ")\n";
+    ctx.err << "conciliate: unknown strategy '" << args[0] << "' (use one of " << allowed << ")\n";
     return exit_code::kInvalidArgs;
   }
   const auto r = ctx.agent.call("supvisors.conciliate", stringParams({name}));

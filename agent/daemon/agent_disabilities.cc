@@ -8,6 +8,7 @@
 #include "agent/daemon/agent.h"
 #include "agent/shell/clock.h"
 #include "agent/shell/disabilities_file.h"
+#include "agent/shell/rpc_faults.h"
 #include "common/faults.h"
 #include "common/strategies.h"
 
@@ -18,10 +19,6 @@ namespace {
 // How long a disable with wait=True waits beyond the longest stopwaitsecs of the program
 // (supervisord kills a process at stopwaitsecs; the rest is its loop and our readings).
 constexpr double kDisableWaitMargin = 10.0;
-
-Error fault(FaultCode code, const std::string& detail) {
-  return Error::fault(static_cast<int>(code), faultString(code, detail));
-}
 
 bool anyRunningLike(const LocalTable& table, const std::string& program) {
   for (const auto& namespec : processesOf(table, program)) {
@@ -46,14 +43,14 @@ void Agent::programRequest(const ProgramInput& input) {
   // Gate first, as Supvisors: OPERATION only.
   const auto state = engine_->view().fsm_state;
   if (state != SupvisorsState::Operation) {
-    input.answer->set_value(fault(FaultCode::BadSupvisorsState,
-                                  "not in OPERATION but " + std::string(enumName(state))));
+    input.answer->set_value(rpcFault(FaultCode::BadSupvisorsState,
+                                     "not in OPERATION but " + std::string(enumName(state))));
     return;
   }
   const auto processes = processesOf(table_, input.program);
   if (processes.empty()) {
     input.answer->set_value(
-        fault(FaultCode::BadName, "no program " + input.program + " in the local supervisord"));
+        rpcFault(FaultCode::BadName, "no program " + input.program + " in the local supervisord"));
     return;
   }
   Disabilities next = disabilities_;
@@ -61,8 +58,8 @@ void Agent::programRequest(const ProgramInput& input) {
   if (settings_.disabilities_file) {
     if (auto written = writeDisabilitiesFile(*settings_.disabilities_file, next); !written.ok()) {
       spdlog::error("{} {}: {}", verb, input.program, written.error().message);
-      input.answer->set_value(fault(FaultCode::Failed, written.error().message +
-                                                           " (nothing changed)"));
+      input.answer->set_value(
+          rpcFault(FaultCode::Failed, written.error().message + " (nothing changed)"));
       return;
     }
   }
@@ -88,8 +85,8 @@ void Agent::programRequest(const ProgramInput& input) {
   int stopwait = 0;
   for (const auto& namespec : processes) {
     const LocalProcess* p = table_.find(namespec);
-    stopwait = std::max(stopwait, p && p->config ? p->config->stopwaitsecs
-                                                 : ProcessConfig{}.stopwaitsecs);
+    stopwait =
+        std::max(stopwait, p && p->config ? p->config->stopwaitsecs : ProcessConfig{}.stopwaitsecs);
   }
   disable_waits_.push_back(
       DisableWait{input.program, monotonicNow() + stopwait + kDisableWaitMargin, input.answer});
@@ -119,12 +116,11 @@ void Agent::checkDisableWaits(double now_mono) {
       return true;
     }
     if (now_mono < wait.deadline) return false;
-    wait.answer->set_value(fault(FaultCode::StillRunning,
-                                 "a process of " + wait.program + " still runs after the disable"));
+    wait.answer->set_value(rpcFault(
+        FaultCode::StillRunning, "a process of " + wait.program + " still runs after the disable"));
     return true;
   });
 }
-
 
 void Agent::ownOrderDone(const ExecuteOrder& order, const OrderDone& done) {
   follow(order, done);

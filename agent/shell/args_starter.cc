@@ -79,28 +79,28 @@ Result<bool> ArgsStarter::start(const std::string& namespec, const std::string& 
     if (!extra_args.empty()) {
       const std::string command = process->config ? process->config->command : "<its command>";
       return rpcFault(FaultCode::NotApplicable,
-                   "cannot start " + namespec +
-                       " with extra arguments: stock supervisord cannot append them, the "
-                       "supvisors-exec wrapper does. Opt in with command=" +
-                       optInCommand(exec_path_, args_dir_, command) +
-                       " in its [program:...] section, then supervisorctl update");
+                      "cannot start " + namespec +
+                          " with extra arguments: stock supervisord cannot append them, the "
+                          "supvisors-exec wrapper does. Opt in with command=" +
+                          optInCommand(exec_path_, args_dir_, command) +
+                          " in its [program:...] section, then supervisorctl update");
     }
     auto r = client_.startProcess(namespec, wait);
     if (spawned(r) && used_) used_(namespec, extra_args);
     return r;
   }
   if (args_dir_.empty())
-    return rpcFault(FaultCode::NotApplicable,
-                 "this agent has no args folder ([agent] args_dir) for the supvisors-exec of " +
-                     namespec);
+    return rpcFault(
+        FaultCode::NotApplicable,
+        "this agent has no args folder ([agent] args_dir) for the supvisors-exec of " + namespec);
   if (!wrapper->args_dir.empty() && !sameFolder(wrapper->args_dir, args_dir_))
     return rpcFault(FaultCode::NotApplicable,
-                 "the supvisors-exec of " + namespec + " reads its arguments from " +
-                     wrapper->args_dir + " but this agent writes them to " + args_dir_.string() +
-                     " ([agent] args_dir): make them the same folder");
+                    "the supvisors-exec of " + namespec + " reads its arguments from " +
+                        wrapper->args_dir + " but this agent writes them to " + args_dir_.string() +
+                        " ([agent] args_dir): make them the same folder");
   if (auto words = splitShellWords(extra_args); !words.ok())
     return rpcFault(FaultCode::IncorrectParameters,
-                 "extra_args of " + namespec + ": " + words.error().message);
+                    "extra_args of " + namespec + ": " + words.error().message);
 
   const auto lock = lockOf(namespec);
   std::lock_guard guard(*lock);
@@ -111,8 +111,8 @@ Result<bool> ArgsStarter::start(const std::string& namespec, const std::string& 
   if (isRunningState(now->state)) return rpcFault(FaultCode::AlreadyStarted, namespec);
   if (auto written = writeArgsFile(args_dir_, process->info.group, process->info.name, extra_args);
       !written.ok())
-    return rpcFault(FaultCode::Failed, "extra arguments of " + namespec + " not written: " +
-                                        written.error().message);
+    return rpcFault(FaultCode::Failed,
+                    "extra arguments of " + namespec + " not written: " + written.error().message);
   auto r = client_.startProcess(namespec, wait);
   if (spawned(r) && used_) used_(namespec, extra_args);
   return r;

@@ -8,8 +8,8 @@
 #include <vector>
 
 #include "agent/shell/log_control.h"
-#include "agent/shell/rpc_faults.h"
 #include "agent/shell/rpc_dispatcher.h"
+#include "agent/shell/rpc_faults.h"
 #include "common/faults.h"
 #include "common/log_level.h"
 #include "common/overloaded.h"
@@ -97,22 +97,22 @@ Result<StartingStrategy> decodeStrategy(const xmlrpc_c::value& v) {
     const int code = xmlrpc_c::value_int(v);
     if (const auto s = enumFromCode<StartingStrategy>(code)) return *s;
     return rpcIncorrect("strategy: " + std::to_string(code) +
-                     " is not a StartingStrategies value (0 to 5)");
+                        " is not a StartingStrategies value (0 to 5)");
   }
   if (v.type() == xmlrpc_c::value::TYPE_STRING) {
     const std::string name = xmlrpc_c::value_string(v);
     if (const auto s = enumFromName<StartingStrategy>(toUpper(name))) return *s;
     return rpcIncorrect("strategy: '" + name + "' is not one of " +
-                     enumAllowedNames<StartingStrategy>());
+                        enumAllowedNames<StartingStrategy>());
   }
   return rpcIncorrect("strategy: expected a StartingStrategies name (string) or value (int), got " +
-                   std::string(typeName(v.type())));
+                      std::string(typeName(v.type())));
 }
 
 Result<std::string> decodeString(const xmlrpc_c::value& v, std::string_view name) {
   if (v.type() == xmlrpc_c::value::TYPE_STRING) return std::string(xmlrpc_c::value_string(v));
   return rpcIncorrect(std::string(name) + ": expected a string, got " +
-                   std::string(typeName(v.type())));
+                      std::string(typeName(v.type())));
 }
 
 // Supervisor takes <int> for a boolean too (P8); Supvisors tests the value's truth.
@@ -131,8 +131,8 @@ Result<ControlRequest> decodeControl(const ControlSpec& spec, const xmlrpc_c::pa
                                   ? std::to_string(most)
                                   : std::to_string(required) + " to " + std::to_string(most);
     return rpcIncorrect(synopsis(spec) + " takes " + takes + " parameter" +
-                     (required == 1 && most == 1 ? "" : "s") + ", got " +
-                     std::to_string(params.size()));
+                        (required == 1 && most == 1 ? "" : "s") + ", got " +
+                        std::to_string(params.size()));
   }
   ControlRequest request;
   request.kind = spec.kind;
@@ -189,7 +189,6 @@ xmlrpc_c::value encodeValue(const UserValue& value) {
       value);
 }
 
-
 }  // namespace
 
 template <ControlKind kind>
@@ -205,7 +204,7 @@ Result<xmlrpc_c::value> RpcDispatcher::controlMethod(const xmlrpc_c::paramList& 
 Result<xmlrpc_c::value> RpcDispatcher::conciliate(const xmlrpc_c::paramList& params) const {
   if (params.size() != 1)
     return rpcIncorrect("conciliate(strategy) takes 1 parameter, got " +
-                     std::to_string(params.size()));
+                        std::to_string(params.size()));
   const xmlrpc_c::value& v = params[0];
   std::optional<ConciliationStrategy> strategy;
   if (v.type() == xmlrpc_c::value::TYPE_INT) {
@@ -213,13 +212,13 @@ Result<xmlrpc_c::value> RpcDispatcher::conciliate(const xmlrpc_c::paramList& par
     strategy = enumFromCode<ConciliationStrategy>(code);
     if (!strategy)
       return rpcIncorrect("strategy: " + std::to_string(code) +
-                       " is not a ConciliationStrategies value (0 to 5)");
+                          " is not a ConciliationStrategies value (0 to 5)");
   } else if (v.type() == xmlrpc_c::value::TYPE_STRING) {
     const std::string name = xmlrpc_c::value_string(v);
     strategy = enumFromName<ConciliationStrategy>(toUpper(name));
     if (!strategy)
       return rpcIncorrect("strategy: '" + name + "' is not one of " +
-                       enumAllowedNames<ConciliationStrategy>());
+                          enumAllowedNames<ConciliationStrategy>());
   } else {
     return rpcIncorrect(
         "strategy: expected a ConciliationStrategies name (string) or value (int), got " +
@@ -238,7 +237,7 @@ Result<xmlrpc_c::value> RpcDispatcher::conciliate(const xmlrpc_c::paramList& par
 Result<xmlrpc_c::value> RpcDispatcher::changeLogLevel(const xmlrpc_c::paramList& params) const {
   if (params.size() != 1)
     return rpcIncorrect("change_log_level(level_param) takes 1 parameter, got " +
-                     std::to_string(params.size()));
+                        std::to_string(params.size()));
   const xmlrpc_c::value& v = params[0];
   std::optional<LogLevel> level;
   if (v.type() == xmlrpc_c::value::TYPE_STRING) {
@@ -246,16 +245,16 @@ Result<xmlrpc_c::value> RpcDispatcher::changeLogLevel(const xmlrpc_c::paramList&
     level = logLevelFromName(name);
     if (!level)
       return rpcIncorrect("level_param: '" + name +
-                       "' is not one of critical, error, warn, info, debug, trace, blather");
+                          "' is not one of critical, error, warn, info, debug, trace, blather");
   } else if (v.type() == xmlrpc_c::value::TYPE_INT) {
     const int code = xmlrpc_c::value_int(v);
     level = logLevelFromCode(code);
     if (!level)
       return rpcIncorrect("level_param: " + std::to_string(code) +
-                       " is not one of 50, 40, 30, 20, 10, 5, 3");
+                          " is not one of 50, 40, 30, 20, 10, 5, 3");
   } else {
     return rpcIncorrect("level_param: expected a level name (string) or value (int), got " +
-                     std::string(typeName(v.type())));
+                        std::string(typeName(v.type())));
   }
   spdlog::warn("log level changed to {} (supvisors.change_log_level)", logLevelName(*level));
   setAgentLogLevel(*level);

@@ -10,8 +10,8 @@
 
 #include "agent/core/synchro.h"
 #include "agent/shell/cluster_info.h"
-#include "agent/shell/rpc_faults.h"
 #include "agent/shell/local_process_info.h"
+#include "agent/shell/rpc_faults.h"
 #include "common/faults.h"
 #include "common/process_info.h"
 #include "common/states.h"
@@ -404,7 +404,8 @@ Result<xmlrpc_c::value> RpcDispatcher::multicall(const xmlrpc_c::paramList& para
           }
         }
         if (name == "system.multicall")
-          invalid = rpcFault(FaultCode::IncorrectParameters, "Recursive system.multicall forbidden");
+          invalid =
+              rpcFault(FaultCode::IncorrectParameters, "Recursive system.multicall forbidden");
       }
     }
     if (!invalid && wellFormedName(name) && startsWith(name, kSupervisorPrefix)) {
@@ -451,8 +452,8 @@ void RpcDispatcher::forwardBatch(const std::vector<std::pair<std::string, xmlrpc
   const std::vector<xmlrpc_c::value> items = arrayItems(r.value());
   if (items.size() != calls.size()) {
     fillAll(rpcFault(FaultCode::Failed, "supervisord: multicall answered " +
-                                         std::to_string(items.size()) + " results for " +
-                                         std::to_string(calls.size()) + " calls"));
+                                            std::to_string(items.size()) + " results for " +
+                                            std::to_string(calls.size()) + " calls"));
     return;
   }
   // P9: Supervisor's elements are already bare values or fault structs: pass them on.
@@ -583,7 +584,7 @@ Result<xmlrpc_c::value> RpcDispatcher::getNetworkInfo(const xmlrpc_c::paramList&
   // The answer is one struct (§3.2): a stereotype naming several instances is ambiguous.
   if (found.size() > 1)
     return rpcFault(FaultCode::IncorrectParameters,
-                 name + " names " + std::to_string(found.size()) + " instances");
+                    name + " names " + std::to_string(found.size()) + " instances");
   return networkInfoValue(**snapshot, found.front());
 }
 
@@ -597,7 +598,7 @@ Result<xmlrpc_c::value> RpcDispatcher::endSync(const xmlrpc_c::paramList& params
   // Supvisors' order: the state gate, USER, then the master's name and state.
   if (cluster.view.fsm_state != SupvisorsState::Synchronization)
     return rpcFault(FaultCode::BadSupvisorsState,
-                 "not in SYNCHRONIZATION but " + std::string(enumName(cluster.view.fsm_state)));
+                    "not in SYNCHRONIZATION but " + std::string(enumName(cluster.view.fsm_state)));
   const auto options = effectiveSynchroOptions(cluster.config.synchro_options,
                                                !cluster.config.core_identifiers.empty());
   if (std::find(options.begin(), options.end(), SynchronizationOption::User) == options.end())
@@ -608,7 +609,7 @@ Result<xmlrpc_c::value> RpcDispatcher::endSync(const xmlrpc_c::paramList& params
     if (found.empty()) return rpcFault(FaultCode::BadName, "unknown instance " + master);
     if (found.size() > 1)
       return rpcFault(FaultCode::IncorrectParameters,
-                   master + " names " + std::to_string(found.size()) + " instances");
+                      master + " names " + std::to_string(found.size()) + " instances");
     const InstanceView& chosen = cluster.view.instances[found.front()];
     if (chosen.state != InstanceState::Running)
       return rpcFault(FaultCode::NotRunning, "instance " + master + " is not RUNNING");

@@ -4,11 +4,11 @@
 #include <map>
 
 #include "agent/shell/application_info.h"
-#include "agent/shell/rpc_faults.h"
 #include "agent/shell/cluster_info.h"
 #include "agent/shell/cluster_process_info.h"
 #include "agent/shell/decision_log.h"
 #include "agent/shell/rpc_dispatcher.h"
+#include "agent/shell/rpc_faults.h"
 #include "common/faults.h"
 #include "common/process_info.h"
 #include "common/states.h"
@@ -32,9 +32,9 @@ std::optional<Error> fromDistribution(const ClusterSnapshot& snapshot) {
       return std::nullopt;
     default:
       return rpcFault(FaultCode::BadSupvisorsState,
-                   "not in DISTRIBUTION, OPERATION, CONCILIATION, RESTARTING or SHUTTING_DOWN "
-                   "but " +
-                       std::string(enumName(snapshot.view.fsm_state)));
+                      "not in DISTRIBUTION, OPERATION, CONCILIATION, RESTARTING or SHUTTING_DOWN "
+                      "but " +
+                          std::string(enumName(snapshot.view.fsm_state)));
   }
 }
 

@@ -10,7 +10,7 @@
 namespace supvisors {
 
 std::optional<Error> RpcDispatcher::refuseDisabledStart(const std::string& method,
-                                                       const xmlrpc_c::paramList& params) const {
+                                                        const xmlrpc_c::paramList& params) const {
   if (method != "supervisor.startProcess" || params.size() < 1 ||
       params[0].type() != xmlrpc_c::value::TYPE_STRING)
     return std::nullopt;
@@ -21,9 +21,9 @@ std::optional<Error> RpcDispatcher::refuseDisabledStart(const std::string& metho
   const auto snapshot = snapshots_.get();
   const auto it = snapshot->processes.find(namespec);
   if (it == snapshot->processes.end() || !it->second.disabled) return std::nullopt;
-  return Error::fault(static_cast<int>(FaultCode::Disabled),
-                      faultString(FaultCode::Disabled,
-                                  disabledStartDetail(namespec, programOf(it->second))));
+  return Error::fault(
+      static_cast<int>(FaultCode::Disabled),
+      faultString(FaultCode::Disabled, disabledStartDetail(namespec, programOf(it->second))));
 }
 
 template <bool enabled>
@@ -31,7 +31,8 @@ Result<xmlrpc_c::value> RpcDispatcher::programMethod(const xmlrpc_c::paramList& 
   const std::string synopsis =
       std::string(enabled ? "enable" : "disable") + "(program_name, wait=True)";
   if (params.size() < 1 || params.size() > 2)
-    return rpcIncorrect(synopsis + " takes 1 to 2 parameters, got " + std::to_string(params.size()));
+    return rpcIncorrect(synopsis + " takes 1 to 2 parameters, got " +
+                        std::to_string(params.size()));
   if (params[0].type() != xmlrpc_c::value::TYPE_STRING)
     return rpcIncorrect("program_name: expected a string");
   const std::string program = xmlrpc_c::value_string(params[0]);

@@ -12,8 +12,9 @@ Result<xmlrpc_c::value> RpcDispatcher::startArgs(const xmlrpc_c::paramList& para
   // The docs give extra_args a default ('') where Supvisors' code requires it: the documented
   // intent is followed.
   if (params.size() < 1 || params.size() > 3)
-    return rpcIncorrect("start_args(namespec, extra_args='', wait=True) takes 1 to 3 parameters, got " +
-                     std::to_string(params.size()));
+    return rpcIncorrect(
+        "start_args(namespec, extra_args='', wait=True) takes 1 to 3 parameters, got " +
+        std::to_string(params.size()));
   if (params[0].type() != xmlrpc_c::value::TYPE_STRING)
     return rpcIncorrect("namespec: expected a string");
   const std::string namespec = xmlrpc_c::value_string(params[0]);

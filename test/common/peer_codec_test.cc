@@ -81,6 +81,7 @@ std::vector<PeerMessage> samples() {
   sm.instance_states = {{"node-a.example.org:60001", InstanceState::Running},
                         {"node-b:60001", InstanceState::Isolated},
                         {"10.0.0.3:60001", InstanceState::Checking}};
+  sm.started_applications = {"database", "web_front"};
   out.push_back({header(4), sm});
   ProcessTableMessage table;
   table.table_version = 77;

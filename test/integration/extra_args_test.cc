@@ -16,8 +16,8 @@
 #include "agent/shell/xmlrpc_json.h"
 #include "common/faults.h"
 #include "test/integration/cluster.h"
-#include "test/shell/rpc_test_util.h"
 #include "test/integration/in_process_agent.h"
+#include "test/shell/rpc_test_util.h"
 #include "test/support/await.h"
 #include "test/support/command.h"
 #include "test/support/supervisord.h"
@@ -52,17 +52,16 @@ const char* const kPrintArgs =
     "exec sleep 1000\n";
 
 std::string wrapped(const fs::path& args_dir, const fs::path& script, const fs::path& out) {
-  return execPath() + " --args-dir " + args_dir.string() + " -- /bin/sh " + script.string() +
-         " " + out.string() + " fixed";
+  return execPath() + " --args-dir " + args_dir.string() + " -- /bin/sh " + script.string() + " " +
+         out.string() + " fixed";
 }
 
 std::string program(const std::string& name, const std::string& command, int startsecs = 0,
                     int startretries = 3) {
-  return "[program:" + name + "]\ncommand=" + command + "\nstartsecs=" +
-         std::to_string(startsecs) + "\nstartretries=" + std::to_string(startretries) +
+  return "[program:" + name + "]\ncommand=" + command + "\nstartsecs=" + std::to_string(startsecs) +
+         "\nstartretries=" + std::to_string(startretries) +
          "\nautostart=false\nautorestart=false\nstopwaitsecs=5\n";
 }
-
 
 }  // namespace
 
@@ -71,10 +70,9 @@ TEST_CASE("supvisors-exec execs the command with the words of its args file appe
   TempDir dir{"xa"};
   const fs::path args = dir.path() / "args";
   fs::create_directories(args);
-  const std::vector<std::string> env{"SUPERVISOR_GROUP_NAME=grp",
-                                     "SUPERVISOR_PROCESS_NAME=proc"};
-  const std::vector<std::string> printf{execPath(), "--args-dir", args.string(), "--",
-                                        "/usr/bin/printf", "[%s]\\n", "fixed"};
+  const std::vector<std::string> env{"SUPERVISOR_GROUP_NAME=grp", "SUPERVISOR_PROCESS_NAME=proc"};
+  const std::vector<std::string> printf{execPath(),        "--args-dir", args.string(), "--",
+                                        "/usr/bin/printf", "[%s]\\n",    "fixed"};
   // No file: no extra argument.
   auto r = runCommand(printf, 30s, env);
   CHECK(r.exit_code == 0);
@@ -129,10 +127,10 @@ TEST_CASE("start_args gives the extra arguments to the real program of a real su
   const fs::path script = dir.write("printargs.sh", kPrintArgs);
   const fs::path out = dir.path() / "echoer.out";
   Supervisord supervisord(SupervisordOptions{
-      .extra = program("echoer", wrapped(args, script, out)) +
-               program("plain", "sleep 1000") +
-               program("broken", execPath() + " --args-dir " + args.string() +
-                                     " -- /nonexistent/prog", 1, 0)});
+      .extra =
+          program("echoer", wrapped(args, script, out)) + program("plain", "sleep 1000") +
+          program("broken", execPath() + " --args-dir " + args.string() + " -- /nonexistent/prog",
+                  1, 0)});
   supervisord.start();
   InProcessAgent a(supervisord.unixUrl(), "args_dir = " + args.string() + "\n");
   SupervisorClientOptions o;
@@ -149,15 +147,16 @@ TEST_CASE("start_args gives the extra arguments to the real program of a real su
     return r.ok() ? toJson(*r).value("extra_args", std::string("?")) : std::string("?");
   };
 
-  const auto started = agent.call("supvisors.start_args",
-                      params({str("echoer"), str("-n 'two words' $HOME"), xmlrpc_c::value_boolean(true)}));
+  const auto started = agent.call(
+      "supvisors.start_args",
+      params({str("echoer"), str("-n 'two words' $HOME"), xmlrpc_c::value_boolean(true)}));
   INFO(describe(started));
   REQUIRE(faultOf(started) == 0);
   REQUIRE(awaitCondition([&] { return fs::exists(out); }, kStateTimeout));
   CHECK(readText(out) == "[fixed]\n[-n]\n[two words]\n[$HOME]\n");
   CHECK(direct.getProcessInfo("echoer")->state == ProcessState::Running);
-  CHECK(awaitCondition([&] { return extraArgs("echoer") == "-n 'two words' $HOME"; },
-                       kStateTimeout));
+  CHECK(
+      awaitCondition([&] { return extraArgs("echoer") == "-n 'two words' $HOME"; }, kStateTimeout));
 
   // Already running: refused, and the file of the running one is left alone.
   const auto again = agent.call("supvisors.start_args", params({str("echoer"), str("-other")}));
@@ -177,11 +176,12 @@ TEST_CASE("start_args gives the extra arguments to the real program of a real su
   // A program without the wrapper: NOT_APPLICABLE with the line to write; none is a plain start.
   const auto plain = agent.call("supvisors.start_args", params({str("plain"), str("-x")}));
   CHECK(faultOf(plain) == static_cast<int>(FaultCode::NotApplicable));
-  CHECK_THAT(describe(plain), Catch::Contains("command=") &&
-                              Catch::Contains("supvisors-exec --args-dir " + args.string() +
-                                              " -- sleep 1000"));
+  CHECK_THAT(describe(plain),
+             Catch::Contains("command=") &&
+                 Catch::Contains("supvisors-exec --args-dir " + args.string() + " -- sleep 1000"));
   CHECK(direct.getProcessInfo("plain")->state == ProcessState::Stopped);
-  const auto plainEmpty = agent.call("supvisors.start_args", params({str("plain"), str(""), xmlrpc_c::value_boolean(true)}));
+  const auto plainEmpty = agent.call(
+      "supvisors.start_args", params({str("plain"), str(""), xmlrpc_c::value_boolean(true)}));
   CHECK(faultOf(plainEmpty) == 0);
   CHECK(direct.getProcessInfo("plain")->state == ProcessState::Running);
 
@@ -193,10 +193,12 @@ TEST_CASE("start_args gives the extra arguments to the real program of a real su
 
   // The wrapper cannot run the real command: the start fails as supervisord says, and the
   // program's log says why.
-  const auto broken = agent.call("supvisors.start_args", params({str("broken"), str("-x"), xmlrpc_c::value_boolean(true)}));
+  const auto broken = agent.call("supvisors.start_args",
+                                 params({str("broken"), str("-x"), xmlrpc_c::value_boolean(true)}));
   CHECK(faultOf(broken) == static_cast<int>(FaultCode::SpawnError));
-  const auto log = direct.call("supervisor.readProcessStderrLog",
-                               params({str("broken"), xmlrpc_c::value_int(0), xmlrpc_c::value_int(0)}));
+  const auto log =
+      direct.call("supervisor.readProcessStderrLog",
+                  params({str("broken"), xmlrpc_c::value_int(0), xmlrpc_c::value_int(0)}));
   REQUIRE(log.ok());
   CHECK_THAT(xmlrpc_c::value_string(*log).cvalue(),
              Catch::Contains("supvisors-exec: cannot run '/nonexistent/prog'"));
@@ -217,14 +219,14 @@ TEST_CASE("start_process with extra arguments, then restart_process without any,
   </application>
 </root>
 )");
-  Cluster cluster({.supervisord_extra =
-                       [&](std::size_t i) {
-                         return program("echoer", wrapped(argsDir(i), script, outFile(i))) +
-                                "[program:guarded]\ncommand=sleep 1000\nautostart=false\n";
-                       },
-                   .agent_extra =
-                       [&](std::size_t i) { return "args_dir = " + argsDir(i).string() + "\n"; },
-                   .supvisors_extra = "rules_files = " + rules.string() + "\n"});
+  Cluster cluster(
+      {.supervisord_extra =
+           [&](std::size_t i) {
+             return program("echoer", wrapped(argsDir(i), script, outFile(i))) +
+                    "[program:guarded]\ncommand=sleep 1000\nautostart=false\n";
+           },
+       .agent_extra = [&](std::size_t i) { return "args_dir = " + argsDir(i).string() + "\n"; },
+       .supvisors_extra = "rules_files = " + rules.string() + "\n"});
   REQUIRE(awaitCondition([&] { return cluster.allInOperation(); }, kFormTimeout));
   const std::string warning =
       "guarded has running_failure_strategy STOP_APPLICATION and supervisord does not report "
@@ -266,9 +268,9 @@ TEST_CASE("start_process with extra arguments, then restart_process without any,
         kStateTimeout));
 
   fs::remove(outFile(first));
-  const auto restarted = cluster.call(
-      2, "restart_process",
-      params({str("CONFIG"), str("echoer"), str(""), xmlrpc_c::value_boolean(true)}));
+  const auto restarted =
+      cluster.call(2, "restart_process",
+                   params({str("CONFIG"), str("echoer"), str(""), xmlrpc_c::value_boolean(true)}));
   INFO(describe(restarted));
   REQUIRE(faultOf(restarted) == 0);
   REQUIRE(awaitCondition([&] { return runningOn() >= 0; }, kStateTimeout));
@@ -280,10 +282,10 @@ TEST_CASE("start_process with extra arguments, then restart_process without any,
   // deliberately making duplicates, each with the arguments given.
   REQUIRE(cluster.supervisor(static_cast<std::size_t>(second)).stopProcess("echoer", true).ok());
   for (std::size_t i = 0; i < 3; ++i) fs::remove(outFile(i));
-  const auto ctl = runCommand({supvisorsctlPath(), "-s",
-                               "http://127.0.0.1:" + std::to_string(cluster.port(0)),
-                               "all_start_args", "echoer", "-z", "'1 2'"},
-                              60s);
+  const auto ctl =
+      runCommand({supvisorsctlPath(), "-s", "http://127.0.0.1:" + std::to_string(cluster.port(0)),
+                  "all_start_args", "echoer", "-z", "'1 2'"},
+                 60s);
   INFO(ctl.output);
   CHECK(ctl.exit_code == 0);
   for (std::size_t i = 0; i < 3; ++i) {
@@ -300,7 +302,8 @@ TEST_CASE("start_process with extra arguments, then restart_process without any,
   REQUIRE(awaitCondition(
       [&] {
         const auto j = cluster.json(0, "get_process_info", params({str("echoer")}));
-        return j.is_array() && !j.empty() && j[0].value("identifiers", nlohmann::json::array()).empty();
+        return j.is_array() && !j.empty() &&
+               j[0].value("identifiers", nlohmann::json::array()).empty();
       },
       kStateTimeout));
   const auto any = cluster.call(
@@ -325,7 +328,8 @@ TEST_CASE("an agent restarted while a wrapped program runs reads its arguments b
   const fs::path args = dir.path() / "args";
   const fs::path script = dir.write("printargs.sh", kPrintArgs);
   const fs::path out = dir.path() / "echoer.out";
-  Supervisord supervisord(SupervisordOptions{.extra = program("echoer", wrapped(args, script, out))});
+  Supervisord supervisord(
+      SupervisordOptions{.extra = program("echoer", wrapped(args, script, out))});
   supervisord.start();
   const auto extraArgs = [](InProcessAgent& a) {
     const auto snapshot = a.agent().snapshots().get();
@@ -367,16 +371,16 @@ TEST_CASE("extra arguments survive a failover: a lost host's process restarts wi
   </application>
 </root>
 )");
-  Cluster cluster({.supervisord_extra =
-                       [&](std::size_t i) {
-                         return program("echoer", wrapped(argsDir(i), script, outFile(i)), 1);
-                       },
-                   .agent_extra =
-                       [&](std::size_t i) { return "args_dir = " + argsDir(i).string() + "\n"; },
-                   .supvisors_extra = "rules_files = " + rules.string() + "\n"});
+  Cluster cluster(
+      {.supervisord_extra =
+           [&](std::size_t i) {
+             return program("echoer", wrapped(argsDir(i), script, outFile(i)), 1);
+           },
+       .agent_extra = [&](std::size_t i) { return "args_dir = " + argsDir(i).string() + "\n"; },
+       .supvisors_extra = "rules_files = " + rules.string() + "\n"});
   REQUIRE(awaitCondition([&] { return cluster.allInOperation(); }, kFormTimeout));
-  const auto r = cluster.call(0, "start_process",
-                              params({str("CONFIG"), str("echoer"), str("-v 'x y'")}));
+  const auto r =
+      cluster.call(0, "start_process", params({str("CONFIG"), str("echoer"), str("-v 'x y'")}));
   INFO(describe(r));
   REQUIRE(faultOf(r) == 0);
   REQUIRE(awaitCondition([&] { return fs::exists(outFile(1)); }, kStateTimeout));  // beta

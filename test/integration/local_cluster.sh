@@ -42,7 +42,13 @@ apps_running() {
       database web_front 2>&1) && [ "$(grep -c RUNNING <<< "$out")" = 2 ] && return 0
     sleep 0.2
   done
-  echo "the applications did not start: $out"; return 1
+  echo "the applications did not start: $out"
+  # What the agents saw and decided, for the diagnosis.
+  for name in alpha beta gamma; do
+    echo "--- $name"
+    grep -E "warning|error|decision|->" "$RUN_DIR/$name/supvisorsd.log" | tail -40 || true
+  done
+  return 1
 }
 apps_running
 

@@ -76,7 +76,8 @@ struct RepairCluster {
   }
   std::string logs() {
     std::string out;
-    for (std::size_t i = 0; i < 3; ++i) out += "\n--- " + kNicks[i] + "\n" + cluster.host(i).agent->log();
+    for (std::size_t i = 0; i < 3; ++i)
+      out += "\n--- " + kNicks[i] + "\n" + cluster.host(i).agent->log();
     return out;
   }
 };
@@ -91,8 +92,7 @@ TEST_CASE("a host that dies has its RESTART_PROCESS program restarted on another
   REQUIRE(c.runsOnlyOn("svc:worker", 1));  // CONFIG: beta first
 
   c.cluster.killHost(1);
-  const bool moved =
-      awaitCondition([&] { return c.runsOnlyOn("svc:worker", 2); }, kRepairTimeout);
+  const bool moved = awaitCondition([&] { return c.runsOnlyOn("svc:worker", 2); }, kRepairTimeout);
   INFO(c.logs());
   CHECK(moved);
   CHECK(c.cluster.instanceState(0, 1) == "STOPPED");
@@ -109,8 +109,7 @@ TEST_CASE("when the Master's host dies the next Master restarts its RESTART_PROC
   // beta, the smallest nick left, becomes Master and applies the strategy.
   const bool elected = awaitCondition(
       [&] { return c.cluster.inOperation(1, c.cluster.identifier(1)); }, kRepairTimeout);
-  const bool moved =
-      awaitCondition([&] { return c.runsOnlyOn("svc:worker", 2); }, kRepairTimeout);
+  const bool moved = awaitCondition([&] { return c.runsOnlyOn("svc:worker", 2); }, kRepairTimeout);
   INFO(c.logs());
   CHECK(elected);
   CHECK(moved);

@@ -60,7 +60,6 @@ xmlrpc_c::value boolean(bool v) {
   return xmlrpc_c::value_boolean(v);
 }
 
-
 void requireTrue(const Result<xmlrpc_c::value>& r) {
   INFO((r.ok() ? std::string() : r.error().describe()));
   REQUIRE(r.ok());
@@ -249,7 +248,9 @@ TEST_CASE("control: every decoding fault names the parameter and posts nothing",
       {"supvisors.conciliate",
        {i4(6)},
        "INCORRECT_PARAMETERS: strategy: 6 is not a ConciliationStrategies value (0 to 5)"},
-      {"supvisors.conciliate", {}, "INCORRECT_PARAMETERS: conciliate(strategy) takes 1 parameter, got 0"},
+      {"supvisors.conciliate",
+       {},
+       "INCORRECT_PARAMETERS: conciliate(strategy) takes 1 parameter, got 0"},
       {"supvisors.stop_application",
        {},
        "INCORRECT_PARAMETERS: stop_application(application_name, wait=True) takes 1 to 2 "

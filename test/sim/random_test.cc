@@ -98,8 +98,8 @@ std::vector<std::string> randomRepairRun(std::uint64_t seed) {
   for (int i = 0; i < size; ++i) names.push_back(std::string(1, static_cast<char>('a' + i)));
   InstanceDirectory directory;
   for (const auto& n : names) directory.instances.push_back(InstanceEntry::named(n, n));
-  auto rules =
-      loadRules({std::string(SUPVISORS_SOURCE_DIR) + "/test/scenarios/rules/random.xml"}, directory);
+  auto rules = loadRules({std::string(SUPVISORS_SOURCE_DIR) + "/test/scenarios/rules/random.xml"},
+                         directory);
   if (!rules.ok()) return {"rules: " + rules.errors.front().describe()};
   EngineConfig base;
   base.rules = rules.rules;
