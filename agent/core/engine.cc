@@ -937,16 +937,32 @@ void Engine::runCommander() {
   if (master && view_.fsm_state == SupvisorsState::Conciliation && commander_.idle() &&
       failures_.empty())
     conciliate(config_.conciliation_strategy, "conciliation", output);
+  // An instance that can take processes again (back, its supervisord answering again, its
+  // table known at last): the Master starts the auto-started applications in failure, as the
+  // DISTRIBUTION after Supvisors' re-election does (here the cluster stays in OPERATION).
+  std::set<std::string> capable;
+  for (const auto& i : view_.instances)
+    if (i.eligible() && i.table_received && !i.processes_lost) capable.insert(i.identifier);
+  std::string gained;
+  for (const auto& id : capable)
+    if (!capable_.count(id)) gained += (gained.empty() ? "" : ", ") + view_.instance(id).nick;
+  capable_ = std::move(capable);
+  if (!gained.empty() && master && view_.fsm_state == SupvisorsState::Operation && config_.rules &&
+      !commander_.sequenceInProgress())
+    commander_.startSequence("repair: " + gained + " can take processes", std::nullopt,
+                             commanderInput(), output, failures_.applicationRepairs());
   if (distribution_due_ && !config_.rules) distribution_due_ = false;  // nothing is managed
   if (distribution_due_ && master && view_.fsm_state == SupvisorsState::Distribution) {
-    // Every RUNNING instance's table must be known before planning.
-    // (bounded: after job_margin the plan goes ahead with what is known).
+    // Every RUNNING instance's supervisord must answer and its table be known before planning
+    // (a whole cluster starting at once: the supervisords are not all up yet). Bounded: after
+    // job_margin the plan goes ahead with what is known; what could not start then is started
+    // when its instance can take it (the repair of capable_ above).
     bool known = view_.tick - distribution_since_ >=
                  static_cast<std::uint64_t>(config_.ticksFor(config_.job_margin));
     if (!known) {
       known = true;
       for (const auto& i : view_.instances)
-        if (i.state == InstanceState::Running && i.supervisor_reachable && !i.table_received)
+        if (i.state == InstanceState::Running && (!i.supervisor_reachable || !i.table_received))
           known = false;
     }
     if (known) {

@@ -20,7 +20,9 @@
 //     processes unknown; they count as lost after supervisor_lost_after seconds.
 // The Master repairs the application (commander.h, failure_handler.h): the processes lost with
 // an instance and the crashes go through their running_failure_strategy in OPERATION, and the
-// conflicts through the conciliation_strategy in CONCILIATION.
+// conflicts through the conciliation_strategy in CONCILIATION; when an instance can take
+// processes again, the auto-started applications in failure are started again (what
+// Supvisors' DISTRIBUTION after a re-election does).
 //
 // Ownership: the engine owns its view; view() is a reference valid until the next step().
 // Thread-safety: none. One loop thread calls step(); other threads read a copy of view()
@@ -273,6 +275,7 @@ class Engine {
   FailureHandler failures_;
   int failure_window_ticks_ = 0;  // a non-Master keeps a failure this long under a Master
   std::map<std::string, std::uint64_t> repaired_;  // namespec -> tick of its last repair here
+  std::set<std::string> capable_;  // instances that could take a start at the last step
 };
 
 }  // namespace supvisors
