@@ -63,6 +63,33 @@ std::string program(const std::string& name, const std::string& command, int sta
          "\nautostart=false\nautorestart=false\nstopwaitsecs=5\n";
 }
 
+// Three agents and supervisords whose program `echoer` runs kPrintArgs through supvisors-exec,
+// each host with its own args folder and output file; `rules_xml` for every agent and `more`
+// in every supervisord's configuration.
+struct EchoCluster {
+  TempDir dir;
+  fs::path script;
+  fs::path rules;
+  Cluster cluster;
+
+  EchoCluster(const char* tag, const std::string& rules_xml, int startsecs,
+              const std::string& more = {})
+      : dir(tag),
+        script(dir.write("printargs.sh", kPrintArgs)),
+        rules(dir.write("rules.xml", rules_xml)),
+        cluster({.supervisord_extra =
+                     [this, startsecs, more](std::size_t i) {
+                       return program("echoer", wrapped(argsDir(i), script, outFile(i)),
+                                      startsecs) +
+                              more;
+                     },
+                 .agent_extra =
+                     [this](std::size_t i) { return "args_dir = " + argsDir(i).string() + "\n"; },
+                 .supvisors_extra = "rules_files = " + rules.string() + "\n"}) {}
+
+  fs::path argsDir(std::size_t i) const { return dir.path() / ("args" + std::to_string(i)); }
+  fs::path outFile(std::size_t i) const { return dir.path() / ("out" + std::to_string(i)); }
+};
 }  // namespace
 
 TEST_CASE("supvisors-exec execs the command with the words of its args file appended",
@@ -206,27 +233,18 @@ TEST_CASE("start_args gives the extra arguments to the real program of a real su
 
 TEST_CASE("start_process with extra arguments, then restart_process without any, keeps them",
           "[integration][args][cluster]") {
-  TempDir dir{"xc"};
-  const fs::path script = dir.write("printargs.sh", kPrintArgs);
-  const auto argsDir = [&](std::size_t i) { return dir.path() / ("args" + std::to_string(i)); };
-  const auto outFile = [&](std::size_t i) { return dir.path() / ("out" + std::to_string(i)); };
   // guarded: a managed program whose strategy wants autorestart off while supervisord's
   // default (unexpected) keeps it on: each agent warns about it, once.
-  const fs::path rules = dir.write("rules.xml", R"(<?xml version="1.0" encoding="UTF-8"?>
+  EchoCluster c("xc", R"(<?xml version="1.0" encoding="UTF-8"?>
 <root>
   <application name="guarded">
     <running_failure_strategy>STOP_APPLICATION</running_failure_strategy>
   </application>
 </root>
-)");
-  Cluster cluster(
-      {.supervisord_extra =
-           [&](std::size_t i) {
-             return program("echoer", wrapped(argsDir(i), script, outFile(i))) +
-                    "[program:guarded]\ncommand=sleep 1000\nautostart=false\n";
-           },
-       .agent_extra = [&](std::size_t i) { return "args_dir = " + argsDir(i).string() + "\n"; },
-       .supvisors_extra = "rules_files = " + rules.string() + "\n"});
+)",
+                0, "[program:guarded]\ncommand=sleep 1000\nautostart=false\n");
+  auto& cluster = c.cluster;
+  const auto outFile = [&](std::size_t i) { return c.outFile(i); };
   REQUIRE(awaitCondition([&] { return cluster.allInOperation(); }, kFormTimeout));
   const std::string warning =
       "guarded has running_failure_strategy STOP_APPLICATION and supervisord does not report "
@@ -349,17 +367,9 @@ TEST_CASE("an agent restarted while a wrapped program runs reads its arguments b
   CHECK(readText(out) == "[fixed]\n[--level]\n[3]\n");
 }
 
-}  // namespace supvisors::test
-
-namespace supvisors::test {
-
 TEST_CASE("extra arguments survive a failover: a lost host's process restarts with them",
           "[integration][args][repair]") {
-  TempDir dir{"xf"};
-  const fs::path script = dir.write("printargs.sh", kPrintArgs);
-  const auto argsDir = [&](std::size_t i) { return dir.path() / ("args" + std::to_string(i)); };
-  const auto outFile = [&](std::size_t i) { return dir.path() / ("out" + std::to_string(i)); };
-  const fs::path rules = dir.write("rules.xml", R"(<?xml version="1.0" encoding="UTF-8"?>
+  EchoCluster c("xf", R"(<?xml version="1.0" encoding="UTF-8"?>
 <root>
   <application name="echoer">
     <running_failure_strategy>RESTART_PROCESS</running_failure_strategy>
@@ -370,14 +380,10 @@ TEST_CASE("extra arguments survive a failover: a lost host's process restarts wi
     </programs>
   </application>
 </root>
-)");
-  Cluster cluster(
-      {.supervisord_extra =
-           [&](std::size_t i) {
-             return program("echoer", wrapped(argsDir(i), script, outFile(i)), 1);
-           },
-       .agent_extra = [&](std::size_t i) { return "args_dir = " + argsDir(i).string() + "\n"; },
-       .supvisors_extra = "rules_files = " + rules.string() + "\n"});
+)",
+                1);
+  auto& cluster = c.cluster;
+  const auto outFile = [&](std::size_t i) { return c.outFile(i); };
   REQUIRE(awaitCondition([&] { return cluster.allInOperation(); }, kFormTimeout));
   const auto r =
       cluster.call(0, "start_process", params({str("CONFIG"), str("echoer"), str("-v 'x y'")}));
