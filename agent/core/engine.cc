@@ -177,17 +177,17 @@ void Engine::onLocalProcesses(const LocalProcessesChanged& event) {
   ProcessDeltaMessage delta;
   delta.base_version = local.table_version;
   for (const auto& [namespec, p] : next) {
-    const auto old = local.processes.find(namespec);
-    if (old == local.processes.end() || !(old->second == p)) delta.updated.push_back(p);
+    const auto old = local.processes->find(namespec);
+    if (old == local.processes->end() || !(old->second == p)) delta.updated.push_back(p);
   }
-  for (const auto& [namespec, p] : local.processes)
+  for (const auto& [namespec, p] : *local.processes)
     if (!next.count(namespec)) delta.removed.push_back(namespec);
   if (delta.updated.empty() && delta.removed.empty() && local.table_received) return;
   std::vector<std::string> changed;
   for (const auto& p : delta.updated) {
     changed.push_back(makeNamespec(p.group, p.name));
-    const auto old = local.processes.find(changed.back());
-    noteCrash(local, changed.back(), old == local.processes.end() ? nullptr : &old->second, p);
+    const auto old = local.processes->find(changed.back());
+    noteCrash(local, changed.back(), old == local.processes->end() ? nullptr : &old->second, p);
   }
   changed.insert(changed.end(), delta.removed.begin(), delta.removed.end());
   markProcessesChanged(local, changed);
@@ -322,7 +322,7 @@ void Engine::answerHandshake(const InstanceView& peer) {
 ProcessTableMessage Engine::localTable() const {
   ProcessTableMessage table;
   table.table_version = view_.local().table_version;
-  for (const auto& [namespec, p] : view_.local().processes) table.processes.push_back(p);
+  for (const auto& [namespec, p] : *view_.local().processes) table.processes.push_back(p);
   return table;
 }
 
@@ -376,12 +376,12 @@ void Engine::onProcessTable(InstanceView& peer, const ProcessTableMessage& table
   for (const auto& p : table.processes) next[makeNamespec(p.group, p.name)] = p;
   std::vector<std::string> changed;
   for (const auto& [namespec, p] : next) {
-    const auto old = peer.processes.find(namespec);
-    if (old != peer.processes.end() && old->second == p) continue;
+    const auto old = peer.processes->find(namespec);
+    if (old != peer.processes->end() && old->second == p) continue;
     changed.push_back(namespec);
-    noteCrash(peer, namespec, old == peer.processes.end() ? nullptr : &old->second, p);
+    noteCrash(peer, namespec, old == peer.processes->end() ? nullptr : &old->second, p);
   }
-  for (const auto& [namespec, p] : peer.processes)
+  for (const auto& [namespec, p] : *peer.processes)
     if (!next.count(namespec)) changed.push_back(namespec);
   markProcessesChanged(peer, changed);
   peer.processes = std::move(next);
@@ -399,11 +399,11 @@ void Engine::onProcessDelta(InstanceView& peer, const ProcessDeltaMessage& delta
   std::vector<std::string> changed;
   for (const auto& p : delta.updated) {
     changed.push_back(makeNamespec(p.group, p.name));
-    auto& entry = peer.processes[changed.back()];
+    auto& entry = peer.processes.write()[changed.back()];
     if (!(entry == p)) noteCrash(peer, changed.back(), &entry, p);
     entry = p;
   }
-  for (const auto& namespec : delta.removed) peer.processes.erase(namespec);
+  for (const auto& namespec : delta.removed) peer.processes.write().erase(namespec);
   changed.insert(changed.end(), delta.removed.begin(), delta.removed.end());
   markProcessesChanged(peer, changed);
   peer.table_version = delta.table_version;
@@ -488,7 +488,7 @@ void Engine::loseProcesses(InstanceView& instance, const std::string& reason) {
   instance.processes_lost = true;
   tables_dirty_ = true;
   ProcessesLost lost{instance.identifier, {}, reason};
-  for (const auto& [namespec, p] : instance.processes)
+  for (const auto& [namespec, p] : *instance.processes)
     if (runningLike(p.state)) lost.namespecs.push_back(namespec);
   if (lost.namespecs.empty()) return;
   log(LogLevel::Warn, std::to_string(lost.namespecs.size()) + " processes of " + instance.nick +
@@ -646,14 +646,18 @@ bool Engine::evaluateAfterElection() {
     }
     // Conflicts are looked at when no job runs and no failure waits (Supvisors: no job).
     if (tables_dirty_) rebuildTables();
-    const auto conflicts = view_.tables->conflicts();
-    if (view_.fsm_state == SupvisorsState::Operation && !conflicts.empty() && commander_.idle() &&
+    if (conflicts_version_ != view_.tables->version) {
+      conflicts_version_ = view_.tables->version;
+      conflicts_.clear();
+      for (const auto* p : view_.tables->conflicts()) conflicts_.push_back(p->namespec);
+    }
+    if (view_.fsm_state == SupvisorsState::Operation && !conflicts_.empty() && commander_.idle() &&
         failures_.empty()) {
       std::string names;
-      for (const auto* p : conflicts) names += (names.empty() ? "" : ", ") + p->namespec;
+      for (const auto& namespec : conflicts_) names += (names.empty() ? "" : ", ") + namespec;
       return setFsmState(SupvisorsState::Conciliation, "conflicts: " + names);
     }
-    if (view_.fsm_state == SupvisorsState::Conciliation && conflicts.empty() && commander_.idle())
+    if (view_.fsm_state == SupvisorsState::Conciliation && conflicts_.empty() && commander_.idle())
       return setFsmState(SupvisorsState::Operation, "no conflict left");
     if (!synchronizationLost(options_, synchroContext(false))) return false;
     switch (failure_strategy_) {
@@ -899,8 +903,8 @@ bool gateOpen(ControlKind kind, SupvisorsState state) {
 void Engine::markProcessesChanged(InstanceView& instance,
                                   const std::vector<std::string>& namespecs) {
   for (const auto& namespec : namespecs) {
-    instance.process_ticks[namespec] = view_.tick;
-    instance.process_changes[namespec] = ++process_changes_;
+    instance.process_ticks.write()[namespec] = view_.tick;
+    instance.process_changes.write()[namespec] = ++process_changes_;
   }
   if (!namespecs.empty()) tables_dirty_ = true;
 }
@@ -1045,8 +1049,8 @@ bool Engine::runsElsewhere(const std::string& namespec, const InstanceView& lost
     if (&i == &lost || i.processes_lost ||
         (i.state != InstanceState::Running && i.state != InstanceState::Checked))
       continue;
-    const auto it = i.processes.find(namespec);
-    if (it != i.processes.end() && runningLike(it->second.state)) return true;
+    const auto it = i.processes->find(namespec);
+    if (it != i.processes->end() && runningLike(it->second.state)) return true;
   }
   return false;
 }

@@ -38,6 +38,7 @@
 
 #include "agent/core/command.h"
 #include "agent/core/commander.h"
+#include "agent/core/copy_on_write.h"
 #include "agent/core/engine_config.h"
 #include "agent/core/event.h"
 #include "agent/core/failure_handler.h"
@@ -76,12 +77,14 @@ struct InstanceView {
   std::vector<std::string> handshake_differences;
   // The peer's own state and modes, from its current incarnation.
   std::optional<StateModesMessage> state_modes;
-  // The peer's process table as last received (kept for display once lost).
-  std::map<std::string, PeerProcess> processes;
-  std::map<std::string, std::uint64_t> process_ticks;  // namespec -> local tick of its last change
+  // The peer's process table as last received (kept for display once lost). These three maps
+  // are shared with the published copies of the view until the engine changes them.
+  CopyOnWrite<std::map<std::string, PeerProcess>> processes;
+  // namespec -> local tick of its last change
+  CopyOnWrite<std::map<std::string, std::uint64_t>> process_ticks;
   // namespec -> number of its last change, counted over every instance by this engine: orders
   // the changes received within one tick (and against the orders' acknowledgements).
-  std::map<std::string, std::uint64_t> process_changes;
+  CopyOnWrite<std::map<std::string, std::uint64_t>> process_changes;
   std::uint64_t table_version = 0;
   bool table_received = false;
   bool processes_lost = false;  // ProcessesLost was emitted for this table
@@ -253,6 +256,9 @@ class Engine {
   bool tables_dirty_ = true;
   bool tables_unfollowed_ = false;  // rebuilt since the commander last followed them
   std::uint64_t tables_version_ = 0;
+  // The conflicts of view_.tables, found once per tables version rather than at every tick.
+  std::uint64_t conflicts_version_ = 0;
+  std::vector<std::string> conflicts_;
   std::map<std::string, ForcedState> forced_;
   std::set<std::string> started_applications_;
   bool commander_tick_due_ = false;

@@ -127,7 +127,7 @@ std::shared_ptr<const ProcessTables> buildProcessTables(const ProcessTablesInput
     for (const auto& instance : *input.instances) {
       nicks[instance.identifier] = instance.nick;
       order.push_back(instance.identifier);
-      for (const auto& [namespec, info] : instance.processes) {
+      for (const auto& [namespec, info] : *instance.processes) {
         auto [it, added] = tables->processes.try_emplace(namespec);
         ProcessStatus& p = it->second;
         if (added) {
@@ -138,10 +138,10 @@ std::shared_ptr<const ProcessTables> buildProcessTables(const ProcessTablesInput
         }
         ProcessOnInstance on;
         on.info = info;
-        const auto tick = instance.process_ticks.find(namespec);
-        on.updated_tick = tick == instance.process_ticks.end() ? 0 : tick->second;
-        const auto change = instance.process_changes.find(namespec);
-        on.updated_change = change == instance.process_changes.end() ? 0 : change->second;
+        const auto tick = instance.process_ticks->find(namespec);
+        on.updated_tick = tick == instance.process_ticks->end() ? 0 : tick->second;
+        const auto change = instance.process_changes->find(namespec);
+        on.updated_change = change == instance.process_changes->end() ? 0 : change->second;
         on.lost = instance.processes_lost;
         p.instances.emplace(instance.identifier, std::move(on));
       }

@@ -87,7 +87,7 @@ Struct stateModesStruct(const InstanceView& instance, const StateModesMessage& m
 // exited unexpectedly.
 bool processFailure(const InstanceView& instance) {
   if (instance.state != InstanceState::Running) return false;
-  return std::any_of(instance.processes.begin(), instance.processes.end(), [](const auto& kv) {
+  return std::any_of(instance.processes->begin(), instance.processes->end(), [](const auto& kv) {
     const PeerProcess& p = kv.second;
     return p.state == ProcessState::Fatal || (p.state == ProcessState::Exited && !p.expected);
   });

@@ -138,7 +138,7 @@ TEST_CASE("a restarted agent is re-handshaked, stays RUNNING and its table is re
   engine.step(from("b", 2, localHandshake(engine.config())));
   engine.step(from("b", 2, ProcessTableMessage{1, {}}));
   CHECK_FALSE(engine.view().instance("b").rehandshaking);
-  CHECK(engine.view().instance("b").processes.empty());
+  CHECK(engine.view().instance("b").processes->empty());
   // A late message of the former life is dropped, not taken for a third life.
   const auto dropped = engine.view().dropped_messages;
   engine.step(peerTick(1));

@@ -99,7 +99,7 @@ ClusterSnapshot sampleCluster() {
   fatal.group = "g";
   fatal.name = "p";
   fatal.state = ProcessState::Fatal;
-  beta.processes["g:p"] = fatal;
+  beta.processes.write()["g:p"] = fatal;
 
   InstanceView gamma = view(s.config.instances[2], InstanceState::Stopped);
   gamma.state_modes = m;  // stale: reset to defaults while STOPPED

@@ -137,7 +137,7 @@ std::vector<std::string> randomRepairRun(std::uint64_t seed) {
     for (const auto& n : names) {
       const auto* e = sim.engine(n);
       if (!e) continue;
-      const auto& own = e->view().local().processes;
+      const auto& own = *e->view().local().processes;
       const auto it = own.find(namespec);
       if (it != own.end() && isRunningLike(it->second.state)) out.push_back(n);
     }

@@ -600,7 +600,7 @@ std::vector<std::string> Simulation::stateLines() const {
     if (view.degraded) line += " degraded";
     for (const auto& i : view.instances) {
       line += " " + i.identifier + "=" + nameOf(i.state);
-      if (!i.processes.empty()) line += "[" + std::to_string(i.processes.size()) + "]";
+      if (!i.processes->empty()) line += "[" + std::to_string(i.processes->size()) + "]";
       if (i.leaving_until) line += "(leaving)";
       if (!i.supervisor_reachable) line += "(supervisord down)";
     }
