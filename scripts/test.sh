@@ -8,5 +8,10 @@ cd "$(dirname "$0")/.."
 BUILD_DIR=${BUILD_DIR:-build}
 cmake -S . -B "$BUILD_DIR" -G Ninja -DSUPVISORS_WERROR=ON -DBUILD_TESTING=ON
 cmake --build "$BUILD_DIR" -j "$(nproc)"
+SRC_DIR=$(pwd)
 cd "$BUILD_DIR"
-ctest --output-on-failure -j "$(nproc)" --timeout 600 "$@"
+rm -rf faults-results  # each fault test writes its outcome there (test/netns)
+status=0
+ctest --output-on-failure -j "$(nproc)" --timeout 600 "$@" || status=$?
+python3 "$SRC_DIR/test/netns/faults.py" faults-results summary || true
+exit $status
