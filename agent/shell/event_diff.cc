@@ -168,7 +168,9 @@ void EventDiff::processes(const ClusterSnapshot& current, double now,
   if (previous_) {
     for (const InstanceView& instance : current.view.instances) {
       const InstanceView* was = previous_->view.find(instance.identifier);
-      if (!was) continue;
+      if (!was || (was->table_version == instance.table_version &&
+                   was->processes.size() == instance.processes.size()))
+        continue;  // its table did not move
       for (const auto& [namespec, p] : instance.processes) {
         const auto old = was->processes.find(namespec);
         if (old != was->processes.end() && peerProcessMoved(old->second, p))
