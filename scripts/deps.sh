@@ -15,6 +15,8 @@ PACKAGES=(
   catch2
   # runtime and tests: a real supervisord, python3 for xmlrpc.client tests
   supervisor python3 procps iproute2 curl
+  # the event stream example subscriber (examples/event-subscriber)
+  python3-zmq
 )
 
 missing=()
