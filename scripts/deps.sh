@@ -17,6 +17,8 @@ PACKAGES=(
   supervisor python3 procps iproute2 curl
   # the multi-host fault bed (test/netns): namespaces (util-linux: unshare, nsenter), nftables
   util-linux nftables
+  # the event stream example subscriber (examples/event-subscriber)
+  python3-zmq
 )
 
 missing=()

@@ -64,8 +64,8 @@ struct SupvisorsOptions {
   // auto_fence: an instance lost while the Master works is ISOLATED, not STOPPED. Default
   // false, as Supvisors: a flapping network must not cut instances off for good.
   bool auto_fence = false;
-  // event_link: transport of the event stream (NONE, ZMQ, WS). Default NONE: publishing is
-  // opt-in. WS is accepted with a warning (no WebSocket publisher in this agent).
+  // event_link: transport of the event stream (NONE, ZMQ). Default NONE: publishing is
+  // opt-in. WS is refused (no WebSocket publisher in this agent; docs/EVENTS.md).
   EventLink event_link = EventLink::None;
   // event_port: TCP port of the event publisher. Default: own HTTP port + 2 (deviation:
   // Supvisors uses + 1, which this agent's peer traffic takes).
@@ -192,6 +192,15 @@ struct AgentOptions {
   // curve_public_keys: the folder holding `<nick>.pub` for every instance of supvisors_list.
   // Default: the folder of curve_key.
   std::optional<std::filesystem::path> curve_public_keys;
+  // event_bind: the address the event publisher (event_link = ZMQ) binds. Default: the host of
+  // the local entry, like http_bind. 0.0.0.0, :: or * (= 0.0.0.0) widen it.
+  std::string event_bind;
+  // event_curve_key: the event publisher's CURVE secret key file (NAME.key, made by
+  // `supvisorsd --generate-keys`). Default none: the stream is plain, as Supvisors'.
+  std::optional<std::filesystem::path> event_curve_key;
+  // event_subscriber_keys: the folder whose *.pub files are the subscribers admitted when
+  // event_curve_key is set (any other key is refused). Default: the folder of event_curve_key.
+  std::optional<std::filesystem::path> event_subscriber_keys;
 };
 
 struct Config {

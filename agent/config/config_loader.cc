@@ -256,12 +256,12 @@ class Loader {
       if (auto v = boolean(item)) o.auto_fence = *v;
     } else if (k == "event_link") {
       if (auto v = enumeration<EventLink>(item, "an event link")) {
-        o.event_link = *v;
         if (*v == EventLink::Ws) {
-          warning(item,
-                  "WS accepted; this agent has no WebSocket publisher: no event is published");
-          return true;
+          error(item, "WS is not supported (this agent has no WebSocket publisher); allowed: "
+                      "NONE, ZMQ");
+          return false;
         }
+        o.event_link = *v;
       }
     } else if (k == "event_port") {
       if (auto v = integer(item, 1, 65535)) o.event_port = static_cast<int>(*v);
@@ -364,7 +364,7 @@ class Loader {
         error(item, "empty; allowed: any non-empty text");
       else
         o.node_id = item.value;
-    } else if (k == "http_bind" || k == "peer_bind") {
+    } else if (k == "http_bind" || k == "peer_bind" || k == "event_bind") {
       std::string v = item.value == "*" ? "0.0.0.0" : item.value;
       if (auto a = canonicalAddress(v))
         v = *a;
@@ -372,7 +372,7 @@ class Loader {
         error(item, "not an address; allowed: a host name, an IPv4/IPv6 address, 0.0.0.0, :: or *");
         return;
       }
-      (k == "http_bind" ? o.http_bind : o.peer_bind) = v;
+      (k == "http_bind" ? o.http_bind : k == "peer_bind" ? o.peer_bind : o.event_bind) = v;
     } else if (k == "username") {
       o.username = item.value;
     } else if (k == "password") {
@@ -413,6 +413,16 @@ class Loader {
         o.curve_key.reset();
       else
         o.curve_key = path(item.value);
+    } else if (k == "event_curve_key") {
+      if (item.value.empty() || item.value == "none")
+        o.event_curve_key.reset();
+      else
+        o.event_curve_key = path(item.value);
+    } else if (k == "event_subscriber_keys") {
+      if (item.value.empty())
+        error(item, "empty; allowed: a folder path");
+      else
+        o.event_subscriber_keys = path(item.value);
     } else if (k == "curve_public_keys") {
       if (item.value.empty())
         error(item, "empty; allowed: a folder path");
@@ -671,6 +681,8 @@ class Loader {
       a.args_dir =
           a.run_dir / ("supvisorsd-" + std::to_string(config_.local().http_port) + ".args");
     if (a.curve_key && !a.curve_public_keys) a.curve_public_keys = a.curve_key->parent_path();
+    if (a.event_curve_key && !a.event_subscriber_keys)
+      a.event_subscriber_keys = a.event_curve_key->parent_path();
     checkPair("agent", a.username, a.password);
     checkPair("supervisor", config_.supervisor.username, config_.supervisor.password);
 
@@ -861,6 +873,7 @@ class Loader {
     auto& a = config_.agent;
     if (a.http_bind.empty()) a.http_bind = self.host;
     if (a.peer_bind.empty()) a.peer_bind = self.host;
+    if (a.event_bind.empty()) a.event_bind = self.host;
   }
 
   const HostInfo& host_;

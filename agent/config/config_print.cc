@@ -95,6 +95,10 @@ json optionValue(const Config& c, std::string_view section, std::string_view key
     if (key == "args_dir") return o.args_dir.string();
     if (key == "curve_key") return o.curve_key ? o.curve_key->string() : "none";
     if (key == "curve_public_keys") return o.curve_public_keys ? o.curve_public_keys->string() : "";
+    if (key == "event_bind") return o.event_bind;
+    if (key == "event_curve_key") return o.event_curve_key ? o.event_curve_key->string() : "none";
+    if (key == "event_subscriber_keys")
+      return o.event_subscriber_keys ? o.event_subscriber_keys->string() : "";
   }
   return json();  // an option of the table without a printer: caught by the tests
 }

@@ -22,7 +22,7 @@ constexpr OptionSpec kOptions[] = {
     {"supvisors", "rules_files", ValueKind::SpaceList, kDone},
     {"supvisors", "css_files", ValueKind::SpaceList, kLater},
     {"supvisors", "auto_fence", ValueKind::Plain, kDone},
-    {"supvisors", "event_link", ValueKind::Plain, kLater},
+    {"supvisors", "event_link", ValueKind::Plain, kDone},
     {"supvisors", "event_port", ValueKind::Plain, kDone},
     {"supvisors", "synchro_options", ValueKind::List, kDone},
     {"supvisors", "synchro_timeout", ValueKind::Plain, kDone},
@@ -67,6 +67,9 @@ constexpr OptionSpec kOptions[] = {
     {"agent", "args_dir", ValueKind::Plain, kDone},
     {"agent", "curve_key", ValueKind::Plain, kDone},
     {"agent", "curve_public_keys", ValueKind::Plain, kDone},
+    {"agent", "event_bind", ValueKind::Plain, kDone},
+    {"agent", "event_curve_key", ValueKind::Plain, kDone},
+    {"agent", "event_subscriber_keys", ValueKind::Plain, kDone},
 };
 
 constexpr std::string_view kSections[] = {"supvisors", "supervisor", "agent"};

@@ -105,6 +105,18 @@ Status Agent::start() {
         "keys configured): use it only on a trusted network",
         settings_.peers.port);
 
+  if (settings_.events_enabled) {
+    auto events = EventPublisher::create(settings_.events);
+    if (!events.ok()) return events.error();
+    events_ = std::move(events).value();
+    if (events_->curve())
+      spdlog::info("event stream (ZMQ) on {}: CURVE, {} subscriber key(s) admitted",
+                   events_->endpoint(), settings_.events.subscriber_keys.size());
+    else
+      spdlog::info("event stream (ZMQ) on {}: plain, readable by anyone who reaches it",
+                   events_->endpoint());
+  }
+
   server_ =
       std::make_unique<RpcServer>(settings_.http, client_, snapshots_, nullptr, &cluster_, this);
   if (auto started = server_->start(); !started.ok()) return started;
@@ -200,6 +212,9 @@ void Agent::run() {
     if (relay_) items.push_back(relay_->pollItem());
     const std::size_t peersIndex = items.size();
     for (const auto& item : transport_->pollItems()) items.push_back(item);
+    const std::size_t eventsIndex = items.size();
+    if (events_)
+      for (const auto& item : events_->pollItems()) items.push_back(item);
 
     double wake_at = next_tick_;
     if (const auto nudge = nudges_.next()) wake_at = std::min(wake_at, *nudge);
@@ -251,9 +266,13 @@ void Agent::run() {
       if (!batch.empty()) apply(batch);
     }
     bool peersReady = false;
-    for (std::size_t i = peersIndex; i < items.size(); ++i)
+    for (std::size_t i = peersIndex; i < eventsIndex; ++i)
       peersReady = peersReady || (items[i].revents & ZMQ_POLLIN);
     if (peersReady) receivePeers();
+    bool eventsReady = false;
+    for (std::size_t i = eventsIndex; i < items.size(); ++i)
+      eventsReady = eventsReady || (items[i].revents & ZMQ_POLLIN);
+    if (eventsReady) serviceEvents();
 
     const double now = monotonicNow();
     if (now >= next_tick_) tick(now);
@@ -412,6 +431,7 @@ void Agent::newLife(const std::string& why) {
   const std::uint64_t previous = incarnation_;
   incarnation_ = newIncarnation(previous);
   engine_ = std::make_unique<Engine>(settings_.engine);
+  event_diff_.reset();  // subscribers are told the new life from an empty view
   sequences_.clear();
   ticks_ = 0;
   next_tick_ = monotonicNow();
@@ -667,7 +687,26 @@ void Agent::publishCluster() {
   snapshot->view = engine_->view();
   snapshot->taken_monotonic = monotonicNow();
   snapshot->taken_wall = wallNow();
-  cluster_.publish(std::move(snapshot));
+  std::shared_ptr<const ClusterSnapshot> published = std::move(snapshot);
+  cluster_.publish(published);
+  if (events_)
+    for (const EventMessage& message : event_diff_.next(published, published->taken_monotonic))
+      events_->publish(message.header, message.body);
+}
+
+void Agent::serviceEvents() {
+  events_->service();
+  for (const auto& refusal : events_->takeRefusals())
+    spdlog::warn("event subscriber with a wrong key refused: key {} from {}", refusal.public_key,
+                 refusal.address);
+}
+
+EventPublisherStats Agent::eventStats() const {
+  return events_ ? events_->stats() : EventPublisherStats{};
+}
+
+bool Agent::publishEvent(const std::string& header, const nlohmann::json& body) {
+  return events_ && events_->publish(header, body);
 }
 
 }  // namespace supvisors

@@ -17,6 +17,10 @@
 // executes the commands it returns (send to peers, log, answer the user, run an order on the
 // local supervisord through the OrderExecutor and feed its OrderDone back).
 //
+// The event stream (event_link = ZMQ; docs/EVENTS.md): after each cluster snapshot, EventDiff
+// finds the Supvisors messages it implies and the EventPublisher (an XPUB that never blocks)
+// sends them; the loop services its subscriptions and CURVE handshakes.
+//
 // Disabled programs (supvisors.enable/disable, agent/core/disabilities.h; agent_disabilities.cc):
 // the agent flags its local processes by program after every change of the local table, stops
 // (its own order, kOwnOrder) a process of a disabled program that it sees running, and refuses
@@ -63,6 +67,8 @@
 #include "agent/shell/args_starter.h"
 #include "agent/shell/cluster_requests.h"
 #include "agent/shell/cluster_snapshot.h"
+#include "agent/shell/event_diff.h"
+#include "agent/shell/event_publisher.h"
 #include "agent/shell/local_snapshot.h"
 #include "agent/shell/mailbox.h"
 #include "agent/shell/order_executor.h"
@@ -91,6 +97,9 @@ struct AgentSettings {
   std::string exec_path = "supvisors-exec";
   EngineConfig engine;
   PeerTransportOptions peers;
+  // event_link = ZMQ: the event publisher and its options (docs/EVENTS.md).
+  bool events_enabled = false;
+  EventPublisherOptions events;
   // Where enable/disable persist the disabled programs (nullopt: in memory only), and those
   // disabled at start (read from it by start-up).
   std::optional<std::filesystem::path> disabilities_file;
@@ -124,6 +133,11 @@ class Agent final : public ClusterRequests {
   void simulateFinal(bool restart);
 
   const SnapshotHolder& snapshots() const { return snapshots_; }
+  // The event publisher's counters (zeros without event_link = ZMQ); loop thread only.
+  EventPublisherStats eventStats() const;
+  // Publishes one message on the event stream (hstats / pstats bodies); loop thread only.
+  // False when there is no publisher or the message was dropped.
+  bool publishEvent(const std::string& header, const nlohmann::json& body);
   const ClusterSnapshotHolder& cluster() const { return cluster_; }
   int httpPort() const;
   // The incarnation of the current cluster life (a new one after each supervisord restart).
@@ -201,7 +215,9 @@ class Agent final : public ClusterRequests {
   // restarted while it runs), and the autorestart warning (agent/core/autorestart_check.h).
   void checkNewConfigs();
   void publish(double now_mono);
+  // Publishes the cluster snapshot, and on the event stream what changed since the last one.
   void publishCluster();
+  void serviceEvents();
   void leave();
   // Answers every waiting and queued user request with FAILED `why`.
   void failRequests(const std::string& why, bool close);
@@ -232,6 +248,8 @@ class Agent final : public ClusterRequests {
   zmq::context_t zmq_context_{1};
   std::optional<RelayReceiver> relay_;
   std::unique_ptr<PeerTransport> transport_;
+  std::unique_ptr<EventPublisher> events_;  // event_link = ZMQ only
+  EventDiff event_diff_;
   std::atomic<bool> stop_requested_{false};
   std::mutex requests_mutex_;
   bool requests_closed_ = false;  // the loop stopped: user requests are refused at once

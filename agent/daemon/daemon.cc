@@ -161,6 +161,10 @@ int runDaemon(int argc, char** argv) {
   ::signal(SIGPIPE, SIG_IGN);
   AgentSettings settings = settingsFromConfig(config, *load.rules, load.keys);
   settings.disabilities = load.disabilities;
+  if (load.event_keys) {
+    settings.events.own_keys = load.event_keys->own;
+    settings.events.subscriber_keys = load.event_keys->subscribers;
+  }
   if (settings.disabilities_file && !load.disabilities_exists) {
     // Supvisors: a missing file means every program enabled, and the file is written.
     if (auto written = writeDisabilitiesFile(*settings.disabilities_file, settings.disabilities);

@@ -101,6 +101,11 @@ AgentSettings settingsFromConfig(const Config& config, const RulesLoad& rules,
     s.peers.peers.push_back(std::move(peer));
   }
   if (keys) s.peers.own_keys = keys->own;
+
+  // The event stream (docs/EVENTS.md); its CURVE keys are added by the caller (EventKeys).
+  s.events_enabled = config.supvisors.event_link == EventLink::Zmq;
+  s.events.bind_host = agent.event_bind == "0.0.0.0" ? "*" : agent.event_bind;
+  s.events.port = config.supvisors.event_port;
   return s;
 }
 

@@ -1,5 +1,8 @@
 #include "agent/daemon/startup_load.h"
 
+#include <algorithm>
+#include <system_error>
+
 #include "agent/config/config_print.h"
 #include "agent/shell/disabilities_file.h"
 
@@ -35,6 +38,43 @@ std::optional<PeerKeys> loadPeerKeys(const Config& config, std::vector<std::stri
   return keys;
 }
 
+std::optional<EventKeys> loadEventKeys(const Config& config, std::vector<std::string>& errors) {
+  const auto& agent = config.agent;
+  if (!agent.event_curve_key) return std::nullopt;
+  EventKeys keys;
+  const std::size_t before = errors.size();
+  auto own = readCurveSecretKeyFile(*agent.event_curve_key);
+  if (own.ok())
+    keys.own = std::move(own).value();
+  else
+    errors.push_back("[agent] event_curve_key: " + own.error().message);
+  const std::filesystem::path folder = agent.event_subscriber_keys
+                                           ? *agent.event_subscriber_keys
+                                           : agent.event_curve_key->parent_path();
+  std::error_code ec;
+  std::vector<std::filesystem::path> files;
+  for (const auto& entry : std::filesystem::directory_iterator(folder, ec))
+    if (entry.path().extension() == ".pub") files.push_back(entry.path());
+  if (ec) {
+    errors.push_back("[agent] event_subscriber_keys: cannot read " + folder.string() + ": " +
+                     ec.message());
+    return std::nullopt;
+  }
+  std::sort(files.begin(), files.end());
+  for (const auto& file : files) {
+    auto key = readCurvePublicKeyFile(file);
+    if (!key.ok())
+      errors.push_back("[agent] event_subscriber_keys: " + key.error().message);
+    else if (!own.ok() || *key != keys.own.public_key)
+      keys.subscribers.insert(std::move(key).value());
+  }
+  if (errors.size() == before && keys.subscribers.empty())
+    errors.push_back("[agent] event_subscriber_keys: no subscriber key (*.pub) in " +
+                     folder.string() + "; add the public key of each subscriber allowed to read");
+  if (errors.size() != before) return std::nullopt;
+  return keys;
+}
+
 InstanceDirectory instanceDirectory(const Config& config) {
   InstanceDirectory directory;
   directory.instances = config.instances;
@@ -50,6 +90,7 @@ StartupLoad loadStartup(const std::filesystem::path& configFile) {
     load.rules = loadRules(load.config.config->supvisors.rules_files,
                            instanceDirectory(*load.config.config));
     load.keys = loadPeerKeys(*load.config.config, load.key_errors);
+    load.event_keys = loadEventKeys(*load.config.config, load.key_errors);
     if (const auto& file = load.config.config->supvisors.disabilities_file) {
       auto read = readDisabilitiesFile(*file);
       if (read.ok()) {

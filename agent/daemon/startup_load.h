@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -28,10 +29,18 @@ struct PeerKeys {
   std::map<std::string, std::string> peers;
 };
 
+// The CURVE keys of the event publisher (docs/EVENTS.md): its pair and the admitted
+// subscribers' public keys (every *.pub of event_subscriber_keys but its own).
+struct EventKeys {
+  CurveKeyPair own;
+  std::set<std::string> subscribers;
+};
+
 struct StartupLoad {
   ConfigLoad config;
   std::optional<RulesLoad> rules;  // set when the configuration loaded
   std::optional<PeerKeys> keys;    // set when [agent] curve_key is and every key file is good
+  std::optional<EventKeys> event_keys;  // set when [agent] event_curve_key is and keys are good
   std::vector<std::string> key_errors;  // one message per bad or missing key file
   // The programs disabled on this instance, from disabilities_file (empty without the option
   // or the file); disabilities_exists: the file was there (start-up writes it otherwise).
@@ -49,6 +58,10 @@ struct StartupLoad {
 // Reads [agent] curve_key and `<nick>.pub` of every other instance from curve_public_keys.
 // nullopt and no error when curve_key is not set (plain mode).
 std::optional<PeerKeys> loadPeerKeys(const Config& config, std::vector<std::string>& errors);
+
+// Reads [agent] event_curve_key and the *.pub files of event_subscriber_keys (at least one).
+// nullopt and no error when event_curve_key is not set (plain stream).
+std::optional<EventKeys> loadEventKeys(const Config& config, std::vector<std::string>& errors);
 
 // The instances and stereotypes rules names resolve against, as known before any peer speaks.
 InstanceDirectory instanceDirectory(const Config& config);

@@ -11,7 +11,6 @@
 namespace supvisors {
 namespace {
 
-constexpr const char* kZapEndpoint = "inproc://zeromq.zap.01";
 constexpr int kReconnectIntervalMs = 100;
 constexpr int kReconnectIntervalMaxMs = 1000;
 // DEALERs receive nothing (the ROUTER never answers): keep their inbound side tiny.
@@ -107,7 +106,7 @@ ZmqPeerTransport::~ZmqPeerTransport() {
   router_.close();
   peers_.clear();
   monitor_.close();
-  zap_.close();
+  zap_.reset();
 }
 
 Result<std::unique_ptr<ZmqPeerTransport>> ZmqPeerTransport::create(
@@ -120,19 +119,17 @@ Result<std::unique_ptr<ZmqPeerTransport>> ZmqPeerTransport::create(
 
 Status ZmqPeerTransport::open() {
   const bool use_curve = curve();
-  for (const PeerEndpoint& peer : options_.peers) {
-    if (peer.identifier == options_.identifier) continue;
-    allowed_keys_.insert(peer.public_keys.begin(), peer.public_keys.end());
-  }
   if (use_curve) {
-    try {
-      zap_ = zmq::socket_t(context_, zmq::socket_type::rep);
-      zap_.set(zmq::sockopt::linger, 0);
-      zap_.bind(kZapEndpoint);
-    } catch (const zmq::error_t& e) {
-      return optionError(std::string("cannot start the ZAP handler at ") + kZapEndpoint + ": " +
-                         e.what() + " (one CURVE transport per ZeroMQ context)");
+    // The ZAP allow-list: every key of every peer (Z85).
+    std::set<std::string> allowed;
+    for (const PeerEndpoint& peer : options_.peers) {
+      if (peer.identifier == options_.identifier) continue;
+      allowed.insert(peer.public_keys.begin(), peer.public_keys.end());
     }
+    auto zap = ZapHandler::bind(context_, kZapDomain, std::move(allowed));
+    if (!zap.ok())
+      return optionError(zap.error().message + " (one CURVE transport per ZeroMQ context)");
+    zap_ = std::move(zap).value();
   }
 
   const std::string bind_endpoint = tcpEndpoint(options_.bind_host, options_.port);
@@ -226,7 +223,10 @@ bool ZmqPeerTransport::send(const std::string& identifier, std::string bytes) {
 }
 
 std::vector<ReceivedFrame> ZmqPeerTransport::receive(std::size_t max_frames) {
-  if (curve()) serviceZap();
+  if (zap_) {
+    zap_->service();
+    stats_.zap_refusals = zap_->refusals();
+  }
   serviceMonitor();
   std::vector<ReceivedFrame> frames;
   while (frames.size() < max_frames) {
@@ -268,61 +268,6 @@ std::vector<ReceivedFrame> ZmqPeerTransport::receive(std::size_t max_frames) {
   return frames;
 }
 
-std::size_t ZmqPeerTransport::serviceZap() {
-  std::size_t served = 0;
-  while (true) {
-    std::vector<zmq::message_t> request;
-    try {
-      zmq::message_t first;
-      if (!zap_.recv(first, zmq::recv_flags::dontwait)) break;
-      request = readMessage(zap_, std::move(first));
-    } catch (const zmq::error_t&) {
-      break;
-    }
-    // RFC 27: version, request id, domain, address, identity, mechanism, credentials...
-    std::string status = "400";
-    std::string text = "key not allowed";
-    std::string user_id;
-    std::string request_id = request.size() > 1 ? request[1].to_string() : "";
-    if (request.size() < 6 || request[0].to_string_view() != "1.0") {
-      status = "500";
-      text = "malformed ZAP request";
-    } else {
-      const std::string domain = request[2].to_string();
-      const std::string address = request[3].to_string();
-      const std::string mechanism = request[5].to_string();
-      std::string key;
-      if (mechanism == "CURVE" && request.size() == 7 && request[6].size() == 32) {
-        char z85[kCurveKeyTextLength + 1] = {};
-        zmq_z85_encode(z85, static_cast<const std::uint8_t*>(request[6].data()), 32);
-        key = z85;
-      }
-      if (domain != kZapDomain) {
-        text = "unknown ZAP domain";
-      } else if (!key.empty() && allowed_keys_.count(key) != 0) {
-        status = "200";
-        text = "OK";
-        user_id = key;
-      }
-      if (status != "200") {
-        ++stats_.zap_refusals;
-        if (refusals_.size() < kMaxPendingRefusals)
-          refusals_.push_back(PeerRefusal{key.empty() ? "(" + mechanism + ")" : key, address});
-      }
-    }
-    const std::string reply[] = {"1.0", request_id, status, text, user_id, ""};
-    try {
-      for (std::size_t i = 0; i < std::size(reply); ++i)
-        zap_.send(zmq::buffer(reply[i]),
-                  i + 1 < std::size(reply) ? zmq::send_flags::sndmore : zmq::send_flags::none);
-    } catch (const zmq::error_t&) {
-      break;
-    }
-    ++served;
-  }
-  return served;
-}
-
 void ZmqPeerTransport::serviceMonitor() {
   while (true) {
     std::vector<zmq::message_t> event;
@@ -345,12 +290,12 @@ void ZmqPeerTransport::serviceMonitor() {
 std::vector<zmq::pollitem_t> ZmqPeerTransport::pollItems() {
   std::vector<zmq::pollitem_t> items{{router_.handle(), 0, ZMQ_POLLIN, 0},
                                      {monitor_.handle(), 0, ZMQ_POLLIN, 0}};
-  if (curve()) items.push_back({zap_.handle(), 0, ZMQ_POLLIN, 0});
+  if (zap_) items.push_back(zap_->pollItem());
   return items;
 }
 
 std::vector<PeerRefusal> ZmqPeerTransport::takeRefusals() {
-  return std::exchange(refusals_, {});
+  return zap_ ? zap_->takeRefusals() : std::vector<PeerRefusal>{};
 }
 
 }  // namespace supvisors

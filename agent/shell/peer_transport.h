@@ -25,7 +25,7 @@
 // Security (docs/SECURITY-PEERS.md):
 //   - CURVE mode (own key pair given): the ROUTER is a CURVE server with our secret key;
 //     every DEALER a CURVE client with our pair and the peer's public key. A ZAP handler
-//     (REP on inproc://zeromq.zap.01 in the same context) admits only the public keys of the
+//     (zap_handler.h, on inproc://zeromq.zap.01 of the same context) admits only the public keys of the
 //     peers; refusals are counted and reported by takeRefusals() for the log ("peer with a
 //     wrong key refused"). The ZAP handler is serviced by the loop thread: pollItems()
 //     includes it and receive() answers pending requests before reading, so a handshake waits
@@ -63,6 +63,7 @@
 #include <vector>
 
 #include "agent/shell/curve_keys.h"
+#include "agent/shell/zap_handler.h"
 #include "common/result.h"
 
 namespace supvisors {
@@ -75,10 +76,7 @@ struct ReceivedFrame {
 };
 
 // A connection refused by the ZAP handler: a key not in the allow-list.
-struct PeerRefusal {
-  std::string public_key;  // Z85 of the key the client presented
-  std::string address;     // the client's IP address as libzmq reports it
-};
+using PeerRefusal = ZapRefusal;
 
 struct PeerCounters {
   std::uint64_t sent = 0;      // handed to ZeroMQ for this peer
@@ -180,19 +178,16 @@ class ZmqPeerTransport final : public PeerTransport {
   struct Peer;
   ZmqPeerTransport(zmq::context_t& context, PeerTransportOptions options);
   Status open();
-  std::size_t serviceZap();
   void serviceMonitor();
 
   zmq::context_t& context_;
   PeerTransportOptions options_;
   std::string endpoint_;
   // Declaration order matters: zap_ is destroyed last (see the destructor).
-  zmq::socket_t zap_;
+  std::unique_ptr<ZapHandler> zap_;  // CURVE mode only
   zmq::socket_t monitor_;
   zmq::socket_t router_;
   std::map<std::string, std::unique_ptr<Peer>> peers_;  // by identifier
-  std::set<std::string> allowed_keys_;  // the ZAP allow-list: every key of every peer (Z85)
-  std::vector<PeerRefusal> refusals_;
   PeerTransportStats stats_;
 };
 

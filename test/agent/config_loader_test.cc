@@ -556,15 +556,40 @@ TEST_CASE("continuation lines, comments and ':' separators", "[config]") {
 
 TEST_CASE("an option not implemented yet is accepted with one warning", "[config]") {
   TempDir dir;
-  const auto load = loadText(
-      dir, kList + "stats_histo = 100\nevent_link = WS\nloglevel = debug\n");
+  const auto load = loadText(dir, kList + "stats_histo = 100\nloglevel = debug\n");
   REQUIRE(errorsOf(load).empty());
   CHECK(load.config->supvisors.stats_histo == 100);
   CHECK(warningsOf(load) ==
-        conf(dir) + ":3: [supvisors] stats_histo: accepted; not implemented yet by this agent\n" +
-            conf(dir) +
-            ":4: [supvisors] event_link: WS accepted; this agent has no WebSocket publisher: "
-            "no event is published\n");
+        conf(dir) + ":3: [supvisors] stats_histo: accepted; not implemented yet by this agent\n");
+}
+
+TEST_CASE("event_link WS is an error: this agent publishes on ZMQ only", "[config]") {
+  TempDir dir;
+  const auto load = loadText(dir, kList + "event_link = WS\n");
+  CHECK_THAT(errorsOf(load), Catch::Contains(":3: [supvisors] event_link") &&
+                                 Catch::Contains("WS is not supported") &&
+                                 Catch::Contains("NONE, ZMQ"));
+}
+
+TEST_CASE("the event stream: ZMQ, its port, bind address and CURVE key options", "[config]") {
+  TempDir dir;
+  auto load = loadText(dir, kList + "event_link = ZMQ\n");
+  REQUIRE(errorsOf(load).empty());
+  CHECK(load.config->supvisors.event_link == EventLink::Zmq);
+  CHECK(load.config->supvisors.event_port == load.config->local().http_port + 2);
+  CHECK(load.config->agent.event_bind == load.config->local().host);
+  CHECK_FALSE(load.config->agent.event_curve_key);
+
+  load = loadText(dir, kList + "event_link = ZMQ\nevent_port = 7000\n[agent]\nevent_bind = *\n"
+                               "event_curve_key = keys/events.key\n");
+  REQUIRE(errorsOf(load).empty());
+  CHECK(load.config->supvisors.event_port == 7000);
+  CHECK(load.config->agent.event_bind == "0.0.0.0");
+  REQUIRE(load.config->agent.event_curve_key);
+  CHECK(*load.config->agent.event_subscriber_keys == load.config->agent.event_curve_key->parent_path());
+
+  load = loadText(dir, kList + "[agent]\nevent_bind = not an address!\n");
+  CHECK_THAT(errorsOf(load), Catch::Contains("[agent] event_bind"));
 }
 
 TEST_CASE("Supvisors' consistency adjustments", "[config]") {

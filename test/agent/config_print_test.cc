@@ -53,7 +53,6 @@ TEST_CASE("the full example loads with its expected warnings", "[config][check]"
   const std::string warnings = portable(test::warningsOf(load));
   CHECK(warnings ==
         "@SRC@/test/fixtures/config/full.conf:10: [supvisors] software_name: accepted; not implemented yet by this agent\n"
-        "@SRC@/test/fixtures/config/full.conf:18: [supvisors] event_link: accepted; not implemented yet by this agent\n"
         "@SRC@/test/fixtures/config/full.conf:20: [supvisors] stats_periods: accepted; not implemented yet by this agent\n"
         "@SRC@/test/fixtures/config/full.conf:21: [supvisors] tail_limit: accepted; not implemented yet by this agent\n");
 }
@@ -129,10 +128,9 @@ TEST_CASE("the commented example config loads cleanly", "[config][check]") {
   REQUIRE(test::errorsOf(load).empty());
   CHECK(load.config->instances.size() == 3);
   CHECK(load.config->local().nick == "server1");
-  // Warnings: the rules glob (no rules folder beside the example) and event_link (not yet).
-  REQUIRE(load.warnings.size() == 2);
+  // Warnings: the rules glob (no rules folder beside the example).
+  REQUIRE(load.warnings.size() == 1);
   CHECK(load.warnings[0].option == "rules_files");
-  CHECK(load.warnings[1].option == "event_link");
 }
 
 }  // namespace

@@ -29,7 +29,8 @@ std::string supvisorsctlPath() {
 int freeAgentPort() {
   for (int attempt = 0; attempt < 100; ++attempt) {
     const int port = freeTcpPort();
-    if (port < 65000 && isTcpPortFree(port + 1)) return port;
+    // HTTP, peers (+ 1) and the event stream (+ 2, with event_link = ZMQ).
+    if (port < 65000 && isTcpPortFree(port + 1) && isTcpPortFree(port + 2)) return port;
   }
   throw std::runtime_error("no free pair of TCP ports");
 }
