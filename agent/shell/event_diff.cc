@@ -32,7 +32,7 @@ bool processesMoved(const ClusterSnapshot* previous, const ClusterSnapshot& curr
     const InstanceView& a = previous->view.instances[k];
     const InstanceView& b = current.view.instances[k];
     if (a.identifier != b.identifier || a.table_version != b.table_version ||
-        a.processes.size() != b.processes.size())
+        a.processes->size() != b.processes->size())
       return true;
   }
   return false;
@@ -169,15 +169,15 @@ void EventDiff::processes(const ClusterSnapshot& current, double now,
     for (const InstanceView& instance : current.view.instances) {
       const InstanceView* was = previous_->view.find(instance.identifier);
       if (!was || (was->table_version == instance.table_version &&
-                   was->processes.size() == instance.processes.size()))
+                   was->processes->size() == instance.processes->size()))
         continue;  // its table did not move
-      for (const auto& [namespec, p] : instance.processes) {
-        const auto old = was->processes.find(namespec);
-        if (old != was->processes.end() && peerProcessMoved(old->second, p))
+      for (const auto& [namespec, p] : *instance.processes) {
+        const auto old = was->processes->find(namespec);
+        if (old != was->processes->end() && peerProcessMoved(old->second, p))
           events[namespec].push_back(processEventBody(instance, p, current));
       }
-      for (const auto& [namespec, q] : was->processes)
-        if (!instance.processes.count(namespec))
+      for (const auto& [namespec, q] : *was->processes)
+        if (!instance.processes->count(namespec))
           events[namespec].push_back(processRemovalEventBody(q.group, q.name));
     }
   }

@@ -56,8 +56,9 @@ class Builder {
   // The instance `k`'s table becomes `processes` (its version moves on).
   void table(std::size_t k, std::vector<PeerProcess> processes) {
     InstanceView& i = base_.view.instances.at(k);
-    i.processes.clear();
-    for (auto& p : processes) i.processes[makeNamespec(p.group, p.name)] = p;
+    auto& table = i.processes.write();
+    table.clear();
+    for (auto& p : processes) table[makeNamespec(p.group, p.name)] = p;
     ++i.table_version;
     i.table_received = true;
     dirty_ = true;
