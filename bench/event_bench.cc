@@ -56,7 +56,7 @@ ClusterSnapshot cluster(int processes) {
     q.group = "app" + std::to_string(p / 10);
     q.name = "prog" + std::to_string(p % 10);
     q.state = ProcessState::Stopped;
-    s.view.instances[p % 3].processes[makeNamespec(q.group, q.name)] = q;
+    s.view.instances[p % 3].processes.write()[makeNamespec(q.group, q.name)] = q;
   }
   s.view.fsm_state = SupvisorsState::Operation;
   s.view.master = s.view.instances[0].identifier;
@@ -91,7 +91,7 @@ int publishBench(double window, int windows) {
   ClusterSnapshot snapshot = cluster(3);
   auto before = std::make_shared<const ClusterSnapshot>(snapshot);
   InstanceView& owner = snapshot.view.instances[0];
-  auto& p = owner.processes.begin()->second;
+  auto& p = owner.processes.write().begin()->second;
   p.state = ProcessState::Running;
   p.pid = 4242;
   ++owner.table_version;
@@ -150,8 +150,9 @@ int diffBench(int processes, int windows) {
     int done = 0;
     while (seconds(start, Clock::now()) < 1.0) {
       InstanceView& owner = snapshot.view.instances[changes % 3];
-      auto it = owner.processes.begin();
-      std::advance(it, (changes / 3) % owner.processes.size());
+      auto& table = owner.processes.write();
+      auto it = table.begin();
+      std::advance(it, (changes / 3) % table.size());
       it->second.state =
           it->second.state == ProcessState::Running ? ProcessState::Stopped : ProcessState::Running;
       ++owner.table_version;
