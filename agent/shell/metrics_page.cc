@@ -1,6 +1,7 @@
 #include "agent/shell/metrics_page.h"
 
-#include <array>
+#include <string_view>
+#include <vector>
 
 #include "common/states.h"
 #include "common/version.h"
@@ -9,21 +10,31 @@ namespace supvisors {
 
 namespace {
 
-constexpr std::array<ProcessState, 8> kProcessStates = {
-    ProcessState::Stopped, ProcessState::Starting, ProcessState::Running, ProcessState::Backoff,
-    ProcessState::Stopping, ProcessState::Exited, ProcessState::Fatal, ProcessState::Unknown};
+const std::vector<std::string_view>& processStateNames() {
+  static const std::vector<std::string_view> names = [] {
+    std::vector<std::string_view> v;
+    for (const ProcessState state :
+         {ProcessState::Stopped, ProcessState::Starting, ProcessState::Running,
+          ProcessState::Backoff, ProcessState::Stopping, ProcessState::Exited, ProcessState::Fatal,
+          ProcessState::Unknown})
+      v.push_back(processStateName(state));
+    return v;
+  }();
+  return names;
+}
 
 double asValue(std::uint64_t n) { return static_cast<double>(n); }
 double asValue(bool b) { return b ? 1.0 : 0.0; }
 
 // A state set (one 0/1 sample per state, the current one 1) of an enum with a boundary table.
 template <typename E>
-void stateSet(PrometheusText& out, MetricLabels labels, E current) {
-  labels.emplace_back("state", "");
-  for (const auto& entry : enumEntries<E>()) {
-    labels.back().second = std::string(entry.name);
-    out.sample(labels, asValue(entry.value == current));
-  }
+void stateSet(PrometheusText& out, const MetricLabels& labels, E current) {
+  static const std::vector<std::string_view> names = [] {
+    std::vector<std::string_view> v;
+    for (const auto& entry : enumEntries<E>()) v.push_back(entry.name);
+    return v;
+  }();
+  out.stateSet(labels, names, enumName(current));
 }
 
 }  // namespace
@@ -148,11 +159,8 @@ void writeClusterMetrics(PrometheusText& out, const ClusterSnapshot& cluster) {
   if (ready) {
     for (const auto& [namespec, process] : tables.processes) {
       for (const auto& [identifier, on] : process.instances) {
-        MetricLabels labels = {{"namespec", namespec}, {"identifier", identifier}, {"state", ""}};
-        for (const ProcessState state : kProcessStates) {
-          labels.back().second = std::string(processStateName(state));
-          out.sample(labels, asValue(on.info.state == state));
-        }
+        out.stateSet({{"namespec", namespec}, {"identifier", identifier}}, processStateNames(),
+                     processStateName(on.info.state));
       }
     }
   }

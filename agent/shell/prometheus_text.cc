@@ -148,6 +148,30 @@ void PrometheusText::sample(const MetricLabels& labels, double value) {
   line(current_, labels, nullptr, {}, value);
 }
 
+void PrometheusText::stateSet(const MetricLabels& labels,
+                              const std::vector<std::string_view>& states,
+                              std::string_view current) {
+  if (current_.empty() || type_ != MetricType::Gauge) {
+    ++errors_;
+    assert(false && "state set outside a gauge family");
+    return;
+  }
+  if (!labelsValid(labels)) return;
+  std::string prefix = current_ + "{";
+  for (const auto& [label, text] : labels) {
+    prefix += label;
+    prefix += "=\"";
+    prefix += escapeLabelValue(text);
+    prefix += "\",";
+  }
+  prefix += "state=\"";
+  for (const std::string_view state : states) {
+    out_ += prefix;
+    out_ += escapeLabelValue(state);
+    out_ += state == current ? "\"} 1\n" : "\"} 0\n";
+  }
+}
+
 void PrometheusText::histogram(const MetricLabels& labels, const HistogramValue& value) {
   if (current_.empty() || type_ != MetricType::Histogram ||
       value.buckets.size() != value.upper_bounds.size()) {

@@ -47,6 +47,10 @@ class PrometheusText {
   // One sample of the current counter or gauge family.
   void sample(const MetricLabels& labels, double value);
   void sample(double value) { sample({}, value); }
+  // A state set of the current gauge family: one sample per name of `states` with the extra
+  // label state="<name>", 1 for `current` and 0 for the others. Formats `labels` once.
+  void stateSet(const MetricLabels& labels, const std::vector<std::string_view>& states,
+                std::string_view current);
   // One labelled histogram of the current histogram family.
   void histogram(const MetricLabels& labels, const HistogramValue& value);
 

@@ -80,6 +80,21 @@ TEST_CASE("a histogram is written with cumulative buckets, +Inf, _sum and _count
   CHECK(test::parsePrometheusText(out.text()).errors.empty());
 }
 
+TEST_CASE("a state set writes every state, 1 for the current one", "[prometheus]") {
+  PrometheusText out;
+  out.family("s", MetricType::Gauge, "States.");
+  out.stateSet({{"namespec", "a\"b"}}, {"STOPPED", "RUNNING"}, "RUNNING");
+  out.stateSet({}, {"STOPPED", "RUNNING"}, "NEITHER");
+  CHECK(out.text() ==
+        "# HELP s States.\n# TYPE s gauge\n"
+        "s{namespec=\"a\\\"b\",state=\"STOPPED\"} 0\n"
+        "s{namespec=\"a\\\"b\",state=\"RUNNING\"} 1\n"
+        "s{state=\"STOPPED\"} 0\n"
+        "s{state=\"RUNNING\"} 0\n");
+  CHECK(out.errors() == 0);
+  CHECK(test::parsePrometheusText(out.text()).errors.empty());
+}
+
 TEST_CASE("names are checked against the format's grammar", "[prometheus]") {
   CHECK(isValidMetricName("supvisors_up"));
   CHECK(isValidMetricName("a:b_c9"));
