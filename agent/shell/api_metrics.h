@@ -30,9 +30,8 @@ class ApiMetrics {
  public:
   // Upper bounds of the duration buckets, seconds: from a cached status read (~0.1 ms) to a
   // control request with wait=True (minutes; those fall in +Inf).
-  static constexpr std::array<double, 14> kBuckets = {0.0005, 0.001, 0.0025, 0.005, 0.01,
-                                                      0.025,  0.05,  0.1,    0.25,  0.5,
-                                                      1,      2.5,   10,     60};
+  static constexpr std::array<double, 14> kBuckets = {
+      0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10, 60};
 
   // own_methods: the names the dispatcher answers itself (RpcDispatcher::ownMethods()).
   explicit ApiMetrics(const std::vector<std::string>& own_methods);

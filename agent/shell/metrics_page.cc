@@ -23,8 +23,12 @@ const std::vector<std::string_view>& processStateNames() {
   return names;
 }
 
-double asValue(std::uint64_t n) { return static_cast<double>(n); }
-double asValue(bool b) { return b ? 1.0 : 0.0; }
+double asValue(std::uint64_t n) {
+  return static_cast<double>(n);
+}
+double asValue(bool b) {
+  return b ? 1.0 : 0.0;
+}
 
 // A state set (one 0/1 sample per state, the current one 1) of an enum with a boundary table.
 template <typename E>
@@ -113,7 +117,8 @@ void writeClusterMetrics(PrometheusText& out, const ClusterSnapshot& cluster) {
     for (const auto& instance : view.instances) {
       if (instance.local || !instance.liveness.incarnation()) continue;
       const std::uint64_t heard = instance.liveness.lastHeardTick();
-      out.sample({{"peer", instance.identifier}}, asValue(view.tick > heard ? view.tick - heard : 0));
+      out.sample({{"peer", instance.identifier}},
+                 asValue(view.tick > heard ? view.tick - heard : 0));
     }
   }
   out.family("supvisors_peer_last_tick_timestamp_seconds", MetricType::Gauge,
@@ -169,7 +174,8 @@ void writeClusterMetrics(PrometheusText& out, const ClusterSnapshot& cluster) {
              "than 1 for a managed process: a conflict).");
   if (ready) {
     for (const auto& [namespec, process] : tables.processes)
-      out.sample({{"namespec", namespec}}, asValue(std::uint64_t{process.running_identifiers.size()}));
+      out.sample({{"namespec", namespec}},
+                 asValue(std::uint64_t{process.running_identifiers.size()}));
   }
   out.family("supvisors_application_state", MetricType::Gauge,
              "The state of each application (reference 4.6): 1 for the current state, 0 for "

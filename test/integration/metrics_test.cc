@@ -2,8 +2,8 @@
 // text from the first scrape on, a process-state metric follows a process that stops, the
 // peer layer's drops are counted by reason, and the page sits behind the agent's basic auth.
 
-#include <catch2/catch.hpp>
 #include <httplib.h>
+#include <catch2/catch.hpp>
 #include <zmq.hpp>
 
 #include <optional>
@@ -117,8 +117,7 @@ TEST_CASE("metrics: malformed peer messages are dropped and counted by reason", 
   AgentProcess agent(AgentProcessOptions{
       .serverurl = supervisord.unixUrl(),
       .port = port,
-      .supvisors_list =
-          "<test>127.0.0.1:" + std::to_string(port) + ",<ghost>" + ghost});
+      .supvisors_list = "<test>127.0.0.1:" + std::to_string(port) + ",<ghost>" + ghost});
   agent.start();
 
   zmq::context_t context;

@@ -35,10 +35,11 @@ ClusterSnapshot clusterWithInstances() {
   return s;
 }
 
-std::string render(const MetricsPage& page) { return page.render(); }
+std::string render(const MetricsPage& page) {
+  return page.render();
+}
 
-TEST_CASE("the cluster families show the FSM, the Master and every instance's state",
-          "[metrics]") {
+TEST_CASE("the cluster families show the FSM, the Master and every instance's state", "[metrics]") {
   PrometheusText out;
   writeClusterMetrics(out, clusterWithInstances());
   REQUIRE(out.errors() == 0);
@@ -53,10 +54,8 @@ TEST_CASE("the cluster families show the FSM, the Master and every instance's st
   CHECK(fsm_samples == 9);  // every state of reference 4.1
   CHECK(page.value("supvisors_master", {{"identifier", kAlpha}}) == 1);
   CHECK(page.value("supvisors_master", {{"identifier", kBeta}}) == 0);
-  CHECK(page.value("supvisors_instance_state", {{"identifier", kBeta}, {"state", "RUNNING"}}) ==
-        1);
-  CHECK(page.value("supvisors_instance_state", {{"identifier", kBeta}, {"state", "FAILED"}}) ==
-        0);
+  CHECK(page.value("supvisors_instance_state", {{"identifier", kBeta}, {"state", "RUNNING"}}) == 1);
+  CHECK(page.value("supvisors_instance_state", {{"identifier", kBeta}, {"state", "FAILED"}}) == 0);
   CHECK(page.value("supvisors_instance_failures_total", {{"identifier", kBeta}}) == 2);
   CHECK(page.value("supvisors_peer_silent_ticks", {{"peer", kBeta}}) == 3);
   CHECK(page.value("supvisors_peer_remote_tick", {{"peer", kBeta}}) == 1234);
@@ -177,8 +176,8 @@ TEST_CASE("a page of a thousand processes on three instances renders in millisec
   for (int i = 0; i < 1000; ++i) {
     ProcessStatus p = test::process("app" + std::to_string(i / 10), "p" + std::to_string(i),
                                     ProcessState::Running, {kAlpha}, 1);
-    for (const auto& instance : s.view.instances) p.instances[instance.identifier].info.state =
-        ProcessState::Stopped;
+    for (const auto& instance : s.view.instances)
+      p.instances[instance.identifier].info.state = ProcessState::Stopped;
     test::add(*tables, p);
   }
   s.view.tables = tables;

@@ -59,8 +59,7 @@ TEST_CASE("values keep integers exact and write non-finite values as the format 
   }
 }
 
-TEST_CASE("a histogram is written with cumulative buckets, +Inf, _sum and _count",
-          "[prometheus]") {
+TEST_CASE("a histogram is written with cumulative buckets, +Inf, _sum and _count", "[prometheus]") {
   PrometheusText out;
   out.family("supvisors_d_seconds", MetricType::Histogram, "Durations.");
   HistogramValue h;
@@ -111,8 +110,7 @@ TEST_CASE("names are checked against the format's grammar", "[prometheus]") {
 
 #ifdef NDEBUG
 // Misuse asserts in debug builds; in release it is refused and counted, never written.
-TEST_CASE("a repeated family, a bad name or a sample outside a family is refused",
-          "[prometheus]") {
+TEST_CASE("a repeated family, a bad name or a sample outside a family is refused", "[prometheus]") {
   PrometheusText out;
   out.sample(1);  // no family yet
   CHECK_FALSE(out.family("bad-name", MetricType::Gauge, "x"));
@@ -144,13 +142,12 @@ TEST_CASE("API metrics count calls by bounded method label and outcome", "[prome
   CHECK(page.types.at("supvisors_api_request_duration_seconds") == "histogram");
   const std::string state = "supvisors.get_supvisors_state";
   CHECK(page.value("supvisors_api_requests_total", {{"method", state}, {"outcome", "ok"}}) == 2);
-  CHECK(page.value("supvisors_api_requests_total", {{"method", state}, {"outcome", "fault"}}) ==
-        1);
+  CHECK(page.value("supvisors_api_requests_total", {{"method", state}, {"outcome", "fault"}}) == 1);
   CHECK(page.value("supvisors_api_requests_total",
                    {{"method", "supervisor.getState"}, {"outcome", "ok"}}) == 1);
   // Invented names share one label: a client cannot grow the page without bound.
-  CHECK(page.value("supvisors_api_requests_total",
-                   {{"method", "unknown"}, {"outcome", "fault"}}) == 2);
+  CHECK(page.value("supvisors_api_requests_total", {{"method", "unknown"}, {"outcome", "fault"}}) ==
+        2);
   CHECK(page.value("supvisors_api_requests_total",
                    {{"method", "invalid"}, {"outcome", "bad_request"}}) == 1);
   for (const auto& s : page.samples) {

@@ -74,10 +74,10 @@ inline std::optional<double> promValue(const std::string& text) {
 
 inline PromPage parsePrometheusText(const std::string& page) {
   PromPage out;
-  std::string open;                    // the family whose samples are being read
-  std::set<std::string> closed;        // families already left
-  std::set<std::string> series;        // name + labels, for duplicates
-  std::set<std::string> sampled;       // families that have samples
+  std::string open;               // the family whose samples are being read
+  std::set<std::string> closed;   // families already left
+  std::set<std::string> series;   // name + labels, for duplicates
+  std::set<std::string> sampled;  // families that have samples
   std::size_t start = 0;
   int line_no = 0;
   if (!page.empty() && page.back() != '\n') out.errors.push_back("page does not end with \\n");
@@ -111,9 +111,12 @@ inline PromPage parsePrometheusText(const std::string& page) {
         for (std::size_t i = 0; i < arg.size(); ++i) {
           if (arg[i] == '\\' && i + 1 < arg.size()) {
             const char n = arg[++i];
-            if (n == 'n') text += '\n';
-            else if (n == '\\') text += '\\';
-            else fail("bad escape in HELP");
+            if (n == 'n')
+              text += '\n';
+            else if (n == '\\')
+              text += '\\';
+            else
+              fail("bad escape in HELP");
           } else {
             text += arg[i];
           }
@@ -162,10 +165,14 @@ inline PromPage parsePrometheusText(const std::string& page) {
           if (c == '\\') {
             if (i >= line.size()) break;
             const char n = line[i++];
-            if (n == 'n') value += '\n';
-            else if (n == '\\') value += '\\';
-            else if (n == '"') value += '"';
-            else fail("bad escape in label value");
+            if (n == 'n')
+              value += '\n';
+            else if (n == '\\')
+              value += '\\';
+            else if (n == '"')
+              value += '"';
+            else
+              fail("bad escape in label value");
           } else {
             value += c;
           }
@@ -214,7 +221,8 @@ inline PromPage parsePrometheusText(const std::string& page) {
     }
     if (out.types.count(family) == 0) fail("sample without a TYPE");
     if (family != open) fail("sample outside its family's group");
-    if (out.types[family] == "histogram" && s.name == family + "_bucket" && s.labels.count("le") == 0)
+    if (out.types[family] == "histogram" && s.name == family + "_bucket" &&
+        s.labels.count("le") == 0)
       fail("bucket without le");
     sampled.insert(family);
     std::string key = s.name;
