@@ -94,7 +94,7 @@ struct RpcServerOptions {
   std::chrono::milliseconds stream_poll{200};
 };
 
-// What the server counted since start; later exported by /metrics.
+// What the server counted since start; exported by /metrics (metrics_page.h).
 struct RpcServerCounters {
   std::uint64_t requests = 0;      // HTTP requests received (any path)
   std::uint64_t rpc_calls = 0;     // XML-RPC calls decoded
