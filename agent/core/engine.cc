@@ -732,6 +732,7 @@ bool Engine::setInstanceState(InstanceView& instance, InstanceState to, const st
                                                  nameOf(instance.state) + " -> " + nameOf(to) +
                                                  " (" + why + ")");
   instance.state = to;
+  if (to == InstanceState::Failed) ++instance.failures;
   tables_dirty_ = true;
   out_.push_back(PublishInstance{instance.identifier, to});
   return true;

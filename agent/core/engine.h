@@ -89,6 +89,7 @@ struct InstanceView {
   bool table_received = false;
   bool processes_lost = false;  // ProcessesLost was emitted for this table
   std::uint64_t transport_errors = 0;
+  std::uint64_t failures = 0;  // times it became FAILED in this cluster life (for /metrics)
 
   // RUNNING, speaking, its supervisord answering, not leaving: may run processes / be Master.
   bool eligible() const {

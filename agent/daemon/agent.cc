@@ -14,6 +14,7 @@
 #include "agent/daemon/logging.h"
 #include "agent/shell/args_file.h"
 #include "agent/shell/clock.h"
+#include "agent/shell/metrics_page.h"
 #include "common/exec_wrapper.h"
 #include "common/faults.h"
 #include "common/peer_codec.h"
@@ -119,6 +120,21 @@ Status Agent::start() {
 
   server_ =
       std::make_unique<RpcServer>(settings_.http, client_, snapshots_, nullptr, &cluster_, this);
+  // Host and process statistics, when they come, are one more source here (metrics_page.h).
+  auto metrics = std::make_shared<MetricsPage>();
+  metrics->add([identifier = settings_.engine.local().identifier](PrometheusText& out) {
+    writeBuildInfo(out, identifier);
+  });
+  metrics->add([this](PrometheusText& out) { writeClusterMetrics(out, *cluster_.get()); });
+  metrics->add([this](PrometheusText& out) { writeLocalMetrics(out, *snapshots_.get()); });
+  metrics->add([this](PrometheusText& out) {
+    writePeerMetrics(out, *peers_.get(), *cluster_.get());
+  });
+  metrics->add([server = server_.get()](PrometheusText& out) {
+    writeHttpMetrics(out, server->counters());
+    server->apiMetrics().write(out);
+  });
+  server_->setMetricsPage(std::move(metrics));
   if (auto started = server_->start(); !started.ok()) return started;
   poller_ = std::make_unique<SupervisorPoller>(
       *client_, settings_.poller, [this](PollReading r) { mailbox_.post(std::move(r)); });
@@ -146,6 +162,7 @@ Status Agent::start() {
       settings_.engine.local().nick, incarnation_.load(), settings_.http.host, server_->port(),
       settings_.peers.port, settings_.supervisor.serverurl);
   publishCluster();
+  publishPeers();
   return okStatus();
 }
 
@@ -318,6 +335,7 @@ void Agent::tick(double now_mono) {
   next_tick_ += period;
   if (next_tick_ < now_mono) next_tick_ = now_mono + period;
   step(Tick{ticks_, wallNow(), now_mono});
+  publishPeers();
 }
 
 void Agent::leave() {
@@ -448,12 +466,13 @@ void Agent::receivePeers() {
   for (ReceivedFrame& frame : transport_->receive()) {
     auto decoded = decodePeerMessage(frame.bytes);
     if (!decoded.ok()) {
-      ++peer_decode_errors_;
+      const auto reason = static_cast<std::size_t>(peerDecodeErrorOf(decoded.error()));
+      if (reason < peer_decode_drops_.size()) ++peer_decode_drops_[reason];
       spdlog::debug("peer message from {} dropped: {}", frame.identifier, decoded.error().message);
       continue;
     }
     if (decoded->header.sender != frame.identifier) {
-      ++peer_decode_errors_;
+      ++peer_sender_mismatch_;
       spdlog::debug("peer message dropped: sender {} came on the connection of {}",
                     decoded->header.sender, frame.identifier);
       continue;
@@ -707,6 +726,15 @@ EventPublisherStats Agent::eventStats() const {
 
 bool Agent::publishEvent(const std::string& header, const nlohmann::json& body) {
   return events_ && events_->publish(header, body);
+}
+
+void Agent::publishPeers() {
+  auto snapshot = std::make_shared<PeerSnapshot>();
+  snapshot->ready = true;
+  snapshot->transport = transport_->stats();
+  snapshot->decode_drops = peer_decode_drops_;
+  snapshot->sender_mismatch = peer_sender_mismatch_;
+  peers_.publish(std::move(snapshot));
 }
 
 }  // namespace supvisors

@@ -43,10 +43,14 @@
 // for a control request with wait=True (its jobs may take that long). Once the loop stops,
 // every waiting caller gets FAILED "the agent is stopping" and later requests at once too.
 //
+// GET /metrics (docs/METRICS.md) is a MetricsPage whose sources read the snapshots above, a
+// PeerSnapshot the loop publishes every tick, and the server's counters; start() builds it.
+//
 // Ownership: built from AgentSettings; everything it starts, stop() stops.
 // Thread-safety: requestStop() from any thread or a signal handler; endSync(), control() and
 // simulateFinal() from any thread; the rest from the thread that built it.
 
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <filesystem>
@@ -72,6 +76,7 @@
 #include "agent/shell/local_snapshot.h"
 #include "agent/shell/mailbox.h"
 #include "agent/shell/order_executor.h"
+#include "agent/shell/peer_snapshot.h"
 #include "agent/shell/peer_transport.h"
 #include "agent/shell/relay_receiver.h"
 #include "agent/shell/rpc_server.h"
@@ -218,6 +223,8 @@ class Agent final : public ClusterRequests {
   // Publishes the cluster snapshot, and on the event stream what changed since the last one.
   void publishCluster();
   void serviceEvents();
+  // The peer layer's counters for /metrics (every tick: the transport is the loop's alone).
+  void publishPeers();
   void leave();
   // Answers every waiting and queued user request with FAILED `why`.
   void failRequests(const std::string& why, bool close);
@@ -239,6 +246,7 @@ class Agent final : public ClusterRequests {
   std::shared_ptr<XmlRpcSupervisorClient> client_;  // shared with the server's log streams
   SnapshotHolder snapshots_;
   ClusterSnapshotHolder cluster_;
+  PeerSnapshotHolder peers_;
   Mailbox<LoopInput> mailbox_;
   std::unique_ptr<SupervisorPoller> poller_;
   std::unique_ptr<ArgsStarter> starter_;  // before executor_: the executor uses it
@@ -271,7 +279,9 @@ class Agent final : public ClusterRequests {
   std::uint64_t next_request_id_ = 1;
   std::map<std::uint64_t, Answer> pending_;  // user requests the engine has not answered
   std::optional<Closing> closing_;
-  std::uint64_t peer_decode_errors_ = 0;
+  // Received peer messages dropped by the loop, for /metrics (PeerSnapshot).
+  std::array<std::uint64_t, kPeerDecodeErrorCount + 1> peer_decode_drops_{};
+  std::uint64_t peer_sender_mismatch_ = 0;
   bool relay_pace_ = false;
   // The relay's own process in the local table ("" until found): its state is checked at
   // every liveness check, so a stopped relay sends the agent back to poll_period.

@@ -11,6 +11,7 @@
 #include <deque>
 
 #include "agent/shell/clock.h"
+#include "agent/shell/metrics_page.h"
 
 namespace supvisors {
 
@@ -141,7 +142,13 @@ void RpcServer::setupRoutes() {
 
   // XML-RPC. Supervisor matches the /RPC2 prefix; xmlrpc.client and supervisorctl post to it.
   svr.Post(R"(/RPC2(/.*)?)", [this](const httplib::Request& req, httplib::Response& res) {
+    const auto began = std::chrono::steady_clock::now();
     RpcDispatcher::Reply reply = dispatcher_.handle(req.body);
+    api_metrics_.record(
+        reply.method,
+        reply.http_status != 200 ? ApiOutcome::BadRequest
+                                 : (reply.fault ? ApiOutcome::Fault : ApiOutcome::Ok),
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count());
     if (reply.http_status != 200) {
       spdlog::warn("xml-rpc: bad request from {}: {}", req.remote_addr, reply.body);
       res.status = reply.http_status;
@@ -155,6 +162,17 @@ void RpcServer::setupRoutes() {
     // Moved, not set_content's copy: a get_all_process_info of 3,000 processes is 2.4 MB.
     res.body = std::move(reply.body);
     res.set_header("Content-Type", "text/xml");
+  });
+
+  // Prometheus metrics, built from the published snapshots (never waits for the loop).
+  svr.Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
+    if (!metrics_) {
+      res.status = 404;
+      res.set_content("no metrics on this server\n", "text/plain");
+      return;
+    }
+    res.body = metrics_->render();
+    res.set_header("Content-Type", kPrometheusContentType);
   });
 
   // Log tails, forwarded to supervisord's own handlers and streamed back chunked.

@@ -6,6 +6,11 @@
 //                                                                   (supervisorctl tail -f,
 //                                                                   maintail -f)
 //
+//   GET  /metrics                                                  Prometheus text, by the
+//                                                                   MetricsPage given to
+//                                                                   setMetricsPage() (404
+//                                                                   without one)
+//
 // so `supervisorctl -s http://host:port` and Supvisors' clients work against the agent.
 // Optional HTTP Basic auth (HttpBasicAuth) guards every path. Bounds: request body size
 // (413 above it), read/write timeouts, requests per kept-alive connection, worker threads,
@@ -25,7 +30,8 @@
 // With a borrowed client it cannot detach them and joins them instead, which can take up to
 // the client's stream read timeout: prefer the shared_ptr constructor in the daemon.
 //
-// Thread-safety: start() and stop() from one owner thread; port() and counters() from any.
+// Thread-safety: start(), stop() and setMetricsPage() from one owner thread; port(),
+// counters() and apiMetrics() from any.
 
 #include <atomic>
 #include <chrono>
@@ -38,6 +44,7 @@
 #include <string>
 #include <thread>
 
+#include "agent/shell/api_metrics.h"
 #include "agent/shell/cluster_requests.h"
 #include "agent/shell/cluster_snapshot.h"
 #include "agent/shell/http_auth.h"
@@ -51,6 +58,8 @@ class Server;
 }
 
 namespace supvisors {
+
+class MetricsPage;
 
 struct RpcServerOptions {
   // Address to bind: the host of the agent's supvisors_list entry by default (set by the
@@ -85,7 +94,7 @@ struct RpcServerOptions {
   std::chrono::milliseconds stream_poll{200};
 };
 
-// What the server counted since start; later exported by /metrics.
+// What the server counted since start; exported by /metrics (metrics_page.h).
 struct RpcServerCounters {
   std::uint64_t requests = 0;      // HTTP requests received (any path)
   std::uint64_t rpc_calls = 0;     // XML-RPC calls decoded
@@ -125,6 +134,10 @@ class RpcServer {
   // The bound port (the real one when Options::port was 0); 0 before start().
   int port() const { return port_.load(); }
   RpcServerCounters counters() const;
+  // Calls and durations by XML-RPC method, for the metrics page.
+  const ApiMetrics& apiMetrics() const { return api_metrics_; }
+  // The page GET /metrics answers, behind the same auth as every path. Call before start().
+  void setMetricsPage(std::shared_ptr<const MetricsPage> page) { metrics_ = std::move(page); }
 
  private:
   struct LogStream;
@@ -136,6 +149,8 @@ class RpcServer {
   bool owns_client_;  // false when borrowed: reader threads must be joined, not detached
   HttpBasicAuth auth_;
   RpcDispatcher dispatcher_;
+  ApiMetrics api_metrics_{dispatcher_.ownMethods()};
+  std::shared_ptr<const MetricsPage> metrics_;
   std::unique_ptr<httplib::Server> server_;
   std::thread listener_;
   std::atomic<int> port_{0};

@@ -1,0 +1,198 @@
+#include <catch2/catch.hpp>
+
+#include <chrono>
+
+#include "agent/shell/metrics_page.h"
+#include "test/shell/sample_cluster.h"
+#include "test/support/prometheus_parse.h"
+
+namespace supvisors {
+namespace {
+
+using test::kAlpha;
+using test::kBeta;
+
+// The sample cluster with db:server configured on both instances (RUNNING on beta, STOPPED
+// on alpha), beta heard 3 ticks ago and failed twice.
+ClusterSnapshot clusterWithInstances() {
+  ClusterSnapshot s = test::sampleCluster();
+  auto tables = std::make_shared<ProcessTables>(*s.view.tables);
+  ProcessStatus& server = tables->processes.at("db:server");
+  server.instances[kBeta].info.state = ProcessState::Running;
+  server.instances[kAlpha].info.state = ProcessState::Stopped;
+  s.view.tables = tables;
+  InstanceView& beta = s.view.instances[1];
+  PeerHeader header;
+  header.sender = kBeta;
+  header.incarnation = 5;
+  header.sequence = 1;
+  beta.liveness.observe(header, 97);
+  beta.remote_tick = 1234;
+  beta.local_wall_time_at_reception = 1.7e9;
+  beta.failures = 2;
+  beta.transport_errors = 4;
+  s.view.dropped_messages = 6;
+  return s;
+}
+
+std::string render(const MetricsPage& page) {
+  return page.render();
+}
+
+TEST_CASE("the cluster families show the FSM, the Master and every instance's state", "[metrics]") {
+  PrometheusText out;
+  writeClusterMetrics(out, clusterWithInstances());
+  REQUIRE(out.errors() == 0);
+  const auto page = test::parsePrometheusText(out.text());
+  INFO(out.text());
+  REQUIRE(page.errors.empty());
+
+  CHECK(page.value("supvisors_fsm_state", {{"state", "OPERATION"}}) == 1);
+  CHECK(page.value("supvisors_fsm_state", {{"state", "ELECTION"}}) == 0);
+  int fsm_samples = 0;
+  for (const auto& s : page.samples) fsm_samples += s.name == "supvisors_fsm_state";
+  CHECK(fsm_samples == 9);  // every state of reference 4.1
+  CHECK(page.value("supvisors_master", {{"identifier", kAlpha}}) == 1);
+  CHECK(page.value("supvisors_master", {{"identifier", kBeta}}) == 0);
+  CHECK(page.value("supvisors_instance_state", {{"identifier", kBeta}, {"state", "RUNNING"}}) == 1);
+  CHECK(page.value("supvisors_instance_state", {{"identifier", kBeta}, {"state", "FAILED"}}) == 0);
+  CHECK(page.value("supvisors_instance_failures_total", {{"identifier", kBeta}}) == 2);
+  CHECK(page.value("supvisors_peer_silent_ticks", {{"peer", kBeta}}) == 3);
+  CHECK(page.value("supvisors_peer_remote_tick", {{"peer", kBeta}}) == 1234);
+  CHECK(page.value("supvisors_peer_last_tick_timestamp_seconds", {{"peer", kBeta}}) == 1.7e9);
+  CHECK(page.value("supvisors_peer_transport_errors_total", {{"peer", kBeta}}) == 4);
+  CHECK_FALSE(page.value("supvisors_peer_silent_ticks", {{"peer", kAlpha}}));  // not a peer
+  CHECK(page.types.at("supvisors_ticks_total") == "counter");
+  CHECK(page.value("supvisors_ticks_total") == 100);
+}
+
+TEST_CASE("the process state is a state set per process and instance", "[metrics]") {
+  PrometheusText out;
+  writeClusterMetrics(out, clusterWithInstances());
+  const auto page = test::parsePrometheusText(out.text());
+  REQUIRE(page.errors.empty());
+  const std::map<std::string, std::string> onBeta = {{"namespec", "db:server"},
+                                                     {"identifier", kBeta}};
+  auto state = [&](const std::string& identifier, const std::string& name) {
+    return page.value("supvisors_process_state",
+                      {{"namespec", "db:server"}, {"identifier", identifier}, {"state", name}});
+  };
+  CHECK(state(kBeta, "RUNNING") == 1);
+  CHECK(state(kBeta, "STOPPED") == 0);
+  CHECK(state(kAlpha, "STOPPED") == 1);
+  CHECK(state(kAlpha, "RUNNING") == 0);
+  int samples = 0;
+  for (const auto& s : page.samples)
+    samples += s.name == "supvisors_process_state" && s.labels.at("identifier") == kBeta;
+  CHECK(samples == 8);  // the 8 Supervisor states, for the one process configured on beta
+  CHECK(page.value("supvisors_process_running_instances", {{"namespec", "db:backup"}}) == 2);
+  CHECK(page.value("supvisors_application_state", {{"application", "db"}, {"state", "RUNNING"}}) ==
+        1);
+}
+
+TEST_CASE("before the loop published, the families are there without samples", "[metrics]") {
+  PrometheusText out;
+  writeClusterMetrics(out, ClusterSnapshot{});
+  const auto page = test::parsePrometheusText(out.text());
+  REQUIRE(page.errors.empty());
+  CHECK(page.types.count("supvisors_fsm_state") == 1);
+  CHECK(page.samples.empty());
+}
+
+TEST_CASE("the peer families show sends, receipts and every drop reason", "[metrics]") {
+  PeerSnapshot peers;
+  peers.ready = true;
+  peers.transport.peers[kBeta] = PeerCounters{10, 2, 7};
+  peers.transport.malformed = 1;
+  peers.transport.unknown_sender = 2;
+  peers.transport.unauthenticated = 3;
+  peers.transport.oversized = 4;
+  peers.transport.zap_refusals = 5;
+  peers.decode_drops[static_cast<std::size_t>(PeerDecodeError::WrongVersion)] = 8;
+  peers.decode_drops[static_cast<std::size_t>(PeerDecodeError::Oversized)] = 9;
+  peers.sender_mismatch = 11;
+  PrometheusText out;
+  writePeerMetrics(out, peers, clusterWithInstances());
+  const auto page = test::parsePrometheusText(out.text());
+  INFO(out.text());
+  REQUIRE(page.errors.empty());
+  CHECK(page.value("supvisors_peer_messages_sent_total", {{"peer", kBeta}}) == 10);
+  CHECK(page.value("supvisors_peer_messages_not_sent_total", {{"peer", kBeta}}) == 2);
+  CHECK(page.value("supvisors_peer_messages_received_total", {{"peer", kBeta}}) == 7);
+  const std::string dropped = "supvisors_peer_messages_dropped_total";
+  CHECK(page.value(dropped, {{"reason", "malformed"}}) == 1);
+  CHECK(page.value(dropped, {{"reason", "unknown_sender"}}) == 2);
+  CHECK(page.value(dropped, {{"reason", "unauthenticated"}}) == 3);
+  CHECK(page.value(dropped, {{"reason", "wrong_version"}}) == 8);
+  CHECK(page.value(dropped, {{"reason", "oversized"}}) == 9);
+  CHECK(page.value(dropped, {{"reason", "truncated"}}) == 0);  // every reason, even at 0
+  CHECK(page.value(dropped, {{"reason", "sender_mismatch"}}) == 11);
+  CHECK(page.value(dropped, {{"reason", "not_accepted"}}) == 6);
+  CHECK(page.value("supvisors_peer_send_refused_total", {{"reason", "oversized"}}) == 4);
+  CHECK(page.value("supvisors_peer_handshakes_refused_total", {{"reason", "key_not_allowed"}}) ==
+        5);
+}
+
+TEST_CASE("a page of sources is valid as a whole, and a further source plugs in", "[metrics]") {
+  const ClusterSnapshot cluster = clusterWithInstances();
+  LocalSnapshot local;
+  local.supervisor_reachable = true;
+  PeerSnapshot peers;
+  MetricsPage page;
+  page.add([](PrometheusText& out) { writeBuildInfo(out, kAlpha); });
+  page.add([&](PrometheusText& out) { writeClusterMetrics(out, cluster); });
+  page.add([&](PrometheusText& out) { writeLocalMetrics(out, local); });
+  page.add([&](PrometheusText& out) { writePeerMetrics(out, peers, cluster); });
+  page.add([](PrometheusText& out) { writeHttpMetrics(out, RpcServerCounters{5, 4, 1, 2, 1, 0}); });
+  // What the statistics feature would add: its own families.
+  page.add([](PrometheusText& out) {
+    out.family("supvisors_host_cpu_ratio", MetricType::Gauge, "Host CPU.");
+    out.sample({{"identifier", kAlpha}}, 0.25);
+  });
+  const auto parsed = test::parsePrometheusText(render(page));
+  INFO(render(page));
+  REQUIRE(parsed.errors.empty());
+  CHECK(parsed.value("supvisors_build_info", {{"identifier", kAlpha}}) == 1);
+  CHECK(parsed.value("supvisors_supervisor_up") == 1);
+  CHECK(parsed.value("supvisors_http_requests_total") == 5);
+  CHECK(parsed.value("supvisors_http_auth_failures_total") == 1);
+  CHECK(parsed.value("supvisors_host_cpu_ratio", {{"identifier", kAlpha}}) == 0.25);
+  for (const auto& [name, type] : parsed.types) {
+    INFO(name);
+    CHECK(parsed.helps.count(name) == 1);
+    if (type == "counter") {
+      CHECK(name.size() > 6);
+      CHECK(name.substr(name.size() - 6) == "_total");
+    }
+  }
+}
+
+TEST_CASE("a page of a thousand processes on three instances renders in milliseconds",
+          "[metrics]") {
+  ClusterSnapshot s = test::sampleCluster();
+  s.view.instances.push_back(s.view.instances[1]);
+  s.view.instances.back().identifier = "10.0.0.3:60000";
+  auto tables = std::make_shared<ProcessTables>();
+  for (int i = 0; i < 1000; ++i) {
+    ProcessStatus p = test::process("app" + std::to_string(i / 10), "p" + std::to_string(i),
+                                    ProcessState::Running, {kAlpha}, 1);
+    for (const auto& instance : s.view.instances)
+      p.instances[instance.identifier].info.state = ProcessState::Stopped;
+    test::add(*tables, p);
+  }
+  s.view.tables = tables;
+  MetricsPage page;
+  page.add([&](PrometheusText& out) { writeClusterMetrics(out, s); });
+  const auto began = std::chrono::steady_clock::now();
+  const std::string text = page.render();
+  const double ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - began).count();
+  WARN("1000 processes x 3 instances: " << text.size() << " bytes in " << ms << " ms");
+  const auto parsed = test::parsePrometheusText(text);
+  REQUIRE(parsed.errors.empty());
+  CHECK(parsed.samples.size() > 24000);
+  CHECK(ms < 2000);  // generous on a loaded box; a few tens of ms expected
+}
+
+}  // namespace
+}  // namespace supvisors
