@@ -141,8 +141,9 @@ TEST_CASE("option table: every Supvisors option, the agreed implemented set", "[
                            "core_identifiers", "supvisors_failure_strategy", "starting_strategy",
                            "conciliation_strategy", "disabilities_file", "logfile",
                            "logfile_maxbytes", "logfile_backups", "loglevel"});
-  // [agent]: 13 + goodbye_grace and supervisor_lost_after (issue 5) + args_dir (issue 7).
-  CHECK(sectionKeys("agent").size() == 16);
+  // [agent]: 13 + goodbye_grace and supervisor_lost_after (issue 5) + args_dir (issue 7)
+  // + allow_unauthenticated, http_cert_file and http_key_file (issue 10).
+  CHECK(sectionKeys("agent").size() == 19);
   CHECK(sectionKeys("supervisor").size() == 6);
 }
 
