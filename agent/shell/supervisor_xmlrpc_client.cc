@@ -26,7 +26,7 @@ void raiseXmlSizeLimitOnce() {
 Error httpStatusError(int status, const std::string& reason, const std::string& what) {
   if (status == 401)
     return Error::transport("authentication failed at " + what +
-                                ": check the username and password ([supervisor] ones for the "
+                                ": check the username/password ([supervisor] ones for the "
                                 "agent, -u/-p or --credentials for supvisorsctl)",
                             status);
   return Error::transport("HTTP " + std::to_string(status) + " " + reason + " from " + what,
