@@ -11,8 +11,11 @@ find_package(nlohmann_json 3.11 CONFIG REQUIRED)
 find_package(CLI11 CONFIG REQUIRED)
 find_package(spdlog CONFIG REQUIRED)
 pkg_check_modules(PCRE2 REQUIRED IMPORTED_TARGET libpcre2-8)
+# Debian's cpp-httplib is a compiled library built with OpenSSL: its .pc file defines
+# CPPHTTPLIB_OPENSSL_SUPPORT (SSLServer), and libcpp-httplib.so links libssl itself.
 pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)
-# OpenSSL (libssl-dev): SHA-1 of {SHA} passwords in the front door's basic auth.
+# OpenSSL (libssl-dev): SHA-1 / PBKDF2 passwords of the front door's basic auth, its TLS
+# (cpp-httplib's SSLServer) and supvisorsctl's https:// client.
 find_package(OpenSSL REQUIRED)
 
 # xmlrpc-c ships neither a CMake config nor a .pc file: ask xmlrpc-c-config, drop the default

@@ -13,8 +13,9 @@ PACKAGES=(
   nlohmann-json3-dev libcpp-httplib-dev libssl-dev
   libcli11-dev libspdlog-dev libfmt-dev
   catch2
-  # runtime and tests: a real supervisord, python3 for xmlrpc.client tests
-  supervisor python3 procps iproute2 curl
+  # runtime and tests: a real supervisord, python3 for xmlrpc.client tests, openssl for the
+  # test CA of the TLS tests
+  supervisor python3 procps iproute2 curl openssl
   # the multi-host fault bed (test/netns): namespaces (util-linux: unshare, nsenter), nftables
   util-linux nftables
   # the event stream example subscriber (examples/event-subscriber)

@@ -163,10 +163,19 @@ struct AgentOptions {
   // (= 0.0.0.0) widen it.
   std::string http_bind;
   std::string peer_bind;
-  // username / password: basic auth on the agent's HTTP API (password plain or {SHA}+40 hex).
-  // Default none: open API (the agent logs a warning when it is reachable from other hosts).
+  // username / password: basic auth on the agent's HTTP API (password plain, {SHA}+40 hex, or
+  // {PBKDF2-SHA256}... from `supvisorsd --hash-password`). Default none: open API, refused on
+  // a non-loopback http_bind unless allow_unauthenticated (docs/SECURITY.md).
   std::string username;
   std::string password;
+  // allow_unauthenticated: start even though http_bind is reachable from other hosts and no
+  // username is set (a warning then). Default false: an open API must be asked for.
+  bool allow_unauthenticated = false;
+  // http_cert_file / http_key_file: PEM certificate chain and private key; both set = the HTTP
+  // API serves HTTPS only. Default none: plain HTTP, as Supervisor. The key file must not be
+  // readable by group or others (start-up refuses it).
+  std::optional<std::filesystem::path> http_cert_file;
+  std::optional<std::filesystem::path> http_key_file;
   // http_max_body: largest HTTP request body in bytes. Default 4MB: ample for XML-RPC, and a
   // bound so a bad client cannot exhaust memory.
   std::int64_t http_max_body = std::int64_t{4} << 20;

@@ -11,6 +11,7 @@
 #include "agent/config/ini_file.h"
 #include "agent/config/option_table.h"
 #include "agent/config/value_parsers.h"
+#include "common/password_hash.h"
 #include "common/text.h"
 
 extern char** environ;
@@ -376,19 +377,19 @@ class Loader {
     } else if (k == "username") {
       o.username = item.value;
     } else if (k == "password") {
-      if (item.value.rfind("{SHA}", 0) == 0) {
-        const std::string hex = item.value.substr(5);
-        if (hex.size() != 40 || !std::all_of(hex.begin(), hex.end(), [](char c) {
-              return std::isxdigit(static_cast<unsigned char>(c));
-            })) {
-          errors_.push_back({file_, item.line, item.section, item.key, std::nullopt,
-                             "a {SHA} password must be {SHA} followed by 40 hexadecimal digits "
-                             "(the SHA-1 of the password)"});
-          o.password = item.value;  // set anyway: "username without password" would mislead
-          return;
-        }
-      }
-      o.password = item.value;
+      std::string why;
+      if (!parseStoredPassword(item.value, why))
+        errors_.push_back(
+            {file_, item.line, item.section, item.key, std::nullopt, std::move(why)});
+      o.password = item.value;  // set anyway: "username without password" would mislead
+    } else if (k == "allow_unauthenticated") {
+      if (auto v = boolean(item)) o.allow_unauthenticated = *v;
+    } else if (k == "http_cert_file" || k == "http_key_file") {
+      auto& target = k == "http_cert_file" ? o.http_cert_file : o.http_key_file;
+      if (item.value.empty() || item.value == "none")
+        target.reset();
+      else
+        target = path(item.value);
     } else if (k == "http_max_body") {
       if (auto v = byteSize(item)) {
         if (*v < 1024)
@@ -684,6 +685,10 @@ class Loader {
     if (a.event_curve_key && !a.event_subscriber_keys)
       a.event_subscriber_keys = a.event_curve_key->parent_path();
     checkPair("agent", a.username, a.password);
+    if (a.http_cert_file && !a.http_key_file)
+      resolveError("agent", "http_cert_file", "set without http_key_file; set both or neither");
+    if (!a.http_cert_file && a.http_key_file)
+      resolveError("agent", "http_key_file", "set without http_cert_file; set both or neither");
     checkPair("supervisor", config_.supervisor.username, config_.supervisor.password);
 
     auto& s = config_.supvisors;

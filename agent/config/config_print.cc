@@ -88,6 +88,9 @@ json optionValue(const Config& c, std::string_view section, std::string_view key
     if (key == "peer_bind") return o.peer_bind;
     if (key == "username") return o.username;
     if (key == "password") return secret(o.password);
+    if (key == "allow_unauthenticated") return o.allow_unauthenticated;
+    if (key == "http_cert_file") return o.http_cert_file ? o.http_cert_file->string() : "none";
+    if (key == "http_key_file") return o.http_key_file ? o.http_key_file->string() : "none";
     if (key == "http_max_body") return o.http_max_body;
     if (key == "http_threads") return o.http_threads;
     if (key == "run_dir") return o.run_dir.string();

@@ -17,11 +17,13 @@ xmlrpc_c::paramList startArgsParams(const std::string& namespec, const std::stri
   return params;
 }
 
-// The agent's URL of an instance of get_all_instances_info.
-std::string agentUrl(const nlohmann::json& instance) {
+// The agent's URL of an instance of get_all_instances_info, with the scheme of the agent
+// asked first (a cluster serves TLS on every agent or on none).
+std::string agentUrl(const Context& ctx, const nlohmann::json& instance) {
   const std::string host = str(instance, "node_name");
   const bool v6 = host.find(':') != std::string::npos;
-  return "http://" + (v6 ? "[" + host + "]" : host) + ":" + str(instance, "port");
+  const bool tls = ctx.options.serverurl.rfind("https://", 0) == 0;
+  return (tls ? "https://" : "http://") + (v6 ? "[" + host + "]" : host) + ":" + str(instance, "port");
 }
 
 int startOnEveryInstance(const Context& ctx, const std::string& command,
@@ -34,8 +36,8 @@ int startOnEveryInstance(const Context& ctx, const std::string& command,
     const std::string state = str(instance, "statename");
     if (state != "CHECKED" && state != "RUNNING") continue;
     const std::string name = str(instance, "identifier");
-    const auto client = ctx.connect ? ctx.connect(agentUrl(instance))
-                                    : connectAgent(ctx.options, agentUrl(instance));
+    const auto client = ctx.connect ? ctx.connect(agentUrl(ctx, instance))
+                                    : connectAgent(ctx.options, agentUrl(ctx, instance));
     if (!client.ok()) {
       ctx.err << name << ": ERROR (" << client.error().message << ")\n";
       code = worse(code, exit_code::kGeneric);
@@ -56,6 +58,7 @@ Result<std::unique_ptr<SupervisorClient>> connectAgent(const Options& options,
   o.serverurl = serverurl;
   o.username = options.username;
   o.password = options.password;
+  o.tls_ca_file = options.ca_file;
   o.timeout = std::chrono::milliseconds(static_cast<long>(options.timeout * 1000));
   auto client = XmlRpcSupervisorClient::create(o);
   if (!client.ok()) return client.error();

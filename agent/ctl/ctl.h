@@ -34,6 +34,7 @@ struct Options {
   std::string serverurl;  // the agent's URL, e.g. http://localhost:60000
   std::string username;
   std::string password;
+  std::string ca_file;    // https://: PEM file of the CAs to trust ("" = the system's)
   bool json = false;      // print results as JSON instead of tables
   double timeout = 30.0;  // seconds per call (main.cc: longer for commandWaits())
 };

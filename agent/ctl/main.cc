@@ -8,6 +8,7 @@
 #include <cstring>
 #include <iostream>
 
+#include "agent/ctl/credentials.h"
 #include "agent/ctl/ctl.h"
 #include "agent/shell/supervisor_xmlrpc_client.h"
 #include "common/version.h"
@@ -22,6 +23,12 @@ std::string envOr(const char* name, const std::string& fallback) {
 // Hands an unknown command to supervisorctl, which talks to the agent's forwarding front door.
 int runSupervisorctl(const supvisors::ctl::Options& options,
                      const std::vector<std::string>& words) {
+  if (options.serverurl.rfind("https://", 0) == 0) {
+    std::cerr << "supvisorsctl: '" << words.front()
+              << "' is run by supervisorctl, which cannot speak TLS to " << options.serverurl
+              << "\n";
+    return supvisors::ctl::exit_code::kGeneric;
+  }
   std::vector<std::string> argv{"supervisorctl", "-s", options.serverurl};
   if (!options.username.empty()) {
     argv.insert(argv.end(), {"-u", options.username, "-p", options.password});
@@ -45,6 +52,8 @@ int main(int argc, char** argv) {
   options.serverurl = envOr("SUPVISORS_SERVERURL", "http://localhost:60000");
   options.username = envOr("SUPVISORS_USERNAME", "");
   options.password = envOr("SUPVISORS_PASSWORD", "");
+  options.ca_file = envOr("SUPVISORS_CA_FILE", "");
+  std::string credentials = envOr("SUPVISORS_CREDENTIALS", "");
   std::vector<std::string> words;
 
   CLI::App app{
@@ -55,8 +64,19 @@ int main(int argc, char** argv) {
                                         " (Supvisors API " + kApiVersion + ")");
   app.add_option("-s,--serverurl", options.serverurl,
                  "URL of the agent (env SUPVISORS_SERVERURL; default http://localhost:60000)");
-  app.add_option("-u,--username", options.username, "username (env SUPVISORS_USERNAME)");
-  app.add_option("-p,--password", options.password, "password (env SUPVISORS_PASSWORD)");
+  auto* user = app.add_option("-u,--username", options.username,
+                              "username (env SUPVISORS_USERNAME)");
+  auto* password = app.add_option("-p,--password", options.password,
+                                  "password (env SUPVISORS_PASSWORD; on the command line, other "
+                                  "users of the host can read it: prefer --credentials)");
+  app.add_option("--credentials", credentials,
+                 "file holding one line username:password, mode 0600 (env "
+                 "SUPVISORS_CREDENTIALS); -u / -p override it, it overrides the environment")
+      ->type_name("FILE");
+  app.add_option("--ca-file", options.ca_file,
+                 "with an https:// URL: PEM file of the CAs that sign the agent's certificate "
+                 "(env SUPVISORS_CA_FILE; default: the system's trusted CAs)")
+      ->type_name("FILE");
   app.add_flag("--json", options.json, "print results as JSON");
   auto* timeout =
       app.add_option("-t,--timeout", options.timeout,
@@ -74,6 +94,15 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     const int code = app.exit(e);
     return code == 0 ? 0 : ctl::exit_code::kInvalidArgs;
+  }
+  if (!credentials.empty()) {
+    const auto read = ctl::readCredentialsFile(credentials);
+    if (!read.ok()) {
+      std::cerr << "supvisorsctl: " << read.error().message << "\n";
+      return ctl::exit_code::kInvalidArgs;
+    }
+    if (user->count() == 0) options.username = read->username;
+    if (password->count() == 0) options.password = read->password;
   }
   if (!command.empty()) words.push_back(command);
   for (const auto& rest : app.remaining()) words.push_back(rest);
@@ -93,6 +122,7 @@ int main(int argc, char** argv) {
   clientOptions.serverurl = options.serverurl;
   clientOptions.username = options.username;
   clientOptions.password = options.password;
+  clientOptions.tls_ca_file = options.ca_file;
   clientOptions.timeout = std::chrono::milliseconds(static_cast<long>(options.timeout * 1000));
   auto client = XmlRpcSupervisorClient::create(clientOptions);
   if (!client.ok()) {

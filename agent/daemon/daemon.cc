@@ -6,6 +6,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <termios.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -22,6 +23,7 @@
 #include "agent/daemon/settings.h"
 #include "agent/daemon/startup_load.h"
 #include "agent/shell/disabilities_file.h"
+#include "agent/shell/http_auth.h"
 #include "common/version.h"
 
 namespace supvisors {
@@ -33,9 +35,36 @@ extern "C" void onStopSignal(int) {
   if (Agent* agent = g_agent.load()) agent->requestStop();
 }
 
-// Whether a bind address only accepts connections from this host.
-bool isLoopback(const std::string& address) {
-  return address.rfind("127.", 0) == 0 || address == "::1" || address == "localhost";
+// --hash-password: reads one password from stdin (without echo on a terminal) and prints
+// its {PBKDF2-SHA256} form for [agent] password (common/password_hash.h).
+int printPasswordHash() {
+  const bool tty = ::isatty(STDIN_FILENO) == 1;
+  termios saved{};
+  if (tty) {
+    std::cerr << "password: " << std::flush;
+    ::tcgetattr(STDIN_FILENO, &saved);
+    termios quiet = saved;
+    quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+    ::tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
+  }
+  std::string password;
+  const bool read = static_cast<bool>(std::getline(std::cin, password));
+  if (tty) {
+    ::tcsetattr(STDIN_FILENO, TCSANOW, &saved);
+    std::cerr << "\n";
+  }
+  if (!password.empty() && password.back() == '\r') password.pop_back();
+  if (!read || password.empty()) {
+    std::cerr << "supvisorsd: --hash-password reads the password from stdin; got none\n";
+    return exit_code::kBadCommandLine;
+  }
+  const std::string hash = hashPassword(password);
+  if (hash.empty()) {
+    std::cerr << "supvisorsd: cannot hash the password (no randomness for the salt)\n";
+    return exit_code::kOsError;
+  }
+  std::cout << hash << "\n";
+  return exit_code::kOk;
 }
 
 // --generate-keys DIR [--name NAME]: the peer port's key files (docs/SECURITY-PEERS.md).
@@ -72,6 +101,7 @@ int runDaemon(int argc, char** argv) {
   bool check = false;
   bool json = false;
   bool installRelay = false;
+  bool hashPasswordFlag = false;
   std::string keysDir;
   std::string keysName;
   CLI::App app{"supvisorsd: the supvisors agent that runs beside one supervisord."};
@@ -93,12 +123,16 @@ int runDaemon(int argc, char** argv) {
   app.add_flag("--install-relay", installRelay,
                "print the lines that make the local supervisord send its process events to "
                "this agent (supvisors-relay), filled in for this configuration; changes no file");
+  app.add_flag("--hash-password", hashPasswordFlag,
+               "read a password from stdin and print its salted PBKDF2-SHA256 hash, to write "
+               "as [agent] password instead of the password itself, and exit");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     const int code = app.exit(e);
     return code == 0 ? exit_code::kOk : exit_code::kBadCommandLine;
   }
+  if (hashPasswordFlag) return printPasswordHash();
   if (!keysDir.empty()) return generateKeys(keysDir, keysName, configFile);
   if (configFile.empty()) {
     std::cerr << "supvisorsd: -c FILE is required (--help for the options)\n";
@@ -151,6 +185,10 @@ int runDaemon(int argc, char** argv) {
   }
   for (const auto& warning : load.config.warnings) spdlog::warn("{}", warning.format());
   for (const auto& warning : load.rules->warnings) spdlog::warn("{}", warning.describe());
+  for (const auto& warning : load.security_warnings) spdlog::warn("{}", warning);
+  if (::geteuid() == 0)
+    spdlog::warn("running as root, which the agent never needs: run it as the user that may use "
+                 "supervisord's socket (docs/RUNNING.md)");
   spdlog::info("supvisorsd {} (Supvisors API {}) starting as {} ({}) from {}", kAgentVersion,
                kApiVersion, config.local().nick, config.local().identifier,
                config.file.string());
@@ -182,10 +220,6 @@ int runDaemon(int argc, char** argv) {
     spdlog::critical("cannot start: {}", started.error().message);
     return exit_code::kOsError;
   }
-  if (config.agent.username.empty() && !isLoopback(config.agent.http_bind))
-    spdlog::warn("the HTTP API on {}:{} is reachable from other hosts without authentication: "
-                 "set [agent] username and password (docs/API.md)",
-                 config.agent.http_bind, config.local().http_port);
   g_agent.store(&agent);
   struct sigaction action {};
   action.sa_handler = onStopSignal;

@@ -57,6 +57,8 @@ AgentSettings settingsFromConfig(const Config& config, const RulesLoad& rules,
     s.http.username = agent.username;
     s.http.password = agent.password;
   }
+  if (agent.http_cert_file) s.http.tls_cert_file = agent.http_cert_file->string();
+  if (agent.http_key_file) s.http.tls_key_file = agent.http_key_file->string();
   s.http.max_body = static_cast<std::size_t>(agent.http_max_body);
   s.http.threads = agent.http_threads;
   s.relay_endpoint = agent.relay_endpoint;

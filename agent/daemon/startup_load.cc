@@ -4,13 +4,14 @@
 #include <system_error>
 
 #include "agent/config/config_print.h"
+#include "agent/daemon/security_check.h"
 #include "agent/shell/disabilities_file.h"
 
 namespace supvisors {
 
 std::size_t StartupLoad::errorCount() const {
   return config.errors.size() + (rules ? rules->errors.size() : 0) + key_errors.size() +
-         disabilities_errors.size();
+         disabilities_errors.size() + security_errors.size();
 }
 
 std::optional<PeerKeys> loadPeerKeys(const Config& config, std::vector<std::string>& errors) {
@@ -91,6 +92,9 @@ StartupLoad loadStartup(const std::filesystem::path& configFile) {
                            instanceDirectory(*load.config.config));
     load.keys = loadPeerKeys(*load.config.config, load.key_errors);
     load.event_keys = loadEventKeys(*load.config.config, load.key_errors);
+    SecurityCheck security = checkSecurity(*load.config.config);
+    load.security_errors = std::move(security.errors);
+    load.security_warnings = std::move(security.warnings);
     if (const auto& file = load.config.config->supvisors.disabilities_file) {
       auto read = readDisabilitiesFile(*file);
       if (read.ok()) {
@@ -108,6 +112,8 @@ void printCheckText(const StartupLoad& load, std::string& diagnostics, std::stri
   diagnostics = diagnosticsToText(load.config);
   for (const auto& error : load.key_errors) diagnostics += "error: " + error + "\n";
   for (const auto& error : load.disabilities_errors) diagnostics += "error: " + error + "\n";
+  for (const auto& error : load.security_errors) diagnostics += "error: " + error + "\n";
+  for (const auto& warning : load.security_warnings) diagnostics += "warning: " + warning + "\n";
   if (!load.config.config) return;
   text = configToText(*load.config.config);
   text += "\n; rules\n";
@@ -119,6 +125,8 @@ nlohmann::json checkJson(const StartupLoad& load) {
   out["rules"] = load.rules ? rulesLoadToJson(*load.rules) : nlohmann::json();
   for (const auto& error : load.key_errors) out["errors"].push_back(error);
   for (const auto& error : load.disabilities_errors) out["errors"].push_back(error);
+  for (const auto& error : load.security_errors) out["errors"].push_back(error);
+  for (const auto& warning : load.security_warnings) out["warnings"].push_back(warning);
   out["ok"] = load.ok();
   return out;
 }

@@ -3,7 +3,8 @@
 // rules files it names — validated together, as `--check` shows it and as start-up refuses it.
 //
 // The rules are read only when the configuration is valid (their file list and the instance
-// list come from it). Any error in either stops start-up with exit code 78 (EX_CONFIG).
+// list come from it); so are the security checks (security_check.h: an API open to other
+// hosts, files readable by others). Any error in either stops start-up with exit code 78 (EX_CONFIG).
 //
 // Thread-safety: plain values and pure printers.
 
@@ -47,10 +48,13 @@ struct StartupLoad {
   Disabilities disabilities;
   bool disabilities_exists = false;
   std::vector<std::string> disabilities_errors;  // the file cannot be read or parsed
+  // Exposure and file permissions (security_check.h), when the configuration loaded.
+  std::vector<std::string> security_errors;
+  std::vector<std::string> security_warnings;
 
   bool ok() const {
     return config.ok() && rules && rules->ok() && key_errors.empty() &&
-           disabilities_errors.empty();
+           disabilities_errors.empty() && security_errors.empty();
   }
   std::size_t errorCount() const;
 };

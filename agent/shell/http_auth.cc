@@ -1,6 +1,8 @@
 #include "agent/shell/http_auth.h"
 #include "common/text.h"
 
+#include <openssl/evp.h>
+#include <openssl/rand.h>
 #include <openssl/sha.h>
 
 #include <algorithm>
@@ -9,9 +11,6 @@
 namespace supvisors {
 
 namespace {
-
-constexpr std::string_view kShaPrefix = "{SHA}";
-
 
 int base64Value(char c) {
   if (c >= 'A' && c <= 'Z') return c - 'A';
@@ -22,16 +21,40 @@ int base64Value(char c) {
   return -1;
 }
 
+std::string sha256(std::string_view data) {
+  unsigned char digest[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), digest);
+  return std::string(reinterpret_cast<const char*>(digest), sizeof digest);
+}
+
 }  // namespace
 
 HttpBasicAuth::HttpBasicAuth(std::string username, std::string password)
     : enabled_(true), username_(std::move(username)) {
-  if (std::string_view(password).substr(0, kShaPrefix.size()) == kShaPrefix) {
-    sha_ = true;
-    password_ = toLower(password.substr(kShaPrefix.size()));
-  } else {
-    password_ = std::move(password);
+  std::string error;
+  if (auto parsed = parseStoredPassword(password, error))
+    password_ = std::move(*parsed);
+  else
+    valid_ = false;
+}
+
+bool HttpBasicAuth::verify(std::string_view user, std::string_view pass) const {
+  // Both comparisons always run, so a wrong username costs the same as a wrong password.
+  const bool userOk = constantTimeEquals(user, username_);
+  bool passOk = false;
+  switch (password_.form) {
+    case StoredPassword::Form::Plain:
+      passOk = constantTimeEquals(pass, password_.secret);
+      break;
+    case StoredPassword::Form::Sha1:
+      passOk = constantTimeEquals(sha1Hex(pass), password_.secret);
+      break;
+    case StoredPassword::Form::Pbkdf2Sha256:
+      passOk = constantTimeEquals(
+          pbkdf2Sha256Hex(pass, password_.salt, password_.iterations), password_.secret);
+      break;
   }
+  return valid_ & userOk & passOk;
 }
 
 bool HttpBasicAuth::check(std::string_view authorization) const {
@@ -53,11 +76,20 @@ bool HttpBasicAuth::check(std::string_view authorization) const {
   if (colon == std::string::npos) return false;
   const std::string_view user = std::string_view(*decoded).substr(0, colon);
   const std::string_view pass = std::string_view(*decoded).substr(colon + 1);
-  // Both comparisons always run, so a wrong username costs the same as a wrong password.
-  const bool userOk = constantTimeEquals(user, username_);
-  const bool passOk = sha_ ? constantTimeEquals(sha1Hex(pass), password_)
-                           : constantTimeEquals(pass, password_);
-  return userOk & passOk;
+  if (password_.form != StoredPassword::Form::Pbkdf2Sha256) return verify(user, pass);
+  const std::string digest = sha256(*decoded);
+  {
+    std::lock_guard lock(remembered_->mutex);
+    bool known = false;
+    for (const auto& d : remembered_->digests) known |= constantTimeEquals(d, digest);
+    if (known) return true;
+  }
+  if (!verify(user, pass)) return false;
+  std::lock_guard lock(remembered_->mutex);
+  auto& digests = remembered_->digests;
+  if (digests.size() >= kRememberedCredentials) digests.erase(digests.begin());
+  digests.push_back(digest);
+  return true;
 }
 
 std::optional<std::string> base64Decode(std::string_view text) {
@@ -91,6 +123,26 @@ std::string sha1Hex(std::string_view data) {
     hex.push_back(kHex[b & 0xF]);
   }
   return hex;
+}
+
+std::string pbkdf2Sha256Hex(std::string_view password, std::string_view salt, int iterations,
+                            std::size_t length) {
+  std::string key(length, '\0');
+  if (PKCS5_PBKDF2_HMAC(password.data(), static_cast<int>(password.size()),
+                        reinterpret_cast<const unsigned char*>(salt.data()),
+                        static_cast<int>(salt.size()), iterations, EVP_sha256(),
+                        static_cast<int>(length), reinterpret_cast<unsigned char*>(key.data())) != 1)
+    return "";
+  return toHex(key);
+}
+
+std::string hashPassword(std::string_view password, int iterations) {
+  std::string salt(kPbkdf2SaltBytes, '\0');
+  if (RAND_bytes(reinterpret_cast<unsigned char*>(salt.data()), static_cast<int>(salt.size())) != 1)
+    return "";
+  const std::string key = pbkdf2Sha256Hex(password, salt, iterations);
+  if (key.empty()) return "";
+  return formatPbkdf2Password(iterations, salt, key);
 }
 
 bool constantTimeEquals(std::string_view a, std::string_view b) {

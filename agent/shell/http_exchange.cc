@@ -2,6 +2,9 @@
 #include "common/text.h"
 
 #include <fcntl.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509v3.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -15,6 +18,7 @@
 #include <cerrno>
 #include <charconv>
 #include <cstring>
+#include <memory>
 #include <optional>
 #include <thread>
 #include <utility>
@@ -134,12 +138,7 @@ Result<Fd> connectTcp(const HttpEndpoint& ep, Deadline deadline) {
   return std::move(*connected);
 }
 
-Result<Fd> connectEndpoint(const HttpEndpoint& ep, Deadline deadline) {
-  return ep.kind == HttpEndpoint::Kind::Unix ? connectUnix(ep, deadline)
-                                             : connectTcp(ep, deadline);
-}
-
-Status sendAll(int fd, std::string_view data, Deadline deadline, const std::string& what) {
+Status sendAllPlain(int fd, std::string_view data, Deadline deadline, const std::string& what) {
   while (!data.empty()) {
     const ssize_t n = ::send(fd, data.data(), data.size(), MSG_NOSIGNAL);
     if (n > 0) { data.remove_prefix(static_cast<std::size_t>(n)); continue; }
@@ -156,7 +155,7 @@ Status sendAll(int fd, std::string_view data, Deadline deadline, const std::stri
 }
 
 // Reads what is available, waiting until the deadline. 0 bytes means the peer closed.
-Result<std::size_t> readSome(int fd, char* buf, std::size_t size, Deadline deadline,
+Result<std::size_t> readSomePlain(int fd, char* buf, std::size_t size, Deadline deadline,
                              const std::string& what) {
   while (true) {
     const ssize_t n = ::recv(fd, buf, size, 0);
@@ -170,6 +169,146 @@ Result<std::size_t> readSome(int fd, char* buf, std::size_t size, Deadline deadl
     }
     return Error::transport("cannot read from " + what + ": " + errnoText(errno));
   }
+}
+
+// The last OpenSSL error as text, clearing the queue.
+std::string openSslError() {
+  std::string text;
+  while (const unsigned long e = ERR_get_error()) {
+    char buffer[256];
+    ERR_error_string_n(e, buffer, sizeof buffer);
+    text = buffer;
+  }
+  return text.empty() ? "unknown TLS error" : text;
+}
+
+struct SslCtxFree {
+  void operator()(SSL_CTX* c) const { SSL_CTX_free(c); }
+};
+struct SslFree {
+  void operator()(SSL* s) const { SSL_free(s); }
+};
+
+// One connected socket, plain or TLS: the same bounded send / read / wait over either.
+class Connection {
+ public:
+  explicit Connection(Fd fd) : fd_(std::move(fd)) {}
+
+  int fd() const { return fd_.get(); }
+
+  // TLS handshake toward ep (verifying its certificate and host), bounded by the deadline.
+  Status startTls(const HttpEndpoint& ep, Deadline deadline) {
+    const std::string what = ep.describe();
+    ERR_clear_error();
+    ctx_.reset(SSL_CTX_new(TLS_client_method()));
+    if (!ctx_) return Error::transport("cannot set up TLS: " + openSslError());
+    SSL_CTX_set_min_proto_version(ctx_.get(), TLS1_2_VERSION);
+    SSL_CTX_set_options(ctx_.get(), SSL_OP_NO_COMPRESSION | SSL_OP_IGNORE_UNEXPECTED_EOF);
+    SSL_CTX_set_verify(ctx_.get(), SSL_VERIFY_PEER, nullptr);
+    const bool loaded =
+        ep.tls_ca_file.empty()
+            ? SSL_CTX_set_default_verify_paths(ctx_.get()) == 1
+            : SSL_CTX_load_verify_locations(ctx_.get(), ep.tls_ca_file.c_str(), nullptr) == 1;
+    if (!loaded)
+      return Error::transport("cannot load the CA file " +
+                              (ep.tls_ca_file.empty() ? std::string("(system)") : ep.tls_ca_file) +
+                              ": " + openSslError());
+    ssl_.reset(SSL_new(ctx_.get()));
+    if (!ssl_) return Error::transport("cannot set up TLS: " + openSslError());
+    SSL_set_fd(ssl_.get(), fd_.get());
+    X509_VERIFY_PARAM* param = SSL_get0_param(ssl_.get());
+    if (X509_VERIFY_PARAM_set1_ip_asc(param, ep.host.c_str()) != 1) {
+      ERR_clear_error();  // not an IP address: a host name, checked and sent as SNI
+      X509_VERIFY_PARAM_set1_host(param, ep.host.c_str(), 0);
+      SSL_set_tlsext_host_name(ssl_.get(), ep.host.c_str());
+    }
+    while (true) {
+      const int rc = SSL_connect(ssl_.get());
+      if (rc == 1) return okStatus();
+      const int err = SSL_get_error(ssl_.get(), rc);
+      if (err == SSL_ERROR_WANT_READ || err == SSL_ERROR_WANT_WRITE) {
+        auto ready = waitFor(fd_.get(), err == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT, deadline);
+        if (!ready) return ready.error();
+        if (!*ready) return Error::transport("timeout in the TLS handshake with " + what);
+        continue;
+      }
+      const long verify = SSL_get_verify_result(ssl_.get());
+      if (verify != X509_V_OK)
+        return Error::transport("TLS handshake with " + what +
+                                " failed: certificate not trusted: " +
+                                X509_verify_cert_error_string(verify) +
+                                (ep.tls_ca_file.empty() ? " (no CA file given: the system's CAs)"
+                                                        : " (CA file " + ep.tls_ca_file + ")"));
+      const std::string why = err == SSL_ERROR_SYSCALL && ERR_peek_error() == 0
+                                  ? "the server closed the connection (is it serving TLS?)"
+                                  : openSslError();
+      return Error::transport("TLS handshake with " + what + " failed: " + why);
+    }
+  }
+
+  Status sendAll(std::string_view data, Deadline deadline, const std::string& what) const {
+    if (!ssl_) return sendAllPlain(fd_.get(), data, deadline, what);
+    while (!data.empty()) {
+      ERR_clear_error();
+      const int n = SSL_write(ssl_.get(), data.data(), static_cast<int>(data.size()));
+      if (n > 0) {
+        data.remove_prefix(static_cast<std::size_t>(n));
+        continue;
+      }
+      const int err = SSL_get_error(ssl_.get(), n);
+      if (err == SSL_ERROR_WANT_READ || err == SSL_ERROR_WANT_WRITE) {
+        auto ready = waitFor(fd_.get(), err == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT, deadline);
+        if (!ready) return ready.error();
+        if (!*ready) return Error::transport("timeout sending to " + what);
+        continue;
+      }
+      return Error::transport("cannot send to " + what + ": " + openSslError());
+    }
+    return okStatus();
+  }
+
+  // Reads what is available, waiting until the deadline. 0 bytes means the peer closed.
+  Result<std::size_t> readSome(char* buf, std::size_t size, Deadline deadline,
+                               const std::string& what) const {
+    if (!ssl_) return readSomePlain(fd_.get(), buf, size, deadline, what);
+    while (true) {
+      ERR_clear_error();
+      const int n = SSL_read(ssl_.get(), buf, static_cast<int>(size));
+      if (n > 0) return static_cast<std::size_t>(n);
+      const int err = SSL_get_error(ssl_.get(), n);
+      if (err == SSL_ERROR_ZERO_RETURN) return std::size_t{0};
+      if (err == SSL_ERROR_WANT_READ || err == SSL_ERROR_WANT_WRITE) {
+        auto ready = waitFor(fd_.get(), err == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT, deadline);
+        if (!ready) return ready.error();
+        if (!*ready) return Error::transport("timeout waiting for an answer from " + what);
+        continue;
+      }
+      if (err == SSL_ERROR_SYSCALL && ERR_peek_error() == 0) return std::size_t{0};
+      return Error::transport("cannot read from " + what + ": " + openSslError());
+    }
+  }
+
+  // Whether data can be read before the deadline (TLS may hold decrypted bytes already).
+  Result<bool> waitReadable(Deadline deadline) const {
+    if (ssl_ && SSL_pending(ssl_.get()) > 0) return true;
+    return waitFor(fd_.get(), POLLIN, deadline);
+  }
+
+ private:
+  Fd fd_;
+  std::unique_ptr<SSL_CTX, SslCtxFree> ctx_;  // declared before ssl_: freed after it
+  std::unique_ptr<SSL, SslFree> ssl_;
+};
+
+Result<Connection> connectEndpoint(const HttpEndpoint& ep, Deadline deadline) {
+  auto fd = ep.kind == HttpEndpoint::Kind::Unix ? connectUnix(ep, deadline)
+                                                : connectTcp(ep, deadline);
+  if (!fd) return fd.error();
+  Connection connection(std::move(fd).value());
+  if (ep.tls) {
+    if (auto st = connection.startTls(ep, deadline); !st) return st.error();
+  }
+  return Result<Connection>(std::move(connection));
 }
 
 std::string renderRequest(const HttpEndpoint& ep, const HttpRequest& req) {
@@ -345,16 +484,16 @@ class ResponseReader {
 std::string HttpEndpoint::describe() const {
   if (kind == Kind::Unix) return "unix://" + unix_path;
   const bool v6 = host.find(':') != std::string::npos;
-  return "http://" + (v6 ? "[" + host + "]" : host) + ":" + port;
+  return (tls ? "https://" : "http://") + (v6 ? "[" + host + "]" : host) + ":" + port;
 }
 
 Result<HttpEndpoint> parseServerUrl(const std::string& url) {
   const auto bad = [&](const std::string& why) {
     return Error::transport("bad serverurl '" + url + "': " + why +
-                            " (expected unix:///absolute/path.sock or http://host:port)");
+                            " (expected unix:///absolute/path.sock, http://host:port or https://host:port)");
   };
   HttpEndpoint ep;
-  constexpr std::string_view kUnix = "unix://", kHttp = "http://";
+  constexpr std::string_view kUnix = "unix://", kHttp = "http://", kHttps = "https://";
   std::string_view u(url);
   if (u.substr(0, kUnix.size()) == kUnix) {
     ep.kind = HttpEndpoint::Kind::Unix;
@@ -366,9 +505,10 @@ Result<HttpEndpoint> parseServerUrl(const std::string& url) {
                  std::to_string(sizeof(sockaddr_un::sun_path) - 1) + " bytes");
     return ep;
   }
-  if (u.substr(0, kHttp.size()) != kHttp) return bad("unsupported scheme");
+  ep.tls = u.substr(0, kHttps.size()) == kHttps;
+  if (!ep.tls && u.substr(0, kHttp.size()) != kHttp) return bad("unsupported scheme");
   ep.kind = HttpEndpoint::Kind::Tcp;
-  std::string_view rest = u.substr(kHttp.size());
+  std::string_view rest = u.substr(ep.tls ? kHttps.size() : kHttp.size());
   const auto slash = rest.find('/');
   std::string_view authority = rest.substr(0, slash);
   if (slash != std::string_view::npos) {
@@ -395,7 +535,7 @@ Result<HttpEndpoint> parseServerUrl(const std::string& url) {
   }
   if (ep.host.empty()) return bad("missing host");
   if (portText.empty()) {
-    ep.port = "80";
+    ep.port = ep.tls ? "443" : "80";
   } else {
     unsigned port = 0;
     auto [p, ec] = std::from_chars(portText.data(), portText.data() + portText.size(), port);
@@ -445,7 +585,7 @@ Result<HttpResponse> httpExchange(const HttpEndpoint& endpoint, const HttpReques
   const std::string what = endpoint.describe();
   auto fd = connectEndpoint(endpoint, deadline);
   if (!fd) return fd.error();
-  auto sent = sendAll(fd->get(), renderRequest(endpoint, request), deadline, what);
+  auto sent = fd->sendAll(renderRequest(endpoint, request), deadline, what);
   if (!sent) return sent.error();
 
   ResponseReader reader;
@@ -456,7 +596,7 @@ Result<HttpResponse> httpExchange(const HttpEndpoint& endpoint, const HttpReques
   };
   char buf[64 * 1024];
   while (true) {
-    auto n = readSome(fd->get(), buf, sizeof buf, deadline, what);
+    auto n = fd->readSome(buf, sizeof buf, deadline, what);
     if (!n) return n.error();
     if (*n == 0) {
       auto st = reader.finish();
@@ -479,7 +619,7 @@ Status httpStream(const HttpEndpoint& endpoint, const HttpRequest& request,
   const Deadline connectDeadline = Clock::now() + connectTimeout;
   auto fd = connectEndpoint(endpoint, connectDeadline);
   if (!fd) return fd.error();
-  auto sent = sendAll(fd->get(), renderRequest(endpoint, request), connectDeadline, what);
+  auto sent = fd->sendAll(renderRequest(endpoint, request), connectDeadline, what);
   if (!sent) return sent.error();
 
   ResponseReader reader;
@@ -498,14 +638,14 @@ Status httpStream(const HttpEndpoint& endpoint, const HttpRequest& request,
     // Wait in slices: a quiet stream gets an empty piece each slice, so the caller can stop.
     while (true) {
       const Deadline slice = std::min(idleDeadline, Clock::now() + kStreamHeartbeat);
-      auto ready = waitFor(fd->get(), POLLIN, slice);
+      auto ready = fd->waitReadable(slice);
       if (!ready) return ready.error();
       if (*ready) break;
       if (Clock::now() >= idleDeadline)
         return Error::transport("timeout waiting for more data from " + what);
       if (!onData(std::string_view())) return okStatus();
     }
-    auto n = readSome(fd->get(), buf, sizeof buf, idleDeadline, what);
+    auto n = fd->readSome(buf, sizeof buf, idleDeadline, what);
     if (!n) return n.error();
     if (*n == 0) {
       if (statusError) return *statusError;

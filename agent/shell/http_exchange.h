@@ -1,7 +1,11 @@
 #pragma once
-// HttpExchange: one HTTP/1.0 request and its response over a fresh connection, on AF_UNIX or
-// TCP. It is the wire under XmlRpcSupervisorClient, kept apart because it knows nothing of
-// XML-RPC.
+// HttpExchange: one HTTP/1.0 request and its response over a fresh connection, on AF_UNIX,
+// TCP or TLS over TCP (https://, for supvisorsctl toward an agent serving TLS). It is the wire
+// under XmlRpcSupervisorClient, kept apart because it knows nothing of XML-RPC.
+//
+// TLS (OpenSSL, TLS 1.2 or later): the server's certificate must chain to the CA file given,
+// or to the system's trusted CAs when none is, and name the host of the URL (DNS name or IP
+// address); anything else fails the handshake with a Transport error saying why.
 //
 // Why HTTP/1.0 and one connection per request: Supervisor's medusa server stalls about 40 ms
 // on a reused keep-alive connection for any answer longer than one TCP write (reference P4).
@@ -32,12 +36,14 @@ struct HttpEndpoint {
   std::string host;         // Kind::Tcp: name or address (no brackets for IPv6)
   std::string port;         // Kind::Tcp: decimal port
   std::string rpc_path = "/RPC2";  // path of the XML-RPC handler
-  // "unix:///abs.sock" or "http://host:port" — for messages.
+  bool tls = false;         // Kind::Tcp: https://
+  std::string tls_ca_file;  // tls: PEM file of the CAs to trust; "" = the system's
+  // "unix:///abs.sock", "http://host:port" or "https://host:port" — for messages.
   std::string describe() const;
 };
 
-// Parses `unix:///abs/path.sock` or `http://host[:port][/path]` (the port defaults to 80, the
-// path to /RPC2, IPv6 hosts in brackets). Any other form is a Transport error whose message
+// Parses `unix:///abs/path.sock` or `http[s]://host[:port][/path]` (the port defaults to 80
+// or 443, the path to /RPC2, IPv6 hosts in brackets). Any other form is a Transport error whose message
 // says what is wrong and what is expected. Credentials in the URL are refused: they belong
 // in the username/password options (xmlrpc-c ignores them too, reference P6).
 Result<HttpEndpoint> parseServerUrl(const std::string& url);

@@ -1,9 +1,13 @@
 #include "agent/shell/rpc_server.h"
 
 #include <httplib.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
 #include <spdlog/spdlog.h>
 
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <condition_variable>
@@ -35,6 +39,62 @@ std::string addressOf(const std::string& host, int port) {
                                              : host + ":" + std::to_string(port);
 }
 
+// The last OpenSSL error as text ("" if none), clearing the queue.
+std::string openSslError() {
+  std::string text;
+  while (const unsigned long e = ERR_get_error()) {
+    char buffer[256];
+    ERR_error_string_n(e, buffer, sizeof buffer);
+    text = buffer;
+  }
+  return text;
+}
+
+// A plain server, or a TLS one whose context loads the options' PEM files (TLS 1.2 at least,
+// no compression, no renegotiation). `error` says which file failed and why.
+std::unique_ptr<httplib::Server> makeServer(const RpcServerOptions& options, std::string& error) {
+  if (options.tls_cert_file.empty() && options.tls_key_file.empty())
+    return std::make_unique<httplib::Server>();
+  if (options.tls_cert_file.empty() || options.tls_key_file.empty()) {
+    error = "TLS needs both a certificate file and a key file";
+    return std::make_unique<httplib::Server>();
+  }
+  ERR_clear_error();
+  auto server = std::make_unique<httplib::SSLServer>([&](SSL_CTX& ctx) {
+    SSL_CTX_set_min_proto_version(&ctx, TLS1_2_VERSION);
+    SSL_CTX_set_options(&ctx, SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION |
+                                  SSL_OP_CIPHER_SERVER_PREFERENCE);
+    for (const auto& [what, file] : {std::pair{"certificate", &options.tls_cert_file},
+                                     std::pair{"key", &options.tls_key_file}}) {
+      if (::access(file->c_str(), R_OK) != 0) {
+        error = std::string("cannot read the TLS ") + what + " " + *file + ": " +
+                std::strerror(errno);
+        return false;
+      }
+    }
+    if (SSL_CTX_use_certificate_chain_file(&ctx, options.tls_cert_file.c_str()) != 1) {
+      error = "cannot load the TLS certificate " + options.tls_cert_file + ": " + openSslError();
+      return false;
+    }
+    if (SSL_CTX_use_PrivateKey_file(&ctx, options.tls_key_file.c_str(), SSL_FILETYPE_PEM) != 1) {
+      const bool mismatch = ERR_GET_REASON(ERR_peek_last_error()) == X509_R_KEY_VALUES_MISMATCH;
+      error = mismatch ? "the TLS key " + options.tls_key_file +
+                             " does not match the certificate " + options.tls_cert_file
+                       : "cannot load the TLS key " + options.tls_key_file + ": " + openSslError();
+      ERR_clear_error();
+      return false;
+    }
+    if (SSL_CTX_check_private_key(&ctx) != 1) {
+      error = "the TLS key " + options.tls_key_file + " does not match the certificate " +
+              options.tls_cert_file + ": " + openSslError();
+      return false;
+    }
+    return true;
+  });
+  if (!server->is_valid() && error.empty()) error = "cannot set up TLS: " + openSslError();
+  return server;
+}
+
 }  // namespace
 
 RpcServer::RpcServer(RpcServerOptions options, std::shared_ptr<const SupervisorClient> supervisor,
@@ -50,7 +110,7 @@ RpcServer::RpcServer(RpcServerOptions options, std::shared_ptr<const SupervisorC
           *supervisor_, snapshots,
           monotonicClock ? std::move(monotonicClock) : std::function<double()>(monotonicNow),
           cluster, requests),
-      server_(std::make_unique<httplib::Server>()) {
+      server_(makeServer(options_, tls_error_)) {
   setupRoutes();
 }
 
@@ -293,6 +353,10 @@ void RpcServer::reapFinishedStreams() {
 
 Status RpcServer::start() {
   const std::string& host = options_.host;
+  if (!tls_error_.empty()) {
+    spdlog::error("http: {}", tls_error_);
+    return Error::transport(tls_error_);
+  }
   int bound = 0;
   errno = 0;
   if (options_.port == 0) {
@@ -313,7 +377,8 @@ Status RpcServer::start() {
   // httplib ignores stop() until its loop runs: wait for it, so stop() right after start()
   // cannot be lost (and the listener thread joined forever).
   while (!server_->is_running() && listener_.joinable()) std::this_thread::yield();
-  spdlog::info("http: XML-RPC front door on {}{}", addressOf(host, bound),
+  spdlog::info("http: XML-RPC front door on {}://{}{}",
+               options_.tls_cert_file.empty() ? "http" : "https", addressOf(host, bound),
                auth_.enabled() ? " (basic auth)" : "");
   if (!auth_.enabled() && host != "127.0.0.1" && host != "localhost" && host != "::1") {
     spdlog::warn("http: {} is reachable from other hosts without authentication",

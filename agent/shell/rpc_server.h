@@ -12,7 +12,9 @@
 //                                                                   without one)
 //
 // so `supervisorctl -s http://host:port` and Supvisors' clients work against the agent.
-// Optional HTTP Basic auth (HttpBasicAuth) guards every path. Bounds: request body size
+// Optional HTTP Basic auth (HttpBasicAuth) guards every path; optional TLS (a certificate
+// chain and its key, PEM files; TLS 1.2 or later) serves the same paths over HTTPS only, a
+// plain-HTTP client of a TLS port gets its connection closed. Bounds: request body size
 // (413 above it), read/write timeouts, requests per kept-alive connection, worker threads,
 // and the number of concurrent log streams (503 above it, because each tail -f holds a
 // worker thread for as long as it lasts). Malformed requests get a 4xx; the server keeps
@@ -67,9 +69,14 @@ struct RpcServerOptions {
   std::string host = "127.0.0.1";
   // TCP port; 0 picks a free one (tests), read it back with RpcServer::port().
   int port = 0;
-  // Basic auth; both set to enable. password is plain or "{SHA}"+hex SHA-1, as Supervisor.
+  // Basic auth; both set to enable. password is plain, "{SHA}"+hex SHA-1 as Supervisor, or
+  // "{PBKDF2-SHA256}..." (http_auth.h).
   std::optional<std::string> username;
   std::optional<std::string> password;
+  // TLS: the certificate chain (leaf first) and its private key, PEM files; both set to serve
+  // HTTPS only. Empty: plain HTTP (default, as Supervisor).
+  std::string tls_cert_file;
+  std::string tls_key_file;
   // Largest request body accepted, bytes (413 above). 1 MiB: a multicall of thousands of
   // calls fits; a client cannot make a worker hold more.
   std::size_t max_body = 1u << 20;
@@ -126,7 +133,8 @@ class RpcServer {
   RpcServer& operator=(const RpcServer&) = delete;
 
   // Binds host:port and serves on background threads. A failure to bind (port in use, bad
-  // address) is an Error naming the address. Call once.
+  // address) is an Error naming the address; a certificate or key that cannot be loaded (or
+  // that do not match) an Error naming the file. Call once.
   Status start();
   // Stops serving; returns promptly (see the header comment). Idempotent.
   void stop();
@@ -151,6 +159,9 @@ class RpcServer {
   RpcDispatcher dispatcher_;
   ApiMetrics api_metrics_{dispatcher_.ownMethods()};
   std::shared_ptr<const MetricsPage> metrics_;
+  // Why the TLS context could not be set up ("" when fine or plain); declared before server_,
+  // whose construction fills it.
+  std::string tls_error_;
   std::unique_ptr<httplib::Server> server_;
   std::thread listener_;
   std::atomic<int> port_{0};

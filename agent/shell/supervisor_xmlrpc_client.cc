@@ -26,7 +26,8 @@ void raiseXmlSizeLimitOnce() {
 Error httpStatusError(int status, const std::string& reason, const std::string& what) {
   if (status == 401)
     return Error::transport("authentication failed at " + what +
-                                ": check [supervisor] username/password",
+                                ": check the username/password ([supervisor] ones for the "
+                                "agent, -u/-p or --credentials for supvisorsctl)",
                             status);
   return Error::transport("HTTP " + std::to_string(status) + " " + reason + " from " + what,
                           status);
@@ -40,8 +41,10 @@ Result<std::unique_ptr<XmlRpcSupervisorClient>> XmlRpcSupervisorClient::create(
   if (!endpoint) return endpoint.error();
   if (options.timeout.count() <= 0)
     return Error::transport("supervisor client timeout must be positive");
+  HttpEndpoint ep = std::move(endpoint).value();
+  ep.tls_ca_file = options.tls_ca_file;
   return std::unique_ptr<XmlRpcSupervisorClient>(
-      new XmlRpcSupervisorClient(std::move(options), std::move(endpoint).value()));
+      new XmlRpcSupervisorClient(std::move(options), std::move(ep)));
 }
 
 XmlRpcSupervisorClient::XmlRpcSupervisorClient(SupervisorClientOptions options)
@@ -51,6 +54,7 @@ XmlRpcSupervisorClient::XmlRpcSupervisorClient(SupervisorClientOptions options)
   if (options_.timeout.count() <= 0)
     throw std::invalid_argument("supervisor client timeout must be positive");
   endpoint_ = std::move(endpoint).value();
+  endpoint_.tls_ca_file = options_.tls_ca_file;
   raiseXmlSizeLimitOnce();
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 // XmlRpcSupervisorClient: the real SupervisorClient, talking XML-RPC to supervisord over
-// unix:// or http:// like supervisorctl's serverurl.
+// unix:// or http:// like supervisorctl's serverurl, or to an agent serving TLS over https://
+// (supvisorsctl; the certificate is verified, http_exchange.h).
 //
 // Each call is one HTTP/1.0 request on a fresh connection with `Connection: close`
 // (http_exchange.h; no keep-alive stall, reference P4), `Authorization: Basic` when a
@@ -24,9 +25,12 @@
 namespace supvisors {
 
 struct SupervisorClientOptions {
-  // supervisorctl-style: "unix:///abs/path.sock" or "http://host:port[/RPC2]".
+  // supervisorctl-style: "unix:///abs/path.sock" or "http[s]://host:port[/RPC2]".
   // Default: Debian's stock supervisord socket.
   std::string serverurl = "unix:///var/run/supervisor.sock";
+  // https:// only: PEM file of the CAs that may sign the server's certificate. Default "":
+  // the system's trusted CAs.
+  std::string tls_ca_file;
   // Basic auth, sent only when username is not empty ([unix|inet]_http_server username).
   std::string username;
   std::string password;

@@ -142,8 +142,9 @@ TEST_CASE("option table: every Supvisors option, the agreed implemented set", "[
                            "conciliation_strategy", "disabilities_file", "logfile",
                            "logfile_maxbytes", "logfile_backups", "loglevel"});
   // [agent]: 13 + goodbye_grace and supervisor_lost_after (issue 5) + args_dir (issue 7) +
-  // event_bind, event_curve_key, event_subscriber_keys (issue 8).
-  CHECK(sectionKeys("agent").size() == 19);
+  // event_bind, event_curve_key, event_subscriber_keys (issue 8) + allow_unauthenticated,
+  // http_cert_file and http_key_file (issue 10).
+  CHECK(sectionKeys("agent").size() == 22);
   CHECK(sectionKeys("supervisor").size() == 6);
 }
 

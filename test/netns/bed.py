@@ -521,6 +521,8 @@ poll_period = 0.5
 [agent]
 identifier = {h.nick}
 node_id = {h.nick}
+; the bed's hosts bind their bridge address: an API open to other hosts needs this (or auth)
+allow_unauthenticated = true
 {extra}
 """)
 

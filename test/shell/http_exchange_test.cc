@@ -101,11 +101,22 @@ TEST_CASE("parseServerUrl accepts supervisorctl's forms", "[http_exchange]") {
   REQUIRE(v6.ok());
   CHECK(v6->host == "::1");
   CHECK(v6->describe() == "http://[::1]:9001");
+
+  // https:// for an agent serving TLS (supvisorsctl): port 443 by default.
+  auto tls = parseServerUrl("https://localhost");
+  REQUIRE(tls.ok());
+  CHECK(tls->tls);
+  CHECK(tls->port == "443");
+  CHECK(tls->describe() == "https://localhost:443");
+  auto tls6 = parseServerUrl("https://[::1]:60000/RPC2");
+  REQUIRE(tls6.ok());
+  CHECK(tls6->describe() == "https://[::1]:60000");
+  CHECK_FALSE(h->tls);
 }
 
 TEST_CASE("parseServerUrl refuses bad URLs with a clear message", "[http_exchange]") {
-  for (const char* bad : {"", "/var/run/supervisor.sock", "unix://relative.sock", "https://h:1",
-                          "http://:9001", "http://h:0", "http://h:99999", "http://h:x",
+  for (const char* bad : {"", "/var/run/supervisor.sock", "unix://relative.sock", "ftp://h:1",
+                          "https://:9001", "http://:9001", "http://h:0", "http://h:99999", "http://h:x",
                           "http://u:p@h:9001", "http://[::1"}) {
     INFO(bad);
     const auto r = parseServerUrl(bad);

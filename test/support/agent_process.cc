@@ -80,8 +80,10 @@ void AgentProcess::start() {
           pid_ = -1;
           throw std::runtime_error("supvisorsd exited at start-up:\n" + this->log());
         }
-        const auto r =
-            runCommand({supvisorsctlPath(), "-s", url(), "sversion"}, std::chrono::seconds(10));
+        std::vector<std::string> ctl{supvisorsctlPath(), "-s", url()};
+        ctl.insert(ctl.end(), options_.ctl_options.begin(), options_.ctl_options.end());
+        ctl.push_back("sversion");
+        const auto r = runCommand(ctl, std::chrono::seconds(10));
         return r.exit_code == 0;
       },
       options_.start_timeout, std::chrono::milliseconds(20));

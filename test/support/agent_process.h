@@ -10,6 +10,7 @@
 #include <chrono>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include "test/support/temp_dir.h"
 
@@ -27,6 +28,10 @@ struct AgentProcessOptions {
   std::string nick = "test";
   int port = 0;
   std::string supvisors_list;
+  // An agent serving TLS ([agent] http_cert_file in agent_extra): url() is https://.
+  bool tls = false;
+  // More supvisorsctl options for the readiness check (--ca-file, --credentials...).
+  std::vector<std::string> ctl_options;
 };
 
 // A free HTTP port whose peer port (port + 1) is free too, for an agent.
@@ -48,7 +53,10 @@ class AgentProcess {
   int waitExit(std::chrono::milliseconds timeout);
 
   int port() const { return port_; }
-  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+  std::string url() const {
+    return (options_.tls ? "https" : "http") + std::string("://127.0.0.1:") +
+           std::to_string(port_);
+  }
   const std::filesystem::path& configPath() const { return config_; }
   const std::filesystem::path& dir() const { return dir_.path(); }
   std::string log() const;  // what the agent wrote to stdout/stderr
