@@ -469,7 +469,8 @@ TEST_CASE("valid MessagePack of the wrong shape is refused", "[peer_codec]") {
   CHECK(decodeFailure(bytes(json("SVP"))) == PeerDecodeError::BadShape);
   CHECK(decodeFailure(bytes(json::array())) == PeerDecodeError::BadShape);
   CHECK(decodeFailure(bytes(json::array({"SVP"}))) == PeerDecodeError::BadShape);
-  CHECK(decodeFailure(bytes(json::array({"SVP", 1, 0, "a:1", 1, 1}))) == PeerDecodeError::BadShape);
+  CHECK(decodeFailure(bytes(json::array({"SVP", kPeerProtocolVersion, 0, "a:1", 1, 1}))) ==
+        PeerDecodeError::BadShape);
   json j = tree(sample(PeerMessageType::Tick));
   j[6] = json::array({1, 2});
   CHECK(decodeFailure(bytes(j)) == PeerDecodeError::BadShape);
