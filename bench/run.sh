@@ -260,17 +260,19 @@ run_stats() {  # N PORT
     fi
     stop_case
   done
-  local p="programs=$n relay=on poll_s=$POLL_PERIOD reps=$REPS window_s=$WINDOW"
-  record "$file" cpu-off "stats-agent-cpu-n$n-off" pct "$p stats=OFF" \
-    "agent CPU, $n programs, statistics OFF"
-  record "$file" cpu-on5 "stats-agent-cpu-n$n-on5" pct "$p stats=ALL period_s=5" \
-    "agent CPU, $n programs, statistics ALL every 5 s"
-  record "$file" cpu-on1 "stats-agent-cpu-n$n-on1" pct "$p stats=ALL period_s=1" \
-    "agent CPU, $n programs, statistics ALL every 1 s"
-  record "$file" collect-on1 "stats-collection-cpu-n$n" ms "$p stats=ALL period_s=1" \
-    "CPU of one collection in the agent, $n programs"
-  record "$file" inproc "stats-collection-inproc-n$n" ms "programs=$n collections=$STATS_COLLECTIONS" \
-    "CPU of one collection, collector alone, $n programs"
+  local p="programs=$n,relay=on,poll_s=$POLL_PERIOD,reps=$REPS,window_s=$WINDOW"
+  local cpu='"section": "Statistics (issue 8): agent CPU (% of one core), relay + poll 1 s", "order": 45'
+  local one='"section": "Statistics (issue 8): CPU of one collection (host + every process tree)", "order": 46'
+  record "$file" cpu-off "stats-agent-cpu-n$n-off" pct "$p,stats=OFF" \
+    "{$cpu, \"rank\": $n, \"row\": \"$n programs\", \"column\": \"statistics OFF\"}"
+  record "$file" cpu-on5 "stats-agent-cpu-n$n-on5" pct "$p,stats=ALL,period_s=5" \
+    "{$cpu, \"rank\": $n, \"row\": \"$n programs\", \"column\": \"ALL every 5 s (default)\"}"
+  record "$file" cpu-on1 "stats-agent-cpu-n$n-on1" pct "$p,stats=ALL,period_s=1" \
+    "{$cpu, \"rank\": $n, \"row\": \"$n programs\", \"column\": \"ALL every 1 s\"}"
+  record "$file" collect-on1 "stats-collection-cpu-n$n" ms "$p,stats=ALL,period_s=1" \
+    "{$one, \"rank\": $((n * 10 + 1)), \"row\": \"$n programs, in the agent (mean over its windows)\"}"
+  record "$file" inproc "stats-collection-inproc-n$n" ms "programs=$n,collections=$STATS_COLLECTIONS" \
+    "{$one, \"rank\": $((n * 10 + 2)), \"row\": \"$n programs, collector alone (mean of $STATS_COLLECTIONS in a row)\"}"
 }
 
 # ---- reads (issue 6) -----------------------------------------------------------------------

@@ -557,10 +557,10 @@ TEST_CASE("continuation lines, comments and ':' separators", "[config]") {
 TEST_CASE("an option not implemented yet is accepted with one warning", "[config]") {
   TempDir dir;
   const auto load = loadText(
-      dir, kList + "css_files = a.css\nevent_link = WS\nloglevel = debug\n");
+      dir, kList + "software_name = Lab\nevent_link = WS\nloglevel = debug\n");
   REQUIRE(errorsOf(load).empty());
   CHECK(warningsOf(load) ==
-        conf(dir) + ":3: [supvisors] css_files: accepted; not implemented yet by this agent\n" +
+        conf(dir) + ":3: [supvisors] software_name: accepted; not implemented yet by this agent\n" +
             conf(dir) +
             ":4: [supvisors] event_link: WS accepted; this agent has no WebSocket publisher: "
             "no event is published\n");

@@ -54,7 +54,6 @@ TEST_CASE("the full example loads with its expected warnings", "[config][check]"
   CHECK(warnings ==
         "@SRC@/test/fixtures/config/full.conf:10: [supvisors] software_name: accepted; not implemented yet by this agent\n"
         "@SRC@/test/fixtures/config/full.conf:18: [supvisors] event_link: accepted; not implemented yet by this agent\n"
-        "@SRC@/test/fixtures/config/full.conf:20: [supvisors] stats_periods: accepted; not implemented yet by this agent\n"
         "@SRC@/test/fixtures/config/full.conf:21: [supvisors] tail_limit: accepted; not implemented yet by this agent\n");
 }
 
