@@ -4,12 +4,18 @@
 
 #include <unistd.h>
 
+#include <algorithm>
+#include <mutex>
+#include <vector>
+
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
 #include "agent/shell/supervisor_xmlrpc_client.h"
 #include "agent/shell/xmlrpc_json.h"
+#include "agent/shell/stats_json.h"
 #include "test/integration/cluster.h"
+#include "test/integration/in_process_agent.h"
 #include "test/support/agent_process.h"
 #include "test/support/await.h"
 #include "test/support/command.h"
@@ -197,6 +203,49 @@ TEST_CASE("every instance gets the statistics of every RUNNING instance", "[stat
         return true;
       },
       std::chrono::seconds(60), std::chrono::milliseconds(500)));
+}
+
+}  // namespace supvisors::test
+
+namespace supvisors::test {
+
+TEST_CASE("the statistics listener gets every completed value; the latest values are published",
+          "[stats]") {
+  Supervisord supervisord(SupervisordOptions{.extra = kPrograms});
+  supervisord.start();
+  std::mutex mutex;
+  std::vector<nlohmann::json> hstats, pstats;
+  InProcessAgent a(supervisord.unixUrl(), "", kFastStats, [&](AgentSettings& settings) {
+    settings.statistics_listener = [&](const StatsCompleted& done) {
+      std::lock_guard lock(mutex);
+      for (const auto& v : done.hosts) hstats.push_back(hostStatsJson(done.identifier, v, 0.0));
+      for (const auto& v : done.processes)
+        pstats.push_back(processStatsJson(done.identifier, v, 0.0));
+    };
+  });
+  // Both periods complete: 1 s at every sample, 5 s at every fifth.
+  REQUIRE(awaitCondition(
+      [&] {
+        std::lock_guard lock(mutex);
+        bool five = false;
+        for (const auto& h : hstats) five = five || h["target_period"] == 5.0;
+        return five && !pstats.empty();
+      },
+      std::chrono::seconds(60), std::chrono::milliseconds(100)));
+  {
+    std::lock_guard lock(mutex);
+    CHECK(hstats.front()["identifier"] == a.agent().cluster().get()->config.local().identifier);
+    bool idle = false;
+    for (const auto& p : pstats) idle = idle || p["namespec"] == "idle";
+    CHECK(idle);
+  }
+  const auto latest = a.agent().statisticsLatest().get();
+  REQUIRE(latest->instances.size() == 1);
+  const auto& local = *latest->instances.begin()->second;
+  REQUIRE(local.host);
+  CHECK(local.host->target_period == 1.0);
+  CHECK(std::any_of(local.processes.begin(), local.processes.end(),
+                    [](const ProcessStatsValue& v) { return v.namespec == "supvisorsd"; }));
 }
 
 }  // namespace supvisors::test
