@@ -42,9 +42,9 @@ struct IoCounters {
 };
 
 struct HostSample {
-  double time = 0.0;           // the measuring agent's monotonic seconds
-  std::vector<CpuTimes> cpu;   // [0] all cores together, then one per logical core
-  double mem = 0.0;            // % of physical memory used (total - available)
+  double time = 0.0;                          // the measuring agent's monotonic seconds
+  std::vector<CpuTimes> cpu;                  // [0] all cores together, then one per logical core
+  double mem = 0.0;                           // % of physical memory used (total - available)
   std::map<std::string, IoCounters> net_io;   // per interface that is up: bytes recv, sent
   std::map<std::string, IoCounters> disk_io;  // per physical disk: bytes read, written
   std::map<std::string, double> disk_usage;   // per mounted partition: % used

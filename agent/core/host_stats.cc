@@ -38,9 +38,9 @@ HostStatsValue integrateHost(const HostSample& ref, const HostSample& last, doub
   for (std::size_t i = 0; i < cpus; ++i) {
     const auto work = delta(ref.cpu[i].work, last.cpu[i].work);
     const auto idle = delta(ref.cpu[i].idle, last.cpu[i].idle);
-    v.cpu.push_back(work + idle == 0 ? 0.0
-                                     : 100.0 * static_cast<double>(work) /
-                                           static_cast<double>(work + idle));
+    v.cpu.push_back(work + idle == 0
+                        ? 0.0
+                        : 100.0 * static_cast<double>(work) / static_cast<double>(work + idle));
   }
   v.mem = last.mem;
   const double seconds = last.time - ref.time;

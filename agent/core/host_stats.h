@@ -18,8 +18,8 @@ struct HostStatsValue {
   double target_period = 0.0;  // the stats_periods entry this value integrates over
   double start = 0.0;          // window, seconds since the instance's first sample
   double end = 0.0;
-  std::vector<double> cpu;     // % busy: [0] all cores, then one per logical core
-  double mem = 0.0;            // % used, at the end of the window
+  std::vector<double> cpu;  // % busy: [0] all cores, then one per logical core
+  double mem = 0.0;         // % used, at the end of the window
   std::map<std::string, std::pair<double, double>> net_io;   // kilobits/s received, sent
   std::map<std::string, std::pair<double, double>> disk_io;  // kilobits/s read, written
   std::map<std::string, double> disk_usage;                  // % used, at the end

@@ -47,10 +47,10 @@ ProcessSample processSample(const std::string& namespec, std::int64_t pid, doubl
   s.cpu_time = ticks_per_second > 0
                    ? static_cast<double>(usage.ticks) / static_cast<double>(ticks_per_second)
                    : 0.0;
-  s.mem = mem_total_kb > 0 ? 100.0 * static_cast<double>(usage.rss_pages) *
-                                 static_cast<double>(page_bytes) /
-                                 (static_cast<double>(mem_total_kb) * 1024.0)
-                           : 0.0;
+  s.mem = mem_total_kb > 0
+              ? 100.0 * static_cast<double>(usage.rss_pages) * static_cast<double>(page_bytes) /
+                    (static_cast<double>(mem_total_kb) * 1024.0)
+              : 0.0;
   return s;
 }
 

@@ -24,9 +24,9 @@ class ProcessForest {
   explicit ProcessForest(const std::vector<PidStat>& processes);
 
   struct TreeUsage {
-    std::uint64_t ticks = 0;      // utime + stime of the whole tree, clock ticks
-    std::int64_t rss_pages = 0;   // resident pages of the whole tree
-    std::size_t processes = 0;    // how many processes the tree holds (0: root not found)
+    std::uint64_t ticks = 0;     // utime + stime of the whole tree, clock ticks
+    std::int64_t rss_pages = 0;  // resident pages of the whole tree
+    std::size_t processes = 0;   // how many processes the tree holds (0: root not found)
   };
   // The tree rooted at `pid` (bounded walk: a ppid loop cannot hang it).
   TreeUsage treeOf(std::int64_t pid) const;
@@ -51,8 +51,8 @@ struct ProcessStatsValue {
   double target_period = 0.0;
   double start = 0.0;  // window, seconds since the instance's first sample
   double end = 0.0;
-  double cpu = 0.0;    // % of one core over the window (IRIX mode; may exceed 100)
-  double mem = 0.0;    // % of physical memory at the end of the window
+  double cpu = 0.0;  // % of one core over the window (IRIX mode; may exceed 100)
+  double mem = 0.0;  // % of physical memory at the end of the window
   friend bool operator==(const ProcessStatsValue&, const ProcessStatsValue&) = default;
 };
 

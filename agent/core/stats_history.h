@@ -99,7 +99,8 @@ class StatsStore {
  private:
   InstanceStats& instance(const std::string& identifier) {
     auto it = instances_.find(identifier);
-    if (it == instances_.end()) it = instances_.emplace(identifier, InstanceStats(periods_, histo_)).first;
+    if (it == instances_.end())
+      it = instances_.emplace(identifier, InstanceStats(periods_, histo_)).first;
     return it->second;
   }
 

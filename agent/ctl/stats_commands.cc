@@ -127,8 +127,8 @@ int statsTop(const Context& ctx, const Arguments& args) {
   }
   const auto& hosts = (*latest)["hosts"];
   std::map<std::string, std::size_t> cores;  // per identifier, for Solaris mode
-  Table hostTable({"INSTANCE", "CPU%", "CORES", "MEM%", "NET_RX kb/s", "NET_TX kb/s",
-                   "DISK_R kb/s", "DISK_W kb/s", "DISK_USED%"});
+  Table hostTable({"INSTANCE", "CPU%", "CORES", "MEM%", "NET_RX kb/s", "NET_TX kb/s", "DISK_R kb/s",
+                   "DISK_W kb/s", "DISK_USED%"});
   for (const auto& h : hosts) {
     const auto& cpu = h["cpu"];
     const std::size_t n = cpu.size() > 1 ? cpu.size() - 1 : 1;

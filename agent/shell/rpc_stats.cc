@@ -29,14 +29,16 @@ Error notAvailable() {
 
 // A boolean parameter: <boolean>, or an <int> tested for truth as Supvisors does.
 std::optional<bool> truth(const xmlrpc_c::value& v) {
-  if (v.type() == xmlrpc_c::value::TYPE_BOOLEAN) return static_cast<bool>(xmlrpc_c::value_boolean(v));
+  if (v.type() == xmlrpc_c::value::TYPE_BOOLEAN)
+    return static_cast<bool>(xmlrpc_c::value_boolean(v));
   if (v.type() == xmlrpc_c::value::TYPE_INT) return xmlrpc_c::value_int(v) != 0;
   return std::nullopt;
 }
 
 // A number parameter: <double> or <int>.
 std::optional<double> numberOf(const xmlrpc_c::value& v) {
-  if (v.type() == xmlrpc_c::value::TYPE_DOUBLE) return static_cast<double>(xmlrpc_c::value_double(v));
+  if (v.type() == xmlrpc_c::value::TYPE_DOUBLE)
+    return static_cast<double>(xmlrpc_c::value_double(v));
   if (v.type() == xmlrpc_c::value::TYPE_INT) return static_cast<double>(xmlrpc_c::value_int(v));
   return std::nullopt;
 }
@@ -66,14 +68,15 @@ Result<std::pair<double, std::size_t>> periodAndCount(const xmlrpc_c::paramList&
     bool known = false;
     for (const double q : periods) known = known || q == period;
     if (!known)
-      return rpcIncorrect("period: " + periodsText({period}) +
-                          " is not one of stats_periods (" + periodsText(periods) + ")");
+      return rpcIncorrect("period: " + periodsText({period}) + " is not one of stats_periods (" +
+                          periodsText(periods) + ")");
   }
   if (params.size() > first + 1) {
     if (params[first + 1].type() != xmlrpc_c::value::TYPE_INT)
       return rpcIncorrect("count: expected an integer");
     const int c = xmlrpc_c::value_int(params[first + 1]);
-    if (c < 0) return rpcIncorrect("count: expected 0 (everything) or more, got " + std::to_string(c));
+    if (c < 0)
+      return rpcIncorrect("count: expected 0 (everything) or more, got " + std::to_string(c));
     count = static_cast<std::size_t>(c);
   }
   return std::make_pair(period, count);
@@ -88,7 +91,8 @@ std::vector<T> lastOf(std::vector<T> values, std::size_t count) {
 
 }  // namespace
 
-Result<xmlrpc_c::value> RpcDispatcher::getStatisticsStatus(const xmlrpc_c::paramList& params) const {
+Result<xmlrpc_c::value> RpcDispatcher::getStatisticsStatus(
+    const xmlrpc_c::paramList& params) const {
   if (params.size() != 0) return rpcIncorrect("get_statistics_status() takes no parameter");
   if (requests_ == nullptr) return notAvailable();
   const auto status = requests_->statisticsStatus();

@@ -31,8 +31,8 @@ namespace supvisors {
 // The values one sample of one instance completed (possibly none).
 struct StatsCompleted {
   std::string identifier;
-  std::vector<HostStatsValue> hosts;          // one per period whose window closed
-  std::vector<ProcessStatsValue> processes;   // by process, then period
+  std::vector<HostStatsValue> hosts;         // one per period whose window closed
+  std::vector<ProcessStatsValue> processes;  // by process, then period
   bool empty() const { return hosts.empty() && processes.empty(); }
 };
 

@@ -106,8 +106,8 @@ std::vector<ProcessSample> StatsCollector::collectProcesses(double now,
     if (root.pid <= 0 || !forest.contains(root.pid)) continue;
     if (out.size() >= kMaxStatsProcesses) break;
     const auto usage = root.tree ? forest.treeOf(root.pid) : forest.own(root.pid);
-    out.push_back(processSample(root.namespec, root.pid, now, usage,
-                                ticks_per_second_, page_bytes_, mem_total_kb));
+    out.push_back(processSample(root.namespec, root.pid, now, usage, ticks_per_second_, page_bytes_,
+                                mem_total_kb));
   }
   return out;
 }

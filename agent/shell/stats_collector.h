@@ -39,9 +39,9 @@
 namespace supvisors {
 
 struct StatsSettings {
-  bool host = true;      // stats_enabled HOST or ALL
-  bool process = true;   // stats_enabled PROCESS or ALL
-  double period = 5.0;   // stats_collecting_period, seconds in [1;3600]
+  bool host = true;     // stats_enabled HOST or ALL
+  bool process = true;  // stats_enabled PROCESS or ALL
+  double period = 5.0;  // stats_collecting_period, seconds in [1;3600]
   friend bool operator==(const StatsSettings&, const StatsSettings&) = default;
 };
 

@@ -15,7 +15,8 @@ namespace {
 
 // A captured /proc file of test/fixtures/proc/<sample>/.
 std::string captured(const std::string& sample, const std::string& file) {
-  std::ifstream in(std::string(SUPVISORS_SOURCE_DIR) + "/test/fixtures/proc/" + sample + "/" + file);
+  std::ifstream in(std::string(SUPVISORS_SOURCE_DIR) + "/test/fixtures/proc/" + sample + "/" +
+                   file);
   REQUIRE(in.good());
   std::stringstream text;
   text << in.rdbuf();
@@ -120,8 +121,7 @@ TEST_CASE("two captured host samples integrate into CPU %, rates and last values
   CHECK(v.net_io.at("eth0") == std::pair<double, double>{0.0, 0.0});
 }
 
-TEST_CASE("host integration survives counters that reset and entries that come and go",
-          "[stats]") {
+TEST_CASE("host integration survives counters that reset and entries that come and go", "[stats]") {
   HostSample a, b;
   a.time = 0.0;
   b.time = 2.0;
@@ -141,10 +141,9 @@ TEST_CASE("host integration survives counters that reset and entries that come a
 TEST_CASE("a process tree sums its descendants and not its siblings", "[stats]") {
   // supervisord 100 -> program 200 -> child 300 -> grandchild 400; 500 is another program;
   // 600 detached itself (ppid 1).
-  const std::vector<PidStat> all{{1, 0, 10, 10, 100},   {100, 1, 5, 5, 1000},
-                                 {200, 100, 30, 20, 200}, {300, 200, 7, 3, 50},
-                                 {400, 300, 1, 1, 10},   {500, 100, 4, 4, 40},
-                                 {600, 1, 99, 99, 999}};
+  const std::vector<PidStat> all{
+      {1, 0, 10, 10, 100},  {100, 1, 5, 5, 1000}, {200, 100, 30, 20, 200}, {300, 200, 7, 3, 50},
+      {400, 300, 1, 1, 10}, {500, 100, 4, 4, 40}, {600, 1, 99, 99, 999}};
   const ProcessForest forest(all);
   const auto tree = forest.treeOf(200);
   CHECK(tree.ticks == 30 + 20 + 7 + 3 + 1 + 1);

@@ -14,8 +14,7 @@ HostSample host(double time, std::uint64_t work, std::uint64_t idle) {
   return s;
 }
 
-ProcessSample process(const std::string& namespec, std::int64_t pid, double time,
-                      double cpu_time) {
+ProcessSample process(const std::string& namespec, std::int64_t pid, double time, double cpu_time) {
   return ProcessSample{namespec, pid, time, cpu_time, 1.0};
 }
 
@@ -43,7 +42,7 @@ TEST_CASE("each period completes a value when a sample is a period after its ref
   CHECK_FALSE(stats.periodIndex(10.0));
 }
 
-TEST_CASE("a sample sooner than the period is not a value; the history is stats_histo deep",
+TEST_CASE("a sample sooner than the period is not a value and the history is stats_histo deep",
           "[stats]") {
   InstanceStats stats({10.0}, 10);
   stats.addHost(host(0.0, 0, 0));

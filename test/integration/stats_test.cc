@@ -11,9 +11,9 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include "agent/shell/stats_json.h"
 #include "agent/shell/supervisor_xmlrpc_client.h"
 #include "agent/shell/xmlrpc_json.h"
-#include "agent/shell/stats_json.h"
 #include "test/integration/cluster.h"
 #include "test/integration/in_process_agent.h"
 #include "test/support/agent_process.h"
@@ -133,10 +133,9 @@ TEST_CASE("the agent measures its supervisord's process trees and the host from 
       std::chrono::seconds(60), std::chrono::milliseconds(500)));
 
   // Bad input: clear faults and usage errors.
-  const auto badPeriod = call(agent, "get_host_statistics",
-                              xmlrpc_c::paramList()
-                                  .addc(xmlrpc_c::value_string("test"))
-                                  .addc(xmlrpc_c::value_double(7.0)));
+  const auto badPeriod = call(
+      agent, "get_host_statistics",
+      xmlrpc_c::paramList().addc(xmlrpc_c::value_string("test")).addc(xmlrpc_c::value_double(7.0)));
   REQUIRE_FALSE(badPeriod.ok());
   CHECK(badPeriod.error().code == 2);
   CHECK_THAT(badPeriod.error().message, Contains("7 is not one of stats_periods (1, 5)"));
@@ -181,16 +180,16 @@ TEST_CASE("every instance gets the statistics of every RUNNING instance", "[stat
         const auto latest = cluster.json(2, "get_latest_statistics");
         if (latest.is_null()) return false;
         bool host = false, worker = false;
-        for (const auto& h : latest["hosts"]) host = host || h["identifier"] == cluster.identifier(0);
+        for (const auto& h : latest["hosts"])
+          host = host || h["identifier"] == cluster.identifier(0);
         for (const auto& p : latest["processes"])
-          worker = worker ||
-                   (p["identifier"] == cluster.identifier(0) && p["namespec"] == "worker");
+          worker =
+              worker || (p["identifier"] == cluster.identifier(0) && p["namespec"] == "worker");
         return host && worker;
       },
       std::chrono::seconds(60), std::chrono::milliseconds(500)));
-  const auto history =
-      cluster.json(2, "get_host_statistics",
-                   xmlrpc_c::paramList().addc(xmlrpc_c::value_string(kNicks[1])));
+  const auto history = cluster.json(2, "get_host_statistics",
+                                    xmlrpc_c::paramList().addc(xmlrpc_c::value_string(kNicks[1])));
   CHECK(history.is_array());
   // beta dies: gamma forgets its statistics once it is no longer RUNNING.
   cluster.killHost(1);
@@ -209,7 +208,7 @@ TEST_CASE("every instance gets the statistics of every RUNNING instance", "[stat
 
 namespace supvisors::test {
 
-TEST_CASE("the statistics listener gets every completed value; the latest values are published",
+TEST_CASE("the statistics listener gets every completed value and the latest values are published",
           "[stats]") {
   Supervisord supervisord(SupervisordOptions{.extra = kPrograms});
   supervisord.start();

@@ -66,8 +66,8 @@ TEST_CASE("a collection reads what the host and the trees need, through the Proc
           "[stats]") {
   const FakeProc proc = fakeProc();
   StatsCollector collector(proc, StatsSettings{true, true, 5.0});
-  const auto c = collector.collect(42.0, {{"app:prog", 11, true}, {"supervisord", 10, false},
-                                          {"app:gone", 99, true}});
+  const auto c = collector.collect(
+      42.0, {{"app:prog", 11, true}, {"supervisord", 10, false}, {"app:gone", 99, true}});
   REQUIRE(c.host);
   CHECK(c.host->time == 42.0);
   CHECK(c.host->cpu.size() == 2);
@@ -128,8 +128,7 @@ TEST_CASE("the collector on the real /proc measures a child's tree and the host"
   CHECK(collector.cpuSeconds() > 0.0);
 }
 
-TEST_CASE("the collector thread collects every period and takes a new period at once",
-          "[stats]") {
+TEST_CASE("the collector thread collects every period and takes a new period at once", "[stats]") {
   const FakeProc proc = fakeProc();
   StatsCollector collector(proc, StatsSettings{true, false, 3600.0});
   std::mutex mutex;
@@ -191,7 +190,8 @@ TEST_CASE("the board integrates every instance and publishes the latest values",
   CHECK(h["target_period"] == 5.0);
   CHECK(h["period"] == nlohmann::json::array({0.0, 5.0}));
   CHECK(h["cpu"] == nlohmann::json::array({25.0}));
-  CHECK(h["net_io"]["eth0"] == nlohmann::json::array({1024.0 * 8 / 1024 / 5, 2048.0 * 8 / 1024 / 5}));
+  CHECK(h["net_io"]["eth0"] ==
+        nlohmann::json::array({1024.0 * 8 / 1024 / 5, 2048.0 * 8 / 1024 / 5}));
   std::vector<std::string> keys;
   for (const auto& [key, value] : h.items()) keys.push_back(key);
   CHECK(keys == std::vector<std::string>{"cpu", "disk_io", "disk_usage", "identifier", "mem",
