@@ -14,6 +14,14 @@
 //       random 50-550 ms (so the crash falls anywhere in the poll period), kill -9's the pid
 //       and polls supvisors.get_local_process_info on one keep-alive connection to the agent
 //       until the state is not RUNNING. Prints one latency per line (ms, CLOCK_MONOTONIC).
+//   footprint_bench collector --supervisor URL --count C
+//       the statistics collector (agent/shell/stats_collector.h) in this process, on the real
+//       /proc: C collections (host and processes) of the trees of supervisord's processes
+//       (their pids from getAllProcessInfo) plus supervisord, back to back. Prints the CPU and
+//       wall time of one collection (mean and max, ms), the processes measured and the pids
+//       of the host.
+//   footprint_bench stats-status --agent PORT
+//       the agent's supvisors.get_statistics_status: collections and collector CPU seconds.
 //
 // Every loop is bounded in count and time; the program starts nothing that outlives it.
 // Not a test: ctest never runs it.
@@ -25,6 +33,7 @@
 #include <xmlrpc-c/base.hpp>
 #include <xmlrpc-c/xml.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -38,7 +47,10 @@
 #include <thread>
 #include <vector>
 
+#include "agent/shell/proc_reader.h"
+#include "agent/shell/stats_collector.h"
 #include "agent/shell/supervisor_xmlrpc_client.h"
+#include "agent/shell/xmlrpc_json.h"
 #include "bench/bench_args.h"
 
 using namespace supvisors;
@@ -310,6 +322,49 @@ int cmdCrash(const std::map<std::string, std::string>& args) {
   return misses == 0 ? 0 : 1;
 }
 
+// ---- statistics -----------------------------------------------------------------------------
+
+int cmdCollector(const std::map<std::string, std::string>& args) {
+  const int count = std::stoi(need(args, "count"));
+  auto sup = supervisor(need(args, "supervisor"));
+  std::vector<StatsRoot> roots;
+  const auto infos = sup.getAllProcessInfo();
+  if (!infos.ok()) die("getAllProcessInfo: " + infos.error().message);
+  for (const auto& p : *infos)
+    if (p.pid > 0) roots.push_back(StatsRoot{p.group + ":" + p.name, p.pid});
+  const auto pid = sup.call("supervisor.getPID", xmlrpc_c::paramList());
+  if (pid.ok()) roots.push_back(StatsRoot{"supervisord", xmlrpc_c::value_int(*pid), false});
+  ProcReader reader;
+  StatsCollector collector(reader, StatsSettings{true, true, 1.0});
+  double cpu = 0, wall = 0, cpuMax = 0, wallMax = 0;
+  std::size_t measured = 0;
+  for (int i = 0; i < count; ++i) {
+    const auto c = collector.collect(seconds(Clock::now().time_since_epoch()), roots);
+    cpu += c.cpu_seconds;
+    wall += c.seconds;
+    cpuMax = std::max(cpuMax, c.cpu_seconds);
+    wallMax = std::max(wallMax, c.seconds);
+    measured = c.processes ? c.processes->size() : 0;
+  }
+  std::printf(
+      "collections=%d roots=%zu measured=%zu host_pids=%zu cpu_ms=%.3f cpu_max_ms=%.3f "
+      "wall_ms=%.3f wall_max_ms=%.3f\n",
+      count, roots.size(), measured, reader.pids().size(), 1000 * cpu / count, 1000 * cpuMax,
+      1000 * wall / count, 1000 * wallMax);
+  return 0;
+}
+
+int cmdStatsStatus(const std::map<std::string, std::string>& args) {
+  auto agent = supervisor("http://127.0.0.1:" + need(args, "agent"));
+  const auto r = agent.call("supvisors.get_statistics_status", xmlrpc_c::paramList());
+  if (!r.ok()) die("get_statistics_status: " + r.error().message);
+  const auto j = toJson(*r);
+  std::printf("collections=%llu collector_cpu_s=%.6f\n",
+              static_cast<unsigned long long>(j.value("collections", 0ULL)),
+              j.value("collector_cpu_time", 0.0));
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -320,6 +375,10 @@ int main(int argc, char** argv) {
   if (cmd == "wait") return cmdWait(args);
   if (cmd == "window") return cmdWindow(args);
   if (cmd == "crash") return cmdCrash(args);
-  std::fprintf(stderr, "usage: footprint_bench wait|window|crash --key value... (see the source)\n");
+  if (cmd == "collector") return cmdCollector(args);
+  if (cmd == "stats-status") return cmdStatsStatus(args);
+  std::fprintf(stderr,
+               "usage: footprint_bench wait|window|crash|collector|stats-status --key value... "
+               "(see the source)\n");
   return 2;
 }

@@ -17,6 +17,11 @@
 #            supervisord's XML-RPC;
 #   - crash: C times kill -9 of a RUNNING program, delay until the agent shows it not RUNNING.
 #
+# Statistics (issue 8): for N in 100 and 500 programs (relay, poll_period 1 s), the agent's CPU
+# over R idle windows of S seconds with statistics OFF, ALL every 5 s (the default) and ALL every
+# 1 s; the collector's own CPU per collection (get_statistics_status before and after), and
+# footprint_bench collector: STATS_COLLECTIONS collections in its own process, back to back.
+#
 # Reads (issue 6): for N in 300 and 3,000 programs (all stopped but one, in one group; relay,
 # minfds 5 x N + 400), one supervisord and one agent alone in its supvisors_list (OPERATION by
 # itself); bench/api_bench times get_all_process_info on a kept-alive connection: READ_CALLS
@@ -36,7 +41,7 @@
 # a temp folder; everything started is stopped at the end, also on failure or Ctrl-C.
 #
 # Environment: BUILD_DIR (default build-bench), BASE_PORT (default 63100), SKIP_BUILD=1,
-# PARTS ("footprint reads apps cluster"), SIZES ("100 500"), RELAYS ("off on slow"; slow = the
+# PARTS ("footprint stats reads apps cluster"), SIZES ("100 500"), RELAYS ("off on slow"; slow = the
 # relay with poll_period 10 s), READ_SIZES ("300 3000"), APP_MODES ("off on turned", see run_apps),
 # KEEP=1 to keep the temp folder (configs, logs).
 set -euo pipefail
@@ -45,7 +50,7 @@ ROOT=$(cd "$HERE/.." && pwd)
 MODE=${1:-full}
 BUILD_DIR=${BUILD_DIR:-$ROOT/build-bench}
 BASE_PORT=${BASE_PORT:-63100}
-PARTS=${PARTS:-"footprint reads apps cluster"}
+PARTS=${PARTS:-"footprint stats reads apps cluster"}
 SIZES=${SIZES:-"100 500"}
 RELAYS=${RELAYS:-"off on slow"}
 READ_SIZES=${READ_SIZES:-"300 3000"}
@@ -54,10 +59,10 @@ PY=/usr/bin/python3   # the python that has supervisor (reference P20)
 
 case "$MODE" in
   full) REPS=3 WINDOW=30 CRASHES=20 SETTLE=5 READ_CALLS=2000 READ_CHANGES=30 READ_GZIP_CALLS=50
-        APP_CYCLES=10
+        APP_CYCLES=10 STATS_COLLECTIONS=50
         RESULTS=$HERE/results ;;
   quick) REPS=1 WINDOW=5 CRASHES=5 SETTLE=2 READ_CALLS=200 READ_CHANGES=5 READ_GZIP_CALLS=5
-         APP_CYCLES=2
+         APP_CYCLES=2 STATS_COLLECTIONS=10
          RESULTS=$HERE/results-quick ;;
   *) echo "usage: $0 [quick]" >&2; exit 2 ;;
 esac
@@ -128,8 +133,8 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 # Writes the supervisord and agent configs of one case into $1.
-write_configs() {
-  local dir=$1 n=$2 relay=$3 port=$4 i programs=""
+write_configs() {  # DIR N RELAY PORT [STATS: default, off, on5, on1]
+  local dir=$1 n=$2 relay=$3 port=$4 stats=${5:-default} i programs=""
   mkdir -p "$dir/logs"
   {
     cat <<EOF
@@ -175,6 +180,8 @@ EOF
 supvisors_list = <bench>127.0.0.1:$port
 logfile = $dir/supvisorsd.log
 loglevel = info
+$(case $stats in off) echo "stats_enabled = OFF" ;; on5) echo "stats_collecting_period = 5" ;;
+                  on1) echo "stats_collecting_period = 1" ;; esac)
 
 [supervisor]
 serverurl = unix://$dir/s.sock
@@ -216,6 +223,56 @@ run_case() {
   echo "   crash (ms): $(sort -n "$dir/crash.txt" | tr '\n' ' ')"
   echo "$n $relay crash $(tr '\n' ' ' < "$dir/crash.txt")" >> "$SAMPLES"
   stop_case
+}
+
+# ---- statistics (issue 8) -----------------------------------------------------------------
+
+run_stats() {  # N PORT
+  local n=$1 port=$2 stats dir rep line before after file=$TMP/stats-n$1.txt
+  : > "$file"
+  for stats in off on5 on1; do
+    dir=$TMP/stats-n$n-$stats
+    echo "== statistics $stats, $n programs (agent port $port, files in $dir)"
+    write_configs "$dir" "$n" on "$port" "$stats"
+    port_free "$port"
+    start_agent "$dir/supvisorsd.conf"
+    start_supervisord "$dir/supervisord.conf" $((5 * n + 400))
+    "$BENCH" wait --agent "$port" --supervisor "unix://$dir/s.sock" --running "$n" --timeout 300
+    sleep "$SETTLE"
+    before=$("$BENCH" stats-status --agent "$port")
+    for ((rep = 1; rep <= REPS; rep++)); do
+      line=$("$BENCH" window --agent-pid "$AGENT_PID" --supervisord-pid "$SUP_PID" \
+               --seconds "$WINDOW")
+      echo "   idle #$rep: $line"
+      echo "cpu-$stats $(sed -n 's/.*agent_cpu_pct=\([0-9.]*\).*/\1/p' <<< "$line")" >> "$file"
+    done
+    after=$("$BENCH" stats-status --agent "$port")
+    echo "   collector: before $before, after $after"
+    if [ "$stats" != off ]; then
+      awk -v b="$before" -v a="$after" -v k="collect-$stats" 'BEGIN {
+        split(b, x, /[ =]/); split(a, y, /[ =]/)
+        if (y[2] > x[2]) printf "%s %.3f\n", k, 1000 * (y[4] - x[4]) / (y[2] - x[2]) }' >> "$file"
+    fi
+    if [ "$stats" = on1 ]; then
+      line=$("$BENCH" collector --supervisor "unix://$dir/s.sock" --count "$STATS_COLLECTIONS")
+      echo "   in-process collector: $line"
+      echo "inproc $(sed -n 's/.* cpu_ms=\([0-9.]*\).*/\1/p' <<< "$line")" >> "$file"
+    fi
+    stop_case
+  done
+  local p="programs=$n,relay=on,poll_s=$POLL_PERIOD,reps=$REPS,window_s=$WINDOW"
+  local cpu='"section": "Statistics (issue 8): agent CPU (% of one core), relay + poll 1 s", "order": 45'
+  local one='"section": "Statistics (issue 8): CPU of one collection (host + every process tree)", "order": 46'
+  record "$file" cpu-off "stats-agent-cpu-n$n-off" pct "$p,stats=OFF" \
+    "{$cpu, \"rank\": $n, \"row\": \"$n programs\", \"column\": \"statistics OFF\"}"
+  record "$file" cpu-on5 "stats-agent-cpu-n$n-on5" pct "$p,stats=ALL,period_s=5" \
+    "{$cpu, \"rank\": $n, \"row\": \"$n programs\", \"column\": \"ALL every 5 s (default)\"}"
+  record "$file" cpu-on1 "stats-agent-cpu-n$n-on1" pct "$p,stats=ALL,period_s=1" \
+    "{$cpu, \"rank\": $n, \"row\": \"$n programs\", \"column\": \"ALL every 1 s\"}"
+  record "$file" collect-on1 "stats-collection-cpu-n$n" ms "$p,stats=ALL,period_s=1" \
+    "{$one, \"rank\": $((n * 10 + 1)), \"row\": \"$n programs, in the agent (mean over its windows)\"}"
+  record "$file" inproc "stats-collection-inproc-n$n" ms "programs=$n,collections=$STATS_COLLECTIONS" \
+    "{$one, \"rank\": $((n * 10 + 2)), \"row\": \"$n programs, collector alone (mean of $STATS_COLLECTIONS in a row)\"}"
 }
 
 # ---- reads (issue 6) -----------------------------------------------------------------------
@@ -473,6 +530,13 @@ if part footprint; then
   "$PY" "$HERE/report.py" record-footprint --samples "$SAMPLES" --results "$RESULTS" \
     --smaps-dir "$TMP" --params "reps=$REPS window_s=$WINDOW crashes=$CRASHES \
 churn_programs=$CHURN_PROGRAMS churn_rate_per_s=$CHURN_RATE"
+fi
+if part stats; then
+  port=$((BASE_PORT + 60))
+  for n in $SIZES; do
+    run_stats "$n" "$port"
+    port=$((port + 10))
+  done
 fi
 if part reads; then
   port=$((BASE_PORT + 100))

@@ -36,11 +36,14 @@ static_assert(bodyIs<ProcessTableRequest, PeerMessageType::ProcessTableRequest>(
 static_assert(bodyIs<RequestMessage, PeerMessageType::Request>());
 static_assert(bodyIs<ResultMessage, PeerMessageType::Result>());
 static_assert(bodyIs<GoodbyeMessage, PeerMessageType::Goodbye>());
-static_assert(std::variant_size_v<PeerBody> == 10, "a new message needs a wire code and a spec");
+static_assert(bodyIs<HostStatisticsMessage, PeerMessageType::HostStatistics>());
+static_assert(bodyIs<ProcessStatisticsMessage, PeerMessageType::ProcessStatistics>());
+static_assert(std::variant_size_v<PeerBody> == 12, "a new message needs a wire code and a spec");
 
-constexpr std::array<std::string_view, 10> kTypeNames{
-    "TICK",          "HANDSHAKE_REQUEST",     "HANDSHAKE", "STATE_MODES", "PROCESS_TABLE",
-    "PROCESS_DELTA", "PROCESS_TABLE_REQUEST", "REQUEST",   "RESULT",      "GOODBYE",
+constexpr std::array<std::string_view, 12> kTypeNames{
+    "TICK",          "HANDSHAKE_REQUEST",     "HANDSHAKE",       "STATE_MODES",
+    "PROCESS_TABLE", "PROCESS_DELTA",         "PROCESS_TABLE_REQUEST", "REQUEST",
+    "RESULT",        "GOODBYE",               "HOST_STATISTICS", "PROCESS_STATISTICS",
 };
 
 constexpr std::array<std::string_view, kPeerDecodeErrorCount> kErrorNames{
@@ -130,6 +133,24 @@ constexpr Field kMessage{"msg", "message"};
 namespace goodbye {
 constexpr Field kReason{"why", "reason"};
 }  // namespace goodbye
+
+namespace host_stats {
+constexpr Field kTime{"t", "time"};
+constexpr Field kCpu{"c", "cpu"};
+constexpr Field kMem{"m", "mem"};
+constexpr Field kNetIo{"n", "net_io"};
+constexpr Field kDiskIo{"d", "disk_io"};
+constexpr Field kDiskUsage{"u", "disk_usage"};
+}  // namespace host_stats
+
+namespace process_stats {
+constexpr Field kProcesses{"p", "processes"};
+constexpr Field kNamespec{"ns", "namespec"};
+constexpr Field kPid{"pid", "pid"};
+constexpr Field kTime{"t", "time"};
+constexpr Field kCpuTime{"c", "cpu_time"};
+constexpr Field kMem{"m", "mem"};
+}  // namespace process_stats
 
 // "an unsigned integer 70000", "a string", "an array"... what a value was, for messages.
 std::string typeOf(const json& value) {
@@ -253,6 +274,43 @@ struct BodyEncoder {
   json operator()(const GoodbyeMessage& m) const {
     json j = json::object();
     j[goodbye::kReason.key] = m.reason;
+    return j;
+  }
+  json operator()(const HostStatisticsMessage& m) const {
+    using namespace host_stats;
+    const HostSample& s = m.sample;
+    json j = json::object();
+    j[kTime.key] = s.time;
+    json cpu = json::array();
+    for (const auto& c : s.cpu) cpu.push_back(json::array({c.work, c.idle}));
+    j[kCpu.key] = std::move(cpu);
+    j[kMem.key] = s.mem;
+    const auto counters = [](const std::map<std::string, IoCounters>& in) {
+      json out = json::object();
+      for (const auto& [name, c] : in) out[name] = json::array({c.first, c.second});
+      return out;
+    };
+    j[kNetIo.key] = counters(s.net_io);
+    j[kDiskIo.key] = counters(s.disk_io);
+    json usage = json::object();
+    for (const auto& [name, percent] : s.disk_usage) usage[name] = percent;
+    j[kDiskUsage.key] = std::move(usage);
+    return j;
+  }
+  json operator()(const ProcessStatisticsMessage& m) const {
+    using namespace process_stats;
+    json list = json::array();
+    for (const auto& p : m.processes) {
+      json item = json::object();
+      item[kNamespec.key] = p.namespec;
+      item[kPid.key] = p.pid;
+      item[kTime.key] = p.time;
+      item[kCpuTime.key] = p.cpu_time;
+      item[kMem.key] = p.mem;
+      list.push_back(std::move(item));
+    }
+    json j = json::object();
+    j[kProcesses.key] = std::move(list);
     return j;
   }
 };
@@ -558,6 +616,109 @@ std::vector<PeerProcess> decodeProcesses(const FieldReader& parent, const Field&
   return out;
 }
 
+// A statistics map or list longer than its bound (common/stats_sample.h): the message is
+// refused whole, as oversized.
+bool withinBound(FieldReader& r, const Field& f, const json* v, std::size_t bound) {
+  if (v == nullptr || v->size() <= bound) return v != nullptr;
+  r.fail(PeerDecodeError::Oversized, r.describe(f) + " holds " + std::to_string(v->size()) +
+                                         " entries, more than the bound of " +
+                                         std::to_string(bound));
+  return false;
+}
+
+// A non-negative integer of a statistics counter, or nullopt.
+std::optional<std::uint64_t> counter(const json& v) {
+  if (!v.is_number_unsigned()) return std::nullopt;
+  return v.get<std::uint64_t>();
+}
+
+// {name: [u64, u64]} of net_io / disk_io.
+std::map<std::string, IoCounters> decodeCounters(FieldReader& r, const Field& f) {
+  std::map<std::string, IoCounters> out;
+  const json* m = r.map(f);
+  if (!withinBound(r, f, m, kMaxStatsDevices)) return out;
+  for (const auto& [name, value] : m->items()) {
+    if (name.size() > kMaxStatsNameBytes) {
+      r.fail(PeerDecodeError::Oversized, r.describe(f) + " has a name of " +
+                                             std::to_string(name.size()) + " bytes");
+      return {};
+    }
+    std::optional<std::uint64_t> a, b;
+    if (value.is_array() && value.size() == 2) a = counter(value[0]), b = counter(value[1]);
+    if (!a || !b) {
+      r.fail(PeerDecodeError::MistypedField, r.describe(f) + " entry \"" + name +
+                                                 "\" is not a pair of unsigned integers (" +
+                                                 typeOf(value) + ")");
+      return {};
+    }
+    out.emplace(name, IoCounters{*a, *b});
+  }
+  return out;
+}
+
+HostSample decodeHostSample(FieldReader& r) {
+  using namespace host_stats;
+  HostSample s;
+  s.time = r.f64(kTime);
+  if (const json* cpu = r.array(kCpu); withinBound(r, kCpu, cpu, kMaxStatsCpus)) {
+    for (const auto& item : *cpu) {
+      std::optional<std::uint64_t> work, idle;
+      if (item.is_array() && item.size() == 2) work = counter(item[0]), idle = counter(item[1]);
+      if (!work || !idle) {
+        r.fail(PeerDecodeError::MistypedField, r.describe(kCpu) +
+                                                   " item is not a pair of unsigned integers (" +
+                                                   typeOf(item) + ")");
+        break;
+      }
+      s.cpu.push_back(CpuTimes{*work, *idle});
+    }
+  }
+  s.mem = r.f64(kMem);
+  s.net_io = decodeCounters(r, kNetIo);
+  s.disk_io = decodeCounters(r, kDiskIo);
+  if (const json* usage = r.map(kDiskUsage); withinBound(r, kDiskUsage, usage, kMaxStatsDevices)) {
+    for (const auto& [name, value] : usage->items()) {
+      if (name.size() > kMaxStatsNameBytes || !value.is_number() ||
+          !std::isfinite(value.get<double>())) {
+        r.fail(PeerDecodeError::MistypedField,
+               r.describe(kDiskUsage) + " entry \"" + name.substr(0, kMaxStatsNameBytes) +
+                   "\" is not a finite number with a short name (" + typeOf(value) + ")");
+        break;
+      }
+      s.disk_usage.emplace(name, value.get<double>());
+    }
+  }
+  return s;
+}
+
+std::vector<ProcessSample> decodeProcessSamples(FieldReader& r, std::optional<Error>& error) {
+  using namespace process_stats;
+  std::vector<ProcessSample> out;
+  const json* list = r.array(kProcesses);
+  if (!withinBound(r, kProcesses, list, kMaxStatsProcesses) || error) return out;
+  out.reserve(list->size());
+  for (std::size_t i = 0; i < list->size(); ++i) {
+    const json& item = (*list)[i];
+    const std::string where = r.where() + ", " + r.describe(kProcesses) + " item " +
+                              std::to_string(i);
+    if (!item.is_object()) {
+      error =
+          decodeError(PeerDecodeError::MistypedField, where + ": not a map (" + typeOf(item) + ")");
+      return {};
+    }
+    FieldReader p(item, where, error);
+    ProcessSample sample;
+    sample.namespec = p.str(kNamespec);
+    sample.pid = p.i64(kPid);
+    sample.time = p.f64(kTime);
+    sample.cpu_time = p.f64(kCpuTime);
+    sample.mem = p.f64(kMem);
+    if (p.failed()) return {};
+    out.push_back(std::move(sample));
+  }
+  return out;
+}
+
 PeerBody decodeBody(PeerMessageType type, FieldReader& r, std::optional<Error>& error) {
   switch (type) {
     case PeerMessageType::Tick: {
@@ -653,6 +814,10 @@ PeerBody decodeBody(PeerMessageType type, FieldReader& r, std::optional<Error>& 
       m.reason = r.str(goodbye::kReason);
       return m;
     }
+    case PeerMessageType::HostStatistics:
+      return HostStatisticsMessage{decodeHostSample(r)};
+    case PeerMessageType::ProcessStatistics:
+      return ProcessStatisticsMessage{decodeProcessSamples(r, error)};
   }
   return HandshakeRequest{};  // unreachable: the type was checked
 }

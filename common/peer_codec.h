@@ -48,6 +48,8 @@ enum class PeerMessageType : int {
   Request = 7,
   Result = 8,
   Goodbye = 9,
+  HostStatistics = 10,
+  ProcessStatistics = 11,
 };
 
 PeerMessageType peerMessageType(const PeerBody& body);

@@ -15,7 +15,9 @@
 // node_id), followed by the sender's StateModes and full ProcessTable. Later changes travel as
 // StateModes and ProcessDelta. Requests carry orders (start/stop a process...) to the agent
 // that must execute them on its supervisord; Results answer them. Goodbye says an agent stops
-// cleanly (SIGTERM), so peers keep its processes for a grace period.
+// cleanly (SIGTERM), so peers keep its processes for a grace period. HostStatistics and
+// ProcessStatistics carry the sender's raw statistics samples (common/stats_sample.h), so
+// that every instance integrates and shows the statistics of every instance (reference §7).
 //
 // Thread-safety: plain values.
 
@@ -28,11 +30,14 @@
 
 #include "common/process_state.h"
 #include "common/states.h"
+#include "common/stats_sample.h"
 #include "common/strategies.h"
 
 namespace supvisors {
 
-inline constexpr std::uint16_t kPeerProtocolVersion = 1;
+// 2: HOST_STATISTICS and PROCESS_STATISTICS added (a new message type is a new version,
+// schema/peer-protocol.md §7).
+inline constexpr std::uint16_t kPeerProtocolVersion = 2;
 
 struct PeerHeader {
   std::uint16_t protocol_version = kPeerProtocolVersion;
@@ -172,9 +177,25 @@ struct GoodbyeMessage {
   friend bool operator==(const GoodbyeMessage&, const GoodbyeMessage&) = default;
 };
 
+// The sender's latest host sample (sent once the sender's FSM is in a working state, to the
+// instances it sees RUNNING, after each collection).
+struct HostStatisticsMessage {
+  HostSample sample;
+  friend bool operator==(const HostStatisticsMessage&, const HostStatisticsMessage&) = default;
+};
+
+// The sender's latest process samples: every process it measured in one collection (a process
+// of the sender missing from the list is not running there any more).
+struct ProcessStatisticsMessage {
+  std::vector<ProcessSample> processes;
+  friend bool operator==(const ProcessStatisticsMessage&,
+                         const ProcessStatisticsMessage&) = default;
+};
+
 using PeerBody = std::variant<TickMessage, HandshakeRequest, HandshakeMessage, StateModesMessage,
                               ProcessTableMessage, ProcessDeltaMessage, ProcessTableRequest,
-                              RequestMessage, ResultMessage, GoodbyeMessage>;
+                              RequestMessage, ResultMessage, GoodbyeMessage,
+                              HostStatisticsMessage, ProcessStatisticsMessage>;
 
 struct PeerMessage {
   PeerHeader header;

@@ -263,6 +263,10 @@ void Engine::onPeer(const PeerMessage& message) {
                  [&](const RequestMessage& m) { onRequest(*peer, m); },
                  [&](const ResultMessage& m) { onResult(*peer, m); },
                  [&](const GoodbyeMessage& m) { onGoodbye(*peer, m); },
+                 // Statistics are kept by the shell (agent/shell/stats_board.h); here they only
+                 // count as a sign of life and in the sequence, as every message.
+                 [&](const HostStatisticsMessage&) {},
+                 [&](const ProcessStatisticsMessage&) {},
              },
              message.body);
 }

@@ -80,4 +80,18 @@ int startArgs(const Context& ctx, const Arguments& args);
 int allStart(const Context& ctx, const Arguments& args);
 int allStartArgs(const Context& ctx, const Arguments& args);
 
+// --- Statistics (stats_commands.cc) -----------------------------------------------------------
+
+// stats_status: get_statistics_status of the agent asked (its collector).
+int statsStatus(const Context& ctx, const Arguments& args);
+// enable_stats / disable_stats [host] [process] | all (none: both): the collector of the agent
+// asked starts or stops collecting, one line per kind.
+int enableStats(const Context& ctx, const Arguments& args);
+int disableStats(const Context& ctx, const Arguments& args);
+// stats_period period: the agent's collector samples every `period` seconds ([1;3600]).
+int statsPeriod(const Context& ctx, const Arguments& args);
+// stats_top [n]: a top-like view, every instance's host and the n (20) processes using the
+// most CPU over the shortest period (Solaris mode unless stats_irix_mode).
+int statsTop(const Context& ctx, const Arguments& args);
+
 }  // namespace supvisors::ctl

@@ -10,7 +10,10 @@
 #include <cstring>
 #include <thread>
 
+#include <unistd.h>
+
 #include "agent/core/autorestart_check.h"
+#include "agent/core/fsm.h"
 #include "agent/daemon/logging.h"
 #include "agent/shell/args_file.h"
 #include "agent/shell/clock.h"
@@ -78,12 +81,15 @@ std::vector<PeerProcess> toPeerProcesses(const std::map<std::string, LocalProces
 Agent::Agent(AgentSettings settings)
     : settings_(std::move(settings)),
       client_(std::make_shared<XmlRpcSupervisorClient>(settings_.supervisor)),
+      proc_reader_(settings_.proc_root),
+      board_(settings_.stats_periods, static_cast<std::size_t>(std::max(1, settings_.stats_histo))),
       engine_(std::make_unique<Engine>(settings_.engine)),
       disabilities_(settings_.disabilities) {
   incarnation_ = newIncarnation(0);
 }
 
 Agent::~Agent() {
+  if (collector_) collector_->stop();
   if (poller_) poller_->stop();
   if (executor_) executor_->stop();
   if (server_) server_->stop();
@@ -156,6 +162,11 @@ Status Agent::start() {
       },
       OrderExecutor::kDefaultMaxQueue, starter_.get());
   executor_->start();
+  collector_ = std::make_unique<StatsCollector>(proc_reader_, settings_.stats);
+  collector_->start([this] { return statisticsRoots(); },
+                    [this](StatsCollection c) { mailbox_.post(std::move(c)); });
+  spdlog::info("statistics: host {}, process {}, every {} s", settings_.stats.host ? "on" : "off",
+               settings_.stats.process ? "on" : "off", settings_.stats.period);
   spdlog::info(
       "agent {} (incarnation {}) serving HTTP on {}:{}, peers on port {}, "
       "supervisord at {}",
@@ -270,6 +281,8 @@ void Agent::run() {
         stopLocalSupervisor(simulated->restart);
       } else if (const auto* program = std::get_if<ProgramInput>(&input)) {
         programRequest(*program);
+      } else if (const auto* collection = std::get_if<StatsCollection>(&input)) {
+        localStatistics(*collection);
       } else if (const auto* used = std::get_if<ArgsUsed>(&input)) {
         if (table_.setExtraArgs(used->namespec, used->extra_args)) {
           spdlog::info("{} runs with extra arguments '{}'", used->namespec, used->extra_args);
@@ -336,6 +349,7 @@ void Agent::tick(double now_mono) {
   if (next_tick_ < now_mono) next_tick_ = now_mono + period;
   step(Tick{ticks_, wallNow(), now_mono});
   publishPeers();
+  forgetStatistics();
 }
 
 void Agent::leave() {
@@ -345,6 +359,7 @@ void Agent::leave() {
   // sockets close (linger is 0 so a dead peer cannot hold the exit).
   std::this_thread::sleep_for(std::chrono::milliseconds(100));
   failRequests("the agent is stopping", /*close=*/true);
+  if (collector_) collector_->stop();
   if (poller_) poller_->stop();
   if (executor_) executor_->stop();
   if (server_) server_->stop();
@@ -477,6 +492,10 @@ void Agent::receivePeers() {
                     decoded->header.sender, frame.identifier);
       continue;
     }
+    const auto& body = decoded->body;
+    if (std::holds_alternative<HostStatisticsMessage>(body) ||
+        std::holds_alternative<ProcessStatisticsMessage>(body))
+      peerStatistics(*decoded);
     step(PeerReceived{std::move(decoded).value()});
   }
   for (const auto& refusal : transport_->takeRefusals())
@@ -735,6 +754,108 @@ void Agent::publishPeers() {
   snapshot->decode_drops = peer_decode_drops_;
   snapshot->sender_mismatch = peer_sender_mismatch_;
   peers_.publish(std::move(snapshot));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Statistics.
+
+std::vector<StatsRoot> Agent::statisticsRoots() {
+  std::vector<StatsRoot> roots;
+  const auto snapshot = snapshots_.get();
+  roots.reserve(snapshot->processes.size() + 2);
+  for (const auto& [namespec, p] : snapshot->processes)
+    if (p.info.pid > 0) roots.push_back(StatsRoot{namespec, p.info.pid});
+  // supervisord itself: its pid asked once, and again when that process is gone.
+  std::string unused;
+  if (supervisord_pid_ <= 0 ||
+      !proc_reader_.read("proc/" + std::to_string(supervisord_pid_) + "/stat", unused)) {
+    supervisord_pid_ = 0;
+    if (snapshot->supervisor_reachable) {
+      const auto pid = client_->call("supervisor.getPID", xmlrpc_c::paramList());
+      if (pid.ok() && pid->type() == xmlrpc_c::value::TYPE_INT)
+        supervisord_pid_ = xmlrpc_c::value_int(*pid);
+    }
+  }
+  // Their own figures only: supervisord's tree is every supervised process.
+  if (supervisord_pid_ > 0) roots.push_back(StatsRoot{"supervisord", supervisord_pid_, false});
+  roots.push_back(StatsRoot{"supvisorsd", static_cast<std::int64_t>(::getpid()), false});
+  return roots;
+}
+
+void Agent::statisticsDone(const StatsCompleted& done) {
+  if (!done.empty() && settings_.statistics_listener) settings_.statistics_listener(done);
+}
+
+void Agent::localStatistics(const StatsCollection& collection) {
+  const std::string& local = settings_.engine.local().identifier;
+  const ClusterView& view = engine_->view();
+  const bool share = isWorkingState(view.fsm_state);
+  std::vector<std::string> peers;
+  if (share)
+    for (const auto& instance : view.instances)
+      if (!instance.local && instance.state == InstanceState::Running)
+        peers.push_back(instance.identifier);
+  if (collection.host) {
+    statisticsDone(board_.addHost(local, *collection.host));
+    const PeerBody body = HostStatisticsMessage{*collection.host};
+    for (const auto& peer : peers) sendPeer(peer, body);
+  }
+  if (collection.processes) {
+    statisticsDone(board_.addProcesses(local, *collection.processes));
+    const PeerBody body = ProcessStatisticsMessage{*collection.processes};
+    for (const auto& peer : peers) sendPeer(peer, body);
+  }
+  spdlog::trace("statistics collected in {:.1f} ms ({:.1f} ms of CPU)",
+                collection.seconds * 1000.0, collection.cpu_seconds * 1000.0);
+}
+
+void Agent::peerStatistics(const PeerMessage& message) {
+  const std::string& sender = message.header.sender;
+  const ClusterView& view = engine_->view();
+  const auto it = std::find_if(view.instances.begin(), view.instances.end(),
+                               [&](const InstanceView& i) { return i.identifier == sender; });
+  if (it == view.instances.end() || it->local || it->state != InstanceState::Running) return;
+  if (const auto* host = std::get_if<HostStatisticsMessage>(&message.body))
+    statisticsDone(board_.addHost(sender, host->sample));
+  else if (const auto* processes = std::get_if<ProcessStatisticsMessage>(&message.body))
+    statisticsDone(board_.addProcesses(sender, processes->processes));
+}
+
+void Agent::forgetStatistics() {
+  const ClusterView& view = engine_->view();
+  for (const auto& identifier : board_.identifiers()) {
+    const auto it = std::find_if(view.instances.begin(), view.instances.end(),
+                                 [&](const InstanceView& i) { return i.identifier == identifier; });
+    if (it != view.instances.end() && (it->local || it->state == InstanceState::Running)) continue;
+    if (board_.forget(identifier))
+      spdlog::debug("statistics of {} dropped: not RUNNING", identifier);
+  }
+}
+
+Result<ClusterRequests::StatisticsStatus> Agent::statisticsStatus() const {
+  if (!collector_) return failed("the agent is not started");
+  const StatsSettings current = collector_->settings();
+  StatisticsStatus status;
+  status.host_stats = current.host;
+  status.process_stats = current.process;
+  status.collecting_period = current.period;
+  status.periods = settings_.stats_periods;
+  status.irix_mode = settings_.stats_irix_mode;
+  status.collections = collector_->collections();
+  status.collector_cpu_time = collector_->cpuSeconds();
+  return status;
+}
+
+Result<bool> Agent::setStatistics(std::optional<bool> host, std::optional<bool> process,
+                                  std::optional<double> period) {
+  if (!collector_) return failed("the agent is not started");
+  if (host) collector_->setHost(*host);
+  if (process) collector_->setProcess(*process);
+  if (period) collector_->setPeriod(*period);
+  const StatsSettings now = collector_->settings();
+  spdlog::info("statistics: host {}, process {}, every {} s", now.host ? "on" : "off",
+               now.process ? "on" : "off", now.period);
+  return true;
 }
 
 }  // namespace supvisors

@@ -35,6 +35,16 @@
 // forms again (the ports, the transport and the front door stay). After a shutdown it waits
 // until supervisord no longer answers, then run() returns (supvisorsd exits 0).
 //
+// Statistics (reference §7; docs/STATISTICS.md): a StatsCollector samples the host and the
+// process trees of the local supervisord's processes (plus supervisord and this agent) on a
+// thread of its own every stats_collecting_period and posts each collection to the loop. The
+// loop integrates it into the StatsBoard (the histories of every instance) and, once the FSM
+// is in a working state, sends the raw samples to the peers it sees RUNNING
+// (HOST_STATISTICS, PROCESS_STATISTICS); peers' samples are kept when their sender is RUNNING
+// (they also go through the engine, which counts them as signs of life), and an instance that
+// stops being RUNNING loses its statistics. Values completed by a sample, local or remote, go
+// to AgentSettings::statistics_listener on the loop thread.
+//
 // Threads (DESIGN.md): the loop thread (run()) owns the LocalTable, the engine and every
 // ZeroMQ socket; the poller thread makes the blocking supervisord calls and posts readings to
 // the loop's mailbox; the order executor's thread runs the orders and posts their outcomes;
@@ -55,6 +65,7 @@
 #include <chrono>
 #include <filesystem>
 #include <cstdint>
+#include <functional>
 #include <future>
 #include <map>
 #include <memory>
@@ -78,8 +89,11 @@
 #include "agent/shell/order_executor.h"
 #include "agent/shell/peer_snapshot.h"
 #include "agent/shell/peer_transport.h"
+#include "agent/shell/proc_reader.h"
 #include "agent/shell/relay_receiver.h"
 #include "agent/shell/rpc_server.h"
+#include "agent/shell/stats_board.h"
+#include "agent/shell/stats_collector.h"
 #include "agent/shell/supervisor_nudges.h"
 #include "agent/shell/supervisor_poller.h"
 #include "agent/shell/supervisor_xmlrpc_client.h"
@@ -109,6 +123,17 @@ struct AgentSettings {
   // disabled at start (read from it by start-up).
   std::optional<std::filesystem::path> disabilities_file;
   Disabilities disabilities;
+  // Statistics (stats_* options): what is collected at start and how often, the integration
+  // periods (sorted, 1 to 3), the history depth, and stats_irix_mode (reported only).
+  StatsSettings stats;
+  std::vector<double> stats_periods = {10.0};
+  int stats_histo = 200;
+  bool stats_irix_mode = false;
+  // Where /proc and /sys are read ("/"; a test may point elsewhere).
+  std::string proc_root = "/";
+  // Called on the loop thread with the values each sample completed (local or a peer's):
+  // the event stream's hstats / pstats (stats_json.h). Null: nobody listens.
+  std::function<void(const StatsCompleted&)> statistics_listener;
 };
 
 class Agent final : public ClusterRequests {
@@ -132,6 +157,14 @@ class Agent final : public ClusterRequests {
   // On the caller's thread (an HTTP worker): it may wait startsecs, never blocking the loop.
   Result<bool> startArgs(const std::string& namespec, const std::string& extra_args,
                          bool wait) override;
+
+  // Statistics (ClusterRequests): the collector's settings, changed at once; the histories.
+  Result<StatisticsStatus> statisticsStatus() const override;
+  Result<bool> setStatistics(std::optional<bool> host, std::optional<bool> process,
+                             std::optional<double> period) override;
+  const StatsBoard* statistics() const override { return &board_; }
+  // The last statistics values of every instance, for readers such as /metrics.
+  const StatsLatestHolder& statisticsLatest() const { return board_.latest(); }
 
   // Test seam: acts as if the engine had reached FINAL and emitted StopLocalSupervisor{restart}
   // (for tests of the restart/shutdown lifecycle that do not drive a whole cluster there).
@@ -184,7 +217,8 @@ class Agent final : public ClusterRequests {
     std::string extra_args;
   };
   using LoopInput = std::variant<PollReading, StopRequest, EndSyncRequest, ControlInput,
-                                 OrderFinished, StopLocalSupervisor, ProgramInput, ArgsUsed>;
+                                 OrderFinished, StopLocalSupervisor, ProgramInput, ArgsUsed,
+                                 StatsCollection>;
 
   // The end of a cluster life: the local supervisord was asked to restart or shut down.
   struct Closing {
@@ -225,6 +259,14 @@ class Agent final : public ClusterRequests {
   void serviceEvents();
   // The peer layer's counters for /metrics (every tick: the transport is the loop's alone).
   void publishPeers();
+  // Statistics: a local collection (integrated, listened, sent to the RUNNING peers), a peer's
+  // samples (kept if it is RUNNING), and the forgetting of instances no longer RUNNING.
+  void localStatistics(const StatsCollection& collection);
+  void peerStatistics(const PeerMessage& message);
+  void forgetStatistics();
+  void statisticsDone(const StatsCompleted& done);
+  // The trees the collector measures (on the collector's thread).
+  std::vector<StatsRoot> statisticsRoots();
   void leave();
   // Answers every waiting and queued user request with FAILED `why`.
   void failRequests(const std::string& why, bool close);
@@ -253,6 +295,10 @@ class Agent final : public ClusterRequests {
   std::unique_ptr<OrderExecutor> executor_;
   std::set<std::string> configs_checked_;  // namespecs seen by checkNewConfigs()
   std::unique_ptr<RpcServer> server_;
+  ProcReader proc_reader_;
+  std::unique_ptr<StatsCollector> collector_;
+  StatsBoard board_;
+  std::int64_t supervisord_pid_ = 0;  // collector thread only: cached supervisor.getPID
   zmq::context_t zmq_context_{1};
   std::optional<RelayReceiver> relay_;
   std::unique_ptr<PeerTransport> transport_;

@@ -67,6 +67,15 @@ AgentSettings settingsFromConfig(const Config& config, const RulesLoad& rules,
   s.resync_period = config.supervisor.resync_period;
   s.disabilities_file = config.supvisors.disabilities_file;
 
+  // Statistics (stats_* options; docs/STATISTICS.md).
+  const auto enabled = config.supvisors.stats_enabled;
+  s.stats.host = enabled == StatisticsType::Host || enabled == StatisticsType::All;
+  s.stats.process = enabled == StatisticsType::Process || enabled == StatisticsType::All;
+  s.stats.period = config.supvisors.stats_collecting_period;
+  s.stats_periods = config.supvisors.stats_periods;
+  s.stats_histo = config.supvisors.stats_histo;
+  s.stats_irix_mode = config.supvisors.stats_irix_mode;
+
   // The cluster engine.
   EngineConfig& e = s.engine;
   e.instances = config.instances;

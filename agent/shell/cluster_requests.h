@@ -5,13 +5,21 @@
 // owns the engine, so a request is posted to it and the caller waits (bounded) for the
 // engine's answer (a UserResult).
 //
+// It also gives the front door the statistics (reference §3.5, §7; rpc_stats.cc): their
+// settings, changed at once on the collector (no loop involved), and the StatsBoard of every
+// instance's histories, read without waiting for the loop.
+//
 // The real implementation is the Agent (agent/daemon/agent.h); tests use a fake.
 // Thread-safety: called from the HTTP server's worker threads.
 
+#include <cstdint>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "agent/core/command.h"
 #include "agent/core/control_request.h"
+#include "agent/shell/stats_board.h"
 #include "common/faults.h"
 #include "common/result.h"
 
@@ -65,6 +73,33 @@ class ClusterRequests {
     return Error::fault(static_cast<int>(FaultCode::Failed),
                         faultString(FaultCode::Failed, "cluster not available"));
   }
+
+  // Statistics of this agent (get_statistics_status and the settings it changes). The
+  // defaults: no statistics (FAILED), as control().
+  struct StatisticsStatus {
+    bool host_stats = false;
+    bool process_stats = false;
+    double collecting_period = 0.0;  // seconds
+    std::vector<double> periods;     // stats_periods
+    bool irix_mode = false;          // stats_irix_mode
+    std::uint64_t collections = 0;   // collections taken since the agent started
+    double collector_cpu_time = 0.0; // CPU seconds they took
+  };
+  virtual Result<StatisticsStatus> statisticsStatus() const {
+    return Error::fault(static_cast<int>(FaultCode::Failed),
+                        faultString(FaultCode::Failed, "statistics not available"));
+  }
+  // enable_host_statistics / enable_process_statistics / update_collecting_period (reference
+  // §3.5): applied to the local collector from its next collection (the period to the
+  // current wait). The period is checked by the caller ([1;3600]).
+  virtual Result<bool> setStatistics(std::optional<bool> host, std::optional<bool> process,
+                                     std::optional<double> period) {
+    (void)host, (void)process, (void)period;
+    return Error::fault(static_cast<int>(FaultCode::Failed),
+                        faultString(FaultCode::Failed, "statistics not available"));
+  }
+  // The histories of every instance; null when the agent keeps none.
+  virtual const StatsBoard* statistics() const { return nullptr; }
 };
 
 }  // namespace supvisors

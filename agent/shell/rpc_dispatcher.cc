@@ -224,6 +224,8 @@ const RpcDispatcher::OwnMethod* RpcDispatcher::findOwn(const std::string& method
     return &read->second;
   if (const auto program = programMethods().find(method); program != programMethods().end())
     return &program->second;
+  if (const auto stats = statsMethods().find(method); stats != statsMethods().end())
+    return &stats->second;
   const auto control = controlMethods().find(method);
   return control == controlMethods().end() ? nullptr : &control->second;
 }
@@ -247,6 +249,7 @@ std::vector<std::string> RpcDispatcher::ownMethods() const {
                                     "system.multicall"};
   for (const auto& [name, method] : controlMethods()) names.push_back(name);
   for (const auto& [name, method] : programMethods()) names.push_back(name);
+  for (const auto& [name, method] : statsMethods()) names.push_back(name);
   for (const auto& [name, method] : readMethods()) names.push_back(name);
   std::sort(names.begin(), names.end());
   return names;

@@ -30,7 +30,11 @@
 //                 answers; change_log_level sets this agent's own log level; enable and
 //                 disable (rpc_programs.cc) go to ClusterRequests::setProgramEnabled();
 //                 start_args starts a process of the local supervisord with extra arguments
-//                 through ClusterRequests::startArgs() (rpc_start_args.cc).
+//                 through ClusterRequests::startArgs() (rpc_start_args.cc); the statistics
+//                 methods get_statistics_status, enable_host_statistics,
+//                 enable_process_statistics, update_collecting_period and the history reads
+//                 get_host_statistics, get_process_statistics, get_latest_statistics
+//                 (rpc_stats.cc, through ClusterRequests' statistics seam).
 //   system.*      listMethods (own methods + supervisord's supervisor.* ones, sorted; only
 //                 the agent's when supervisord is unreachable), methodHelp/methodSignature
 //                 (own, or forwarded for supervisor.*), multicall.
@@ -171,6 +175,17 @@ class RpcDispatcher {
   // start_args(namespec, extra_args='', wait=True) (rpc_start_args.cc): decoded here, carried
   // out by ClusterRequests::startArgs() on the caller's thread (local supervisord, no gate).
   Result<xmlrpc_c::value> startArgs(const xmlrpc_c::paramList& params) const;
+
+  // The statistics methods (rpc_stats.cc; reference §3.5 and additions): their table and
+  // handlers, answered through ClusterRequests' statistics seam.
+  static const std::map<std::string, OwnMethod>& statsMethods();
+  Result<xmlrpc_c::value> getStatisticsStatus(const xmlrpc_c::paramList& params) const;
+  template <int which>
+  Result<xmlrpc_c::value> enableStatistics(const xmlrpc_c::paramList& params) const;
+  Result<xmlrpc_c::value> updateCollectingPeriod(const xmlrpc_c::paramList& params) const;
+  Result<xmlrpc_c::value> getHostStatistics(const xmlrpc_c::paramList& params) const;
+  Result<xmlrpc_c::value> getProcessStatistics(const xmlrpc_c::paramList& params) const;
+  Result<xmlrpc_c::value> getLatestStatistics(const xmlrpc_c::paramList& params) const;
 
   const SupervisorClient& supervisor_;
   const SnapshotHolder& snapshots_;

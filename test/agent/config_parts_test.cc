@@ -134,12 +134,15 @@ TEST_CASE("option table: every Supvisors option, the agreed implemented set", "[
   CHECK(supvisorsOptions == 31);  // reference §1.2
   // The cluster (issue 5) uses the synchronisation, failure-detection and fencing options,
   // the starts (issue 6) the starting strategy, the repairs (issue 7) the conciliation
-  // strategy and the disabilities file, the event stream (issue 8) event_link.
+  // strategy and the disabilities file, the event stream and the statistics (issue 8)
+  // event_link and the stats_* options.
   CHECK(implemented == std::vector<std::string>{
                            "supvisors_list", "stereotypes", "rules_files", "auto_fence",
                            "event_link", "event_port", "synchro_options", "synchro_timeout", "inactivity_ticks",
                            "core_identifiers", "supvisors_failure_strategy", "starting_strategy",
-                           "conciliation_strategy", "disabilities_file", "logfile",
+                           "conciliation_strategy", "disabilities_file", "stats_enabled",
+                           "stats_collecting_period", "stats_periods", "stats_histo",
+                           "stats_irix_mode", "logfile",
                            "logfile_maxbytes", "logfile_backups", "loglevel"});
   // [agent]: 13 + goodbye_grace and supervisor_lost_after (issue 5) + args_dir (issue 7) +
   // event_bind, event_curve_key, event_subscriber_keys (issue 8) + allow_unauthenticated,

@@ -53,7 +53,6 @@ TEST_CASE("the full example loads with its expected warnings", "[config][check]"
   const std::string warnings = portable(test::warningsOf(load));
   CHECK(warnings ==
         "@SRC@/test/fixtures/config/full.conf:10: [supvisors] software_name: accepted; not implemented yet by this agent\n"
-        "@SRC@/test/fixtures/config/full.conf:20: [supvisors] stats_periods: accepted; not implemented yet by this agent\n"
         "@SRC@/test/fixtures/config/full.conf:21: [supvisors] tail_limit: accepted; not implemented yet by this agent\n");
 }
 

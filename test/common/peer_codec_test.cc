@@ -100,6 +100,18 @@ std::vector<PeerMessage> samples() {
                                            "--verbose"}});
   out.push_back({header(9), ResultMessage{1234, false, 70, "NOT_RUNNING: group_0:program_0_1"}});
   out.push_back({header(10), GoodbyeMessage{"SIGTERM"}});
+  HostStatisticsMessage host;
+  host.sample.time = 12345.625;
+  host.sample.cpu = {{1833372, 1419315}, {900304, 735188}, {933068, 684126}};
+  host.sample.mem = 42.5;
+  host.sample.net_io = {{"eth0", {123456789012ULL, 987654321}}, {"lo", {1, 2}}};
+  host.sample.disk_io = {{"vda", {512, 1024}}};
+  host.sample.disk_usage = {{"/", 73.25}, {"/home dir", 1.5}};
+  out.push_back({header(11), host});
+  ProcessStatisticsMessage processes;
+  processes.processes = {{"group_0:program_0_1", 4242, 12345.625, 17.75, 0.5},
+                         {"supervisord", 1, 12345.5, 3.25, 0.125}};
+  out.push_back({header(12), processes});
   return out;
 }
 
@@ -291,11 +303,11 @@ TEST_CASE("a wrong magic is refused", "[peer_codec]") {
 TEST_CASE("another protocol version is refused, naming the version and the sender",
           "[peer_codec]") {
   PeerMessage m = sample(PeerMessageType::Handshake);
-  m.header.protocol_version = 2;
+  m.header.protocol_version = 1;  // the version before the statistics messages
   const std::string input = encodePeerMessage(m);
   CHECK(decodeFailure(input) == PeerDecodeError::WrongVersion);
   const std::string text = errorText(input);
-  CHECK_THAT(text, Catch::Contains("protocol version 2"));
+  CHECK_THAT(text, Catch::Contains("protocol version 1"));
   CHECK_THAT(text, Catch::Contains("node-a.example.org:60001"));
   // A future version may change everything after the version: still told apart.
   CHECK(decodeFailure(bytes(json::array({"SVP", 3}))) == PeerDecodeError::WrongVersion);
@@ -310,9 +322,9 @@ TEST_CASE("another protocol version is refused, naming the version and the sende
 
 TEST_CASE("an unknown message type is refused", "[peer_codec]") {
   json j = tree(sample(PeerMessageType::Goodbye));
-  j[2] = 10;
+  j[2] = 12;
   CHECK(decodeFailure(bytes(j)) == PeerDecodeError::UnknownType);
-  CHECK_THAT(errorText(bytes(j)), Catch::Contains("unknown message type 10"));
+  CHECK_THAT(errorText(bytes(j)), Catch::Contains("unknown message type 12"));
   j[2] = -1;
   CHECK(decodeFailure(bytes(j)) == PeerDecodeError::UnknownType);
   j[2] = "TICK";
@@ -457,7 +469,8 @@ TEST_CASE("valid MessagePack of the wrong shape is refused", "[peer_codec]") {
   CHECK(decodeFailure(bytes(json("SVP"))) == PeerDecodeError::BadShape);
   CHECK(decodeFailure(bytes(json::array())) == PeerDecodeError::BadShape);
   CHECK(decodeFailure(bytes(json::array({"SVP"}))) == PeerDecodeError::BadShape);
-  CHECK(decodeFailure(bytes(json::array({"SVP", 1, 0, "a:1", 1, 1}))) == PeerDecodeError::BadShape);
+  CHECK(decodeFailure(bytes(json::array({"SVP", kPeerProtocolVersion, 0, "a:1", 1, 1}))) ==
+        PeerDecodeError::BadShape);
   json j = tree(sample(PeerMessageType::Tick));
   j[6] = json::array({1, 2});
   CHECK(decodeFailure(bytes(j)) == PeerDecodeError::BadShape);
@@ -493,9 +506,75 @@ TEST_CASE("decode errors have stable names and wire type codes are fixed", "[pee
   // The envelope of a Tick, byte for byte: the spec's worked example.
   const PeerMessage tick{{kPeerProtocolVersion, "a:1", 2, 3}, TickMessage{4, 0.5, 1.5, true}};
   const std::string expected(
-      "\x97\xa3SVP\x01\x00\xa3"
+      "\x97\xa3SVP\x02\x00\xa3"
       "a:1\x02\x03\x84\xa1m\xca\x3f\xc0\x00\x00\xa1r\xc3\xa1t\x04"
       "\xa1w\xca\x3f\x00\x00\x00",
       34);
   CHECK(encodePeerMessage(tick) == expected);
+}
+
+TEST_CASE("statistics messages out of their bounds or malformed are refused", "[peer_codec]") {
+  const json host = tree(sample(PeerMessageType::HostStatistics));
+  {
+    json j = host;
+    j[6]["c"] = json::array();
+    for (std::size_t i = 0; i <= kMaxStatsCpus; ++i) j[6]["c"].push_back(json::array({1, 2}));
+    CHECK(decodeFailure(bytes(j)) == PeerDecodeError::Oversized);
+    CHECK_THAT(errorText(bytes(j)), Catch::Contains("(cpu)"));
+  }
+  {
+    json j = host;
+    for (std::size_t i = 0; i <= kMaxStatsDevices; ++i)
+      j[6]["n"]["if" + std::to_string(i)] = json::array({1, 2});
+    CHECK(decodeFailure(bytes(j)) == PeerDecodeError::Oversized);
+  }
+  {
+    json j = host;
+    j[6]["d"][std::string(kMaxStatsNameBytes + 1, 'x')] = json::array({1, 2});
+    CHECK(decodeFailure(bytes(j)) == PeerDecodeError::Oversized);
+  }
+  {
+    json j = host;
+    j[6]["c"][1] = json::array({1, -2});
+    CHECK(decodeFailure(bytes(j)) == PeerDecodeError::MistypedField);
+    j = host;
+    j[6]["n"]["eth0"] = json::array({1});
+    CHECK(decodeFailure(bytes(j)) == PeerDecodeError::MistypedField);
+    CHECK_THAT(errorText(bytes(j)), Catch::Contains("eth0"));
+    j = host;
+    j[6]["u"]["/"] = "full";
+    CHECK(decodeFailure(bytes(j)) == PeerDecodeError::MistypedField);
+    j = host;
+    j[6]["m"] = "42";
+    CHECK(decodeFailure(bytes(j)) == PeerDecodeError::MistypedField);
+  }
+  const json processes = tree(sample(PeerMessageType::ProcessStatistics));
+  {
+    json j = processes;
+    j[6]["p"] = json::array();
+    const json item = processes[6]["p"][0];
+    for (std::size_t i = 0; i <= kMaxStatsProcesses; ++i) j[6]["p"].push_back(item);
+    CHECK(decodeFailure(bytes(j)) == PeerDecodeError::Oversized);
+  }
+  {
+    json j = processes;
+    j[6]["p"][1].erase("c");
+    CHECK(decodeFailure(bytes(j)) == PeerDecodeError::MissingField);
+    CHECK_THAT(errorText(bytes(j)), Catch::Contains("item 1"));
+    CHECK_THAT(errorText(bytes(j)), Catch::Contains("(cpu_time)"));
+    j = processes;
+    j[6]["p"][0] = 3;
+    CHECK(decodeFailure(bytes(j)) == PeerDecodeError::MistypedField);
+  }
+}
+
+TEST_CASE("a statistics message of 500 processes stays small", "[peer_codec][sizes]") {
+  ProcessStatisticsMessage m;
+  for (int i = 0; i < 500; ++i)
+    m.processes.push_back({"application_" + std::to_string(i / 10) + ":program_" +
+                               std::to_string(i % 10),
+                           100000 + i, 12345.678, 1234.56 + i, 0.0123 * i});
+  const auto size = encodePeerMessage({header(1), m}).size();
+  CHECK(size < 40 * 1024);
+  WARN("PROCESS_STATISTICS of 500 processes: " << size << " bytes");
 }

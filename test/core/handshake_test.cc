@@ -28,9 +28,9 @@ TEST_CASE("every difference is reported in words", "[handshake]") {
   peer.supvisors_failure_strategy = SupvisorsFailureStrategy::Resync;
   peer.rules_digest = "ff";
   peer.isolates_receiver = true;
-  const auto diffs = handshakeDifferences(mine, peer, 2);
+  const auto diffs = handshakeDifferences(mine, peer, 3);
   REQUIRE(diffs.size() == 8);
-  CHECK(diffs[0] == "protocol version: here 1, peer 2");
+  CHECK(diffs[0] == "protocol version: here 2, peer 3");
   CHECK(diffs[1] == "supvisors_list: here [a:1,b:1], peer [b:1,a:1]");
   CHECK(diffs[3] == "starting_strategy: here CONFIG, peer LESS_LOADED");
   CHECK(diffs[7] == "the peer holds this instance ISOLATED");

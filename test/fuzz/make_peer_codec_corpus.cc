@@ -54,6 +54,14 @@ int main(int argc, char** argv) {
       {h, RequestMessage{9, RequestKind::StartProcess, "web:nginx_1", "-x"}},
       {h, ResultMessage{9, false, 60, "ALREADY_STARTED: web:nginx_1"}},
       {h, GoodbyeMessage{"SIGTERM"}},
+      {h, HostStatisticsMessage{HostSample{1234.5,
+                                           {{300, 100}, {150, 50}, {150, 50}},
+                                           12.5,
+                                           {{"eth0", {1000, 2000}}},
+                                           {{"sda", {4096, 8192}}},
+                                           {{"/", 42.0}}}}},
+      {h, ProcessStatisticsMessage{{{"web:nginx_0", 4242, 1234.5, 12.25, 0.5},
+                                    {"supervisord", 1000, 1234.5, 3.0, 0.25}}}},
   };
   for (const auto& m : messages) {
     std::string name(peerMessageTypeName(peerMessageType(m.body)));

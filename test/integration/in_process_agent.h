@@ -8,6 +8,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <functional>
 #include <future>
 #include <memory>
 #include <string>
@@ -22,17 +23,21 @@ namespace supvisors::test {
 
 class InProcessAgent {
  public:
-  // agent_extra: more [agent] lines (args_dir = ..., ...).
-  explicit InProcessAgent(const std::string& serverurl, const std::string& agent_extra = "") {
+  // agent_extra: more [agent] lines (args_dir = ..., ...); supvisors_extra: more [supvisors]
+  // lines; tweak: changes the settings made from the configuration (listeners...).
+  explicit InProcessAgent(const std::string& serverurl, const std::string& agent_extra = "",
+                          const std::string& supvisors_extra = "",
+                          const std::function<void(AgentSettings&)>& tweak = nullptr) {
     const int port = freeAgentPort();
     const auto config = dir_.write(
         "agent.conf", "[supvisors]\nsupvisors_list = <test>127.0.0.1:" + std::to_string(port) +
-                          "\n[supervisor]\nserverurl = " + serverurl +
+                          "\n" + supvisors_extra + "[supervisor]\nserverurl = " + serverurl +
                           "\npoll_period = 0.2\n[agent]\nidentifier = test\n" + agent_extra);
     const StartupLoad load = loadStartup(config);
     REQUIRE(load.ok());
-    agent_ =
-        std::make_unique<Agent>(settingsFromConfig(*load.config.config, *load.rules, load.keys));
+    AgentSettings settings = settingsFromConfig(*load.config.config, *load.rules, load.keys);
+    if (tweak) tweak(settings);
+    agent_ = std::make_unique<Agent>(std::move(settings));
     const auto started = agent_->start();
     INFO((started.ok() ? "" : started.error().message));
     REQUIRE(started.ok());
