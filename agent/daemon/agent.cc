@@ -18,6 +18,7 @@
 #include "agent/shell/args_file.h"
 #include "agent/shell/clock.h"
 #include "agent/shell/metrics_page.h"
+#include "agent/shell/stats_json.h"
 #include "common/exec_wrapper.h"
 #include "common/faults.h"
 #include "common/peer_codec.h"
@@ -126,7 +127,6 @@ Status Agent::start() {
 
   server_ =
       std::make_unique<RpcServer>(settings_.http, client_, snapshots_, nullptr, &cluster_, this);
-  // Host and process statistics, when they come, are one more source here (metrics_page.h).
   auto metrics = std::make_shared<MetricsPage>();
   metrics->add([identifier = settings_.engine.local().identifier](PrometheusText& out) {
     writeBuildInfo(out, identifier);
@@ -136,6 +136,8 @@ Status Agent::start() {
   metrics->add([this](PrometheusText& out) {
     writePeerMetrics(out, *peers_.get(), *cluster_.get());
   });
+  metrics->add([this](PrometheusText& out) { writeStatsMetrics(out, *board_.latest().get()); });
+  metrics->add([this](PrometheusText& out) { writeEventMetrics(out, *event_stats_.get()); });
   metrics->add([server = server_.get()](PrometheusText& out) {
     writeHttpMetrics(out, server->counters());
     server->apiMetrics().write(out);
@@ -754,6 +756,12 @@ void Agent::publishPeers() {
   snapshot->decode_drops = peer_decode_drops_;
   snapshot->sender_mismatch = peer_sender_mismatch_;
   peers_.publish(std::move(snapshot));
+  if (events_) {
+    auto events = std::make_shared<EventStatsSnapshot>();
+    events->enabled = true;
+    events->stats = events_->stats();
+    event_stats_.publish(std::move(events));
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -783,7 +791,15 @@ std::vector<StatsRoot> Agent::statisticsRoots() {
 }
 
 void Agent::statisticsDone(const StatsCompleted& done) {
-  if (!done.empty() && settings_.statistics_listener) settings_.statistics_listener(done);
+  if (done.empty()) return;
+  if (settings_.statistics_listener) settings_.statistics_listener(done);
+  if (events_) {  // reference §6.2: one hstats / pstats per value an integration period closed
+    const double now = monotonicNow();
+    for (const auto& host : done.hosts)
+      events_->publish("hstats", hostStatsJson(done.identifier, host, now));
+    for (const auto& process : done.processes)
+      events_->publish("pstats", processStatsJson(done.identifier, process, now));
+  }
 }
 
 void Agent::localStatistics(const StatsCollection& collection) {

@@ -94,6 +94,7 @@
 #include "agent/shell/rpc_server.h"
 #include "agent/shell/stats_board.h"
 #include "agent/shell/stats_collector.h"
+#include "agent/shell/stats_metrics.h"
 #include "agent/shell/supervisor_nudges.h"
 #include "agent/shell/supervisor_poller.h"
 #include "agent/shell/supervisor_xmlrpc_client.h"
@@ -257,7 +258,8 @@ class Agent final : public ClusterRequests {
   // Publishes the cluster snapshot, and on the event stream what changed since the last one.
   void publishCluster();
   void serviceEvents();
-  // The peer layer's counters for /metrics (every tick: the transport is the loop's alone).
+  // The peer layer's and the event publisher's counters for /metrics (every tick: the
+  // transport and the publisher are the loop's alone).
   void publishPeers();
   // Statistics: a local collection (integrated, listened, sent to the RUNNING peers), a peer's
   // samples (kept if it is RUNNING), and the forgetting of instances no longer RUNNING.
@@ -289,6 +291,7 @@ class Agent final : public ClusterRequests {
   SnapshotHolder snapshots_;
   ClusterSnapshotHolder cluster_;
   PeerSnapshotHolder peers_;
+  EventStatsHolder event_stats_;
   Mailbox<LoopInput> mailbox_;
   std::unique_ptr<SupervisorPoller> poller_;
   std::unique_ptr<ArgsStarter> starter_;  // before executor_: the executor uses it

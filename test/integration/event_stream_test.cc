@@ -114,7 +114,9 @@ TEST_CASE("a plain ZMQ subscriber reads Supvisors' seven headers while an applic
           "[events][e2e]") {
   TempDir dir{"events"};
   Cluster cluster({.supervisord_extra = programs,
-                   .supvisors_extra = "event_link = ZMQ\nrules_files = " +
+                   // Statistics every second over 2 s windows: hstats / pstats within the test.
+                   .supvisors_extra = "event_link = ZMQ\nstats_collecting_period = 1\n"
+                                      "stats_periods = 2\nrules_files = " +
                                       dir.write("rules.xml", kRules).string() + "\n"});
   REQUIRE(awaitCondition([&] { return cluster.allInOperation(); }, kFormTimeout));
   Subscriber sub(cluster.port(0) + 2);
@@ -167,10 +169,40 @@ TEST_CASE("a plain ZMQ subscriber reads Supvisors' seven headers while an applic
         return seen.size() == 3;
       },
       kStateTimeout));
+  // Statistics of every instance: alpha publishes its own and those its peers share; the
+  // agent and its supervisord are always measured, so each instance has pstats too.
+  REQUIRE(awaitCondition(
+      [&] {
+        std::set<std::string> hosts, processes;
+        sub.pump();
+        for (const auto& m : sub.messages) {
+          if (m.header == "hstats") hosts.insert(m.body["identifier"].get<std::string>());
+          if (m.header == "pstats") processes.insert(m.body["identifier"].get<std::string>());
+        }
+        return hosts.size() == 3 && processes.size() == 3;
+      },
+      kStateTimeout));
   sub.pump();
   const std::vector<Message>& messages = sub.messages;
 
-  // §6.3: every body, key by key (hstats/pstats too, when the agent publishes them).
+  // §6.2: one hstats per instance each time a window of the period closes: each window lasts
+  // at least the period and starts where the previous one of its instance ended.
+  std::map<std::string, std::vector<std::pair<double, double>>> windows;
+  for (const auto& m : messages)
+    if (m.header == "hstats") {
+      CHECK(m.body["target_period"] == 2.0);
+      windows[m.body["identifier"].get<std::string>()].emplace_back(
+          m.body["period"][0].get<double>(), m.body["period"][1].get<double>());
+    }
+  for (const auto& [identifier, w] : windows) {
+    INFO("hstats windows of " << identifier);
+    for (std::size_t k = 0; k < w.size(); ++k) {
+      CHECK(w[k].second - w[k].first >= 2.0 - 1e-6);
+      if (k > 0) CHECK(w[k].first == Approx(w[k - 1].second));
+    }
+  }
+
+  // §6.3: every body, key by key.
   const std::set<std::string> headers{"supvisors", "instance", "application", "event",
                                       "process",   "hstats",   "pstats"};
   std::map<std::string, int> counts;

@@ -169,3 +169,35 @@ TEST_CASE("metrics: with basic auth, /metrics without credentials is 401", "[met
 }
 
 }  // namespace supvisors::test
+
+namespace supvisors::test {
+
+TEST_CASE("metrics: statistics show the host CPU and a supervised process's CPU and memory",
+          "[metrics][stats]") {
+  Supervisord supervisord(SupervisordOptions{.extra = kPrograms});
+  supervisord.start();
+  AgentProcess agent(AgentProcessOptions{
+      .serverurl = supervisord.unixUrl(),
+      .supvisors_extra = "stats_collecting_period = 1\nstats_periods = 1\n"});
+  agent.start();
+  // Two samples make the first value: the families fill within a few seconds.
+  std::optional<PromPage> page;
+  REQUIRE(awaitCondition([&] {
+    page = scrape(agent.port());
+    return page && page->errors.empty() &&
+           page->value("supvisors_process_memory_usage_ratio", {{"namespec", "hello"}}) &&
+           page->value("supvisors_host_cpu_usage_ratio", {{"cpu", "all"}});
+  }));
+  requireValid(*page);
+  CHECK(page->value("supvisors_statistics_period_seconds") == 1.0);
+  const auto memory = page->value("supvisors_process_memory_usage_ratio", {{"namespec", "hello"}});
+  CHECK(*memory > 0.0);  // a sleep holds some resident pages
+  CHECK(*memory < 1.0);
+  const auto cpu = page->value("supvisors_host_cpu_usage_ratio", {{"cpu", "all"}});
+  CHECK(*cpu >= 0.0);
+  CHECK(*cpu <= 1.0);
+  CHECK(page->value("supvisors_process_cpu_usage_ratio", {{"namespec", "hello"}}) >= 0.0);
+  CHECK(page->value("supvisors_host_memory_usage_ratio").has_value());
+}
+
+}  // namespace supvisors::test

@@ -3,6 +3,7 @@
 #include <chrono>
 
 #include "agent/shell/metrics_page.h"
+#include "agent/shell/stats_metrics.h"
 #include "test/shell/sample_cluster.h"
 #include "test/support/prometheus_parse.h"
 
@@ -37,6 +38,80 @@ ClusterSnapshot clusterWithInstances() {
 
 std::string render(const MetricsPage& page) {
   return page.render();
+}
+
+// Alpha's last statistics: 2 cores, one interface, one disk, one mount, one process.
+StatsLatest sampleStats() {
+  StatsLatest latest;
+  latest.periods = {5.0, 60.0};
+  auto alpha = std::make_shared<InstanceLatest>();
+  HostStatsValue host;
+  host.target_period = 5.0;
+  host.cpu = {25.0, 10.0, 40.0};
+  host.mem = 42.5;
+  host.net_io["eth0"] = {8.0, 16.0};     // kilobits/s
+  host.disk_io["sda"] = {1024.0, 0.0};  // kilobits/s
+  host.disk_usage["/"] = 75.0;
+  alpha->host = host;
+  ProcessStatsValue p;
+  p.namespec = "db:server";
+  p.pid = 42;
+  p.target_period = 5.0;
+  p.cpu = 150.0;  // a core and a half
+  p.mem = 2.0;
+  alpha->processes.push_back(p);
+  latest.instances[kAlpha] = alpha;
+  latest.instances[kBeta] = std::make_shared<InstanceLatest>();  // nothing known yet
+  return latest;
+}
+
+TEST_CASE("statistics are shown in base units: ratios and bytes per second", "[metrics]") {
+  PrometheusText out;
+  writeStatsMetrics(out, sampleStats());
+  const std::string text = out.take();
+  INFO(text);
+  const auto parsed = test::parsePrometheusText(text);
+  REQUIRE(parsed.errors.empty());
+  CHECK(parsed.value("supvisors_statistics_period_seconds") == 5.0);
+  CHECK(parsed.value("supvisors_host_cpu_usage_ratio", {{"identifier", kAlpha}, {"cpu", "all"}}) ==
+        0.25);
+  CHECK(parsed.value("supvisors_host_cpu_usage_ratio", {{"identifier", kAlpha}, {"cpu", "1"}}) ==
+        0.40);
+  CHECK(parsed.value("supvisors_host_memory_usage_ratio", {{"identifier", kAlpha}}) == 0.425);
+  CHECK(parsed.value("supvisors_host_network_receive_bytes_per_second",
+                     {{"identifier", kAlpha}, {"interface", "eth0"}}) == 1024.0);
+  CHECK(parsed.value("supvisors_host_network_transmit_bytes_per_second",
+                     {{"identifier", kAlpha}, {"interface", "eth0"}}) == 2048.0);
+  CHECK(parsed.value("supvisors_host_disk_read_bytes_per_second",
+                     {{"identifier", kAlpha}, {"device", "sda"}}) == 131072.0);
+  CHECK(parsed.value("supvisors_host_filesystem_usage_ratio",
+                     {{"identifier", kAlpha}, {"mountpoint", "/"}}) == 0.75);
+  CHECK(parsed.value("supvisors_process_cpu_usage_ratio",
+                     {{"identifier", kAlpha}, {"namespec", "db:server"}}) == 1.5);
+  CHECK(parsed.value("supvisors_process_memory_usage_ratio",
+                     {{"identifier", kAlpha}, {"namespec", "db:server"}}) == 0.02);
+  // Beta has no values yet: no sample of it, and no error.
+  CHECK(text.find(kBeta) == std::string::npos);
+}
+
+TEST_CASE("the event families are there only with the event stream on", "[metrics]") {
+  PrometheusText off;
+  writeEventMetrics(off, EventStatsSnapshot{});
+  CHECK(off.take().empty());
+  EventStatsSnapshot events;
+  events.enabled = true;
+  events.stats.dropped = 7;
+  events.stats.subscriptions = 2;
+  events.stats.zap_refusals = 1;
+  events.stats.by_header = {{"event", 4}, {"process", 4}};
+  PrometheusText out;
+  writeEventMetrics(out, events);
+  const auto parsed = test::parsePrometheusText(out.take());
+  REQUIRE(parsed.errors.empty());
+  CHECK(parsed.value("supvisors_events_published_total", {{"header", "event"}}) == 4);
+  CHECK(parsed.value("supvisors_events_dropped_total") == 7);
+  CHECK(parsed.value("supvisors_event_subscriptions") == 2);
+  CHECK(parsed.value("supvisors_event_subscribers_refused_total") == 1);
 }
 
 TEST_CASE("the cluster families show the FSM, the Master and every instance's state", "[metrics]") {
@@ -144,11 +219,12 @@ TEST_CASE("a page of sources is valid as a whole, and a further source plugs in"
   page.add([&](PrometheusText& out) { writeLocalMetrics(out, local); });
   page.add([&](PrometheusText& out) { writePeerMetrics(out, peers, cluster); });
   page.add([](PrometheusText& out) { writeHttpMetrics(out, RpcServerCounters{5, 4, 1, 2, 1, 0}); });
-  // What the statistics feature would add: its own families.
-  page.add([](PrometheusText& out) {
-    out.family("supvisors_host_cpu_ratio", MetricType::Gauge, "Host CPU.");
-    out.sample({{"identifier", kAlpha}}, 0.25);
-  });
+  const StatsLatest stats = sampleStats();
+  page.add([&](PrometheusText& out) { writeStatsMetrics(out, stats); });
+  EventStatsSnapshot events;
+  events.enabled = true;
+  events.stats.by_header = {{"process", 3}};
+  page.add([&](PrometheusText& out) { writeEventMetrics(out, events); });
   const auto parsed = test::parsePrometheusText(render(page));
   INFO(render(page));
   REQUIRE(parsed.errors.empty());
@@ -156,7 +232,9 @@ TEST_CASE("a page of sources is valid as a whole, and a further source plugs in"
   CHECK(parsed.value("supvisors_supervisor_up") == 1);
   CHECK(parsed.value("supvisors_http_requests_total") == 5);
   CHECK(parsed.value("supvisors_http_auth_failures_total") == 1);
-  CHECK(parsed.value("supvisors_host_cpu_ratio", {{"identifier", kAlpha}}) == 0.25);
+  CHECK(parsed.value("supvisors_host_cpu_usage_ratio", {{"identifier", kAlpha}, {"cpu", "all"}}) ==
+        0.25);
+  CHECK(parsed.value("supvisors_events_published_total", {{"header", "process"}}) == 3);
   for (const auto& [name, type] : parsed.types) {
     INFO(name);
     CHECK(parsed.helps.count(name) == 1);
