@@ -14,6 +14,8 @@ pkg_check_modules(PCRE2 REQUIRED IMPORTED_TARGET libpcre2-8)
 pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)
 # OpenSSL (libssl-dev): SHA-1 of {SHA} passwords in the front door's basic auth.
 find_package(OpenSSL REQUIRED)
+# libsodium (libsodium-dev): crypto_box of the UDP liveness beacons with the CURVE keys.
+pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)
 
 # xmlrpc-c ships neither a CMake config nor a .pc file: ask xmlrpc-c-config, drop the default
 # library folder and -lcurl (libxmlrpc_client.so already needs libcurl; P2).
