@@ -17,6 +17,8 @@ pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)
 # OpenSSL (libssl-dev): SHA-1 / PBKDF2 passwords of the front door's basic auth, its TLS
 # (cpp-httplib's SSLServer) and supvisorsctl's https:// client.
 find_package(OpenSSL REQUIRED)
+# libsodium (libsodium-dev): crypto_box of the UDP liveness beacons with the CURVE keys.
+pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)
 
 # xmlrpc-c ships neither a CMake config nor a .pc file: ask xmlrpc-c-config, drop the default
 # library folder and -lcurl (libxmlrpc_client.so already needs libcurl; P2).

@@ -29,6 +29,9 @@ bool listening(const InstanceView& i) {
   return isListening(i.state);
 }
 
+// Liveness windows of stream silence, beacons flowing, before the stall is worth a warning.
+constexpr int kStreamStallWarnWindows = 10;
+
 bool hasOption(const std::vector<SynchronizationOption>& options, SynchronizationOption o) {
   return std::find(options.begin(), options.end(), o) != options.end();
 }
@@ -97,6 +100,7 @@ std::vector<Command> Engine::step(const Event& event) {
   std::visit(Overloaded{
                  [&](const Tick& e) { onTick(e); },
                  [&](const PeerReceived& e) { onPeer(e.message); },
+                 [&](const PeerBeacon& e) { onBeacon(e); },
                  [&](const PeerUnreachable& e) { onUnreachable(e); },
                  [&](const LocalSupervisorChanged& e) { onLocalSupervisor(e); },
                  [&](const LocalProcessesChanged& e) { onLocalProcesses(e); },
@@ -271,6 +275,16 @@ void Engine::onPeer(const PeerMessage& message) {
              message.body);
 }
 
+void Engine::onBeacon(const PeerBeacon& beacon) {
+  InstanceView* peer = findMutable(beacon.identifier);
+  if (!peer || peer->local || first_tick_ == 0 || peer->state == InstanceState::Isolated) {
+    ++view_.dropped_beacons;
+    return;
+  }
+  // Only the life known: never a new one (the handshake learns it) nor a retired one.
+  peer->liveness.heardBeacon(beacon.incarnation, view_.tick);
+}
+
 void Engine::onNewLife(InstanceView& peer) {
   const bool restarted = peer.state_modes.has_value() || peer.table_received;
   peer.state_modes.reset();  // what the former life said no longer holds
@@ -441,13 +455,29 @@ void Engine::checkLiveness() {
     }
     if (!isListening(peer.state)) continue;
     if (peer.liveness.silent(now, config_.inactivity_ticks)) {
+      peer.stream_stall_warned = false;
       setInstanceState(
           peer, InstanceState::Failed,
           "silent for " + std::to_string(now - peer.liveness.lastHeardTick()) + " ticks");
+      continue;
     } else if ((peer.state == InstanceState::Checking || peer.rehandshaking) &&
                now - peer.handshake_requested_tick >=
                    static_cast<std::uint64_t>(config_.inactivity_ticks)) {
       requestHandshake(peer);  // the answer was lost: ask again
+    }
+    // Beacons alone keep it alive: say so once if the stream stays silent much longer than
+    // a retransmission backoff (a firewall dropping TCP only, a stuck connection).
+    const auto stall_ticks = static_cast<std::uint64_t>(kStreamStallWarnWindows) *
+                             static_cast<std::uint64_t>(config_.inactivity_ticks);
+    const bool stalled = now > peer.liveness.lastMessageTick() &&
+                         now - peer.liveness.lastMessageTick() > stall_ticks;
+    if (stalled && !peer.stream_stall_warned) {
+      peer.stream_stall_warned = true;
+      log(LogLevel::Warn, "no message from " + peer.nick + " for " +
+                              std::to_string(now - peer.liveness.lastMessageTick()) +
+                              " ticks, but its beacons arrive: the peer stream is stalled");
+    } else if (!stalled) {
+      peer.stream_stall_warned = false;
     }
   }
   for (auto& instance : view_.instances) {

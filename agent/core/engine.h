@@ -90,6 +90,8 @@ struct InstanceView {
   bool processes_lost = false;  // ProcessesLost was emitted for this table
   std::uint64_t transport_errors = 0;
   std::uint64_t failures = 0;  // times it became FAILED in this cluster life (for /metrics)
+  // The stream has been silent for long while beacons kept the instance alive (warned once).
+  bool stream_stall_warned = false;
 
   // RUNNING, speaking, its supervisord answering, not leaving: may run processes / be Master.
   bool eligible() const {
@@ -116,6 +118,7 @@ struct ClusterView {
   // Counters: illegal transitions are bugs (the simulator fails on any).
   std::uint64_t illegal_transitions = 0;
   std::uint64_t dropped_messages = 0;  // unknown sender, ISOLATED sender, retired life
+  std::uint64_t dropped_beacons = 0;   // unknown or ISOLATED sender (ignored lives: liveness)
 
   const InstanceView* find(const std::string& identifier) const;
   // The instance `identifier` (must exist: tests and the API check names first).
@@ -140,6 +143,7 @@ class Engine {
   void sendHeartbeat();
   void onPeer(const PeerMessage& message);
   void onUnreachable(const PeerUnreachable& event);
+  void onBeacon(const PeerBeacon& beacon);
   void onLocalSupervisor(const LocalSupervisorChanged& event);
   void onLocalProcesses(const LocalProcessesChanged& event);
   void onEndSync(const UserEndSync& event);

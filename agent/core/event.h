@@ -29,6 +29,16 @@ struct PeerReceived {
   PeerMessage message;
 };
 
+// A liveness beacon from a peer (UDP, agent/shell/beacon_channel.h), already authenticated
+// and checked against replays by the shell. It stamps the liveness of the life the engine
+// knows and nothing else: a beacon of an unknown or retired incarnation is ignored (a new life
+// is learnt only through the peer stream and its handshake).
+struct PeerBeacon {
+  std::string identifier;
+  std::uint64_t incarnation = 0;
+  std::uint64_t tick = 0;  // the sender's tick counter
+};
+
 // The transport failed to reach a peer. Counted and logged only: with packet loss a stream
 // stalls for most of a second, so a transport error never tears anything down by itself.
 struct PeerUnreachable {
@@ -72,7 +82,7 @@ struct OrderDone {
   std::string message;
 };
 
-using Event = std::variant<Tick, PeerReceived, PeerUnreachable, LocalSupervisorChanged,
+using Event = std::variant<Tick, PeerReceived, PeerBeacon, PeerUnreachable, LocalSupervisorChanged,
                            LocalProcessesChanged, UserEndSync, LocalStopping, UserControl,
                            OrderDone>;
 

@@ -33,6 +33,10 @@ class PeerLiveness {
   // Classifies the header and, unless Retired, records that the peer was heard at `now_tick`.
   Incarnation observe(const PeerHeader& header, std::uint64_t now_tick);
 
+  // A beacon of life `incarnation` heard at `now_tick`: true (and stamped) only when it is the
+  // life known; otherwise ignored and counted.
+  bool heardBeacon(std::uint64_t incarnation, std::uint64_t now_tick);
+
   // Silent for more than `inactivity_ticks` local ticks since last heard (or since rearm()).
   bool silent(std::uint64_t now_tick, int inactivity_ticks) const {
     return now_tick > last_heard_tick_ &&
@@ -45,6 +49,10 @@ class PeerLiveness {
 
   std::optional<std::uint64_t> incarnation() const { return incarnation_; }
   std::uint64_t lastHeardTick() const { return last_heard_tick_; }
+  // The last tick at which the stream (not a beacon) brought a message of the known life.
+  std::uint64_t lastMessageTick() const { return last_message_tick_; }
+  std::uint64_t beacons() const { return beacons_; }
+  std::uint64_t ignoredBeacons() const { return ignored_beacons_; }
   std::uint64_t sequenceGaps() const { return sequence_gaps_; }
   std::uint64_t retiredMessages() const { return retired_messages_; }
 
@@ -54,6 +62,9 @@ class PeerLiveness {
   std::optional<std::uint64_t> incarnation_;
   std::vector<std::uint64_t> retired_;
   std::uint64_t last_heard_tick_ = 0;
+  std::uint64_t last_message_tick_ = 0;
+  std::uint64_t beacons_ = 0;
+  std::uint64_t ignored_beacons_ = 0;
   std::uint64_t last_sequence_ = 0;
   std::uint64_t sequence_gaps_ = 0;
   std::uint64_t retired_messages_ = 0;

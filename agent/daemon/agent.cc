@@ -107,6 +107,9 @@ Status Agent::start() {
   auto transport = ZmqPeerTransport::create(zmq_context_, settings_.peers);
   if (!transport.ok()) return transport.error();
   transport_ = std::move(transport).value();
+  auto beacons = BeaconChannel::open(settings_.peers);
+  if (!beacons.ok()) return beacons.error();
+  beacons_ = std::move(beacons).value();
   if (!settings_.peers.own_keys)
     spdlog::warn(
         "peer traffic on port {} is neither authenticated nor encrypted (no CURVE "
@@ -242,6 +245,8 @@ void Agent::run() {
     if (relay_) items.push_back(relay_->pollItem());
     const std::size_t peersIndex = items.size();
     for (const auto& item : transport_->pollItems()) items.push_back(item);
+    const std::size_t beaconsIndex = items.size();
+    items.push_back({nullptr, beacons_->fd(), ZMQ_POLLIN, 0});
     const std::size_t eventsIndex = items.size();
     if (events_)
       for (const auto& item : events_->pollItems()) items.push_back(item);
@@ -298,9 +303,10 @@ void Agent::run() {
       if (!batch.empty()) apply(batch);
     }
     bool peersReady = false;
-    for (std::size_t i = peersIndex; i < eventsIndex; ++i)
+    for (std::size_t i = peersIndex; i < beaconsIndex; ++i)
       peersReady = peersReady || (items[i].revents & ZMQ_POLLIN);
     if (peersReady) receivePeers();
+    if (items[beaconsIndex].revents & ZMQ_POLLIN) receiveBeacons();
     bool eventsReady = false;
     for (std::size_t i = eventsIndex; i < items.size(); ++i)
       eventsReady = eventsReady || (items[i].revents & ZMQ_POLLIN);
@@ -505,6 +511,11 @@ void Agent::receivePeers() {
                  refusal.address);
 }
 
+void Agent::receiveBeacons() {
+  for (Beacon& beacon : beacons_->receive())
+    step(PeerBeacon{std::move(beacon.sender), beacon.incarnation, beacon.tick});
+}
+
 void Agent::step(const Event& event) {
   std::vector<Command> answers;
   for (Command& command : engine_->step(event)) {
@@ -522,6 +533,10 @@ void Agent::step(const Event& event) {
 void Agent::execute(const Command& command) {
   if (const auto* send = std::get_if<SendPeer>(&command)) {
     for (const auto& to : send->to) sendPeer(to, send->body);
+    // Each heartbeat also goes as UDP beacons to the same peers (never to an ISOLATED one:
+    // the engine chose them), so a stalled stream does not silence us.
+    if (const auto* beat = std::get_if<TickMessage>(&send->body))
+      beacons_->send(send->to, incarnation_, beat->tick);
   } else if (const auto* log = std::get_if<Log>(&command)) {
     spdlog::log(toSpdlog(log->level), "{}", log->text);
   } else if (const auto* state = std::get_if<PublishState>(&command)) {
@@ -739,6 +754,10 @@ void Agent::serviceEvents() {
   for (const auto& refusal : events_->takeRefusals())
     spdlog::warn("event subscriber with a wrong key refused: key {} from {}", refusal.public_key,
                  refusal.address);
+}
+
+BeaconStats Agent::beaconStats() const {
+  return beacons_ ? beacons_->stats() : BeaconStats{};
 }
 
 EventPublisherStats Agent::eventStats() const {

@@ -87,6 +87,7 @@
 #include "agent/shell/local_snapshot.h"
 #include "agent/shell/mailbox.h"
 #include "agent/shell/order_executor.h"
+#include "agent/shell/beacon_channel.h"
 #include "agent/shell/peer_snapshot.h"
 #include "agent/shell/peer_transport.h"
 #include "agent/shell/proc_reader.h"
@@ -174,6 +175,9 @@ class Agent final : public ClusterRequests {
   const SnapshotHolder& snapshots() const { return snapshots_; }
   // The event publisher's counters (zeros without event_link = ZMQ); loop thread only.
   EventPublisherStats eventStats() const;
+  // The liveness beacons' counters (docs/CLUSTER.md "Failure detection"), as the loop left
+  // them; like eventStats(), read it when the loop is idle (tests) or from the loop.
+  BeaconStats beaconStats() const;
   // Publishes one message on the event stream (hstats / pstats bodies); loop thread only.
   // False when there is no publisher or the message was dropped.
   bool publishEvent(const std::string& header, const nlohmann::json& body);
@@ -245,6 +249,7 @@ class Agent final : public ClusterRequests {
   // Turns supervisord's loop when a followed process is due to move on.
   void pokeSupervisor(double now);
   void receivePeers();
+  void receiveBeacons();
   void tick(double now_mono);
   // Runs one engine step and executes what it returns.
   void step(const Event& event);
@@ -305,6 +310,7 @@ class Agent final : public ClusterRequests {
   zmq::context_t zmq_context_{1};
   std::optional<RelayReceiver> relay_;
   std::unique_ptr<PeerTransport> transport_;
+  std::unique_ptr<BeaconChannel> beacons_;  // UDP liveness beacons beside transport_
   std::unique_ptr<EventPublisher> events_;  // event_link = ZMQ only
   EventDiff event_diff_;
   std::atomic<bool> stop_requested_{false};

@@ -261,3 +261,67 @@ TEST_CASE("durations become ticks of tick_period", "[engine]") {
   c.core_identifiers = {"zz"};
   CHECK(c.validate() == std::vector<std::string>{"core identifier zz is not in supvisors_list"});
 }
+
+TEST_CASE("beacons of the known life keep a peer with a stalled stream alive", "[engine][beacon]") {
+  Engine engine(testConfig({.inactivity_ticks = 2}));
+  join(engine, /*incarnation=*/7);
+  REQUIRE(engine.view().instance("b").state == InstanceState::Running);
+  // The stream says nothing for 24 ticks (retransmission backoff); beacons arrive.
+  std::vector<Command> out;
+  for (std::uint64_t t = 2; t <= 25; ++t) {
+    engine.step(PeerBeacon{"b", 7, t});
+    const auto step = engine.step(Tick{t});
+    out.insert(out.end(), step.begin(), step.end());
+  }
+  CHECK(engine.view().instance("b").state == InstanceState::Running);
+  CHECK(engine.view().instance("b").liveness.beacons() == 24);
+  CHECK(engine.view().instance("b").liveness.lastMessageTick() == 1);
+  // The remote tick and clocks stay those of the last Tick message (beacons carry no clock).
+  CHECK(engine.view().instance("b").local_tick_at_reception == 1);
+  // Ten windows of stream silence: warned once, nothing torn down.
+  int warnings = 0;
+  for (const auto& log : commandsOf<Log>(out))
+    if (log.text.find("the peer stream is stalled") != std::string::npos) ++warnings;
+  CHECK(warnings == 1);
+  // The beacons stop: lost after inactivity_ticks like any silence.
+  engine.step(Tick{26});
+  CHECK(engine.view().instance("b").state == InstanceState::Running);
+  for (std::uint64_t t = 27; t <= 28; ++t) engine.step(Tick{t});
+  CHECK(engine.view().instance("b").state == InstanceState::Stopped);
+}
+
+TEST_CASE("beacons of a retired or unknown life keep nothing alive", "[engine][beacon]") {
+  Engine engine(testConfig({.inactivity_ticks = 2}));
+  join(engine, /*incarnation=*/7);
+  engine.step(Tick{2});
+  engine.step(peerTick(8));  // b restarted: life 7 retired, 8 being re-handshaked
+  REQUIRE(engine.view().instance("b").liveness.incarnation() == 8);
+  for (std::uint64_t t = 3; t <= 6; ++t) {
+    engine.step(PeerBeacon{"b", 7, t});  // the former life (or a replay of it)
+    engine.step(PeerBeacon{"b", 9, t});  // a life never handshaked
+    engine.step(Tick{t});
+  }
+  CHECK(engine.view().instance("b").state == InstanceState::Stopped);
+  CHECK(engine.view().instance("b").liveness.ignoredBeacons() == 8);
+  CHECK(engine.view().instance("b").liveness.beacons() == 0);
+  // A lost peer is not revived by beacons of its known life either: only its stream can.
+  for (std::uint64_t t = 7; t <= 9; ++t) {
+    engine.step(PeerBeacon{"b", 8, t});
+    engine.step(Tick{t});
+  }
+  CHECK(engine.view().instance("b").state == InstanceState::Stopped);
+}
+
+TEST_CASE("beacons from strangers or before the first tick are dropped and counted",
+          "[engine][beacon]") {
+  Engine engine(testConfig());
+  engine.step(PeerBeacon{"b", 1, 1});  // no tick yet
+  engine.step(Tick{1});
+  engine.step(PeerBeacon{"z", 1, 1});  // not in the list
+  engine.step(PeerBeacon{"a", 1, 1});  // ourselves
+  CHECK(engine.view().dropped_beacons == 3);
+  // b is not known yet (no stream message): its beacons introduce nothing.
+  engine.step(PeerBeacon{"b", 1, 2});
+  CHECK(engine.view().instance("b").state == InstanceState::Stopped);
+  CHECK_FALSE(engine.view().instance("b").liveness.incarnation());
+}

@@ -36,3 +36,18 @@ TEST_CASE("sequence gaps are counted, not acted upon", "[liveness]") {
   CHECK(live.sequenceGaps() == 2);
   CHECK(live.observe(header(7, 5), 3) == Incarnation::Current);
 }
+
+TEST_CASE("a beacon stamps only the known life", "[liveness][beacon]") {
+  PeerLiveness liveness;
+  CHECK_FALSE(liveness.heardBeacon(1, 3));  // no life known yet
+  liveness.observe(PeerHeader{kPeerProtocolVersion, "b", 1, 1}, 4);
+  CHECK(liveness.heardBeacon(1, 9));
+  CHECK(liveness.lastHeardTick() == 9);
+  CHECK(liveness.lastMessageTick() == 4);
+  CHECK_FALSE(liveness.heardBeacon(2, 10));  // not this life
+  CHECK(liveness.lastHeardTick() == 9);
+  CHECK(liveness.ignoredBeacons() == 2);
+  CHECK(liveness.beacons() == 1);
+  CHECK_FALSE(liveness.silent(11, 2));
+  CHECK(liveness.silent(12, 2));
+}

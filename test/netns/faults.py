@@ -68,8 +68,16 @@ def rules(a_on="h2,h3", b_on="h3,h1", k_on="h2"):
 
 
 def standard_bed(build, hosts=3, supvisors_extra="", **kw):
+    # Experiments: SVF_SUPVISORS_EXTRA / SVF_AGENT_EXTRA add lines ("\n" separated) to every
+    # host's [supvisors] / [agent] section, e.g. "tick_period = 0.1" with "inactivity_ticks = 8".
+    more_supvisors = os.environ.get("SVF_SUPVISORS_EXTRA", "").replace("\\n", "\n")
+    more_agent = os.environ.get("SVF_AGENT_EXTRA", "").replace("\\n", "\n")
+    if more_agent:
+        own = kw.get("agent_extra")
+        kw["agent_extra"] = lambda i: (own(i) if own else "") + more_agent + "\n"
     return Bed(build, hosts=hosts, programs=PROGRAMS, rules=rules(),
-               supvisors_extra="synchro_options = STRICT\n" + supvisors_extra, **kw)
+               supvisors_extra="synchro_options = STRICT\n" + supvisors_extra +
+               (more_supvisors + "\n" if more_supvisors else ""), **kw)
 
 
 def formed(bed, hosts=None, placement=None):
@@ -481,17 +489,20 @@ def fault_packet_loss(build):
             time.sleep(0.5)
     finally:
         bed.nft(h2, None)
+    # Any live instance declared lost is a false positive: h2 by its peers, or h1 / h3 by h2.
     false_positives = sum(h.agent_log().count("instance h2 RUNNING -> FAILED") for h in (h1, h3))
+    false_positives += sum(h2.agent_log().count(f"instance {n} RUNNING -> FAILED")
+                           for n in ("h1", "h3"))
     log(f"{seconds:.0f} s of 20 % loss: {requests} requests, {len(failed)} failed, "
-        f"slowest {slowest:.1f} s; h2 declared lost {false_positives} times by its peers")
+        f"slowest {slowest:.1f} s; {false_positives} false positives (a live host declared lost)")
     check(not failed, f"{len(failed)} of {requests} requests failed: {failed}")
     healed = await_condition(lambda: bed.in_operation() and
                              all(bed.sees(h, {"h1": "RUNNING", "h2": "RUNNING",
                                               "h3": "RUNNING"}) for h in bed.hosts) and
                              all(len(v) == 1 for v in bed.pids(MANAGED).values()), 60, 0.5)
     check(healed, f"after the loss, not once each: {bed.placement(MANAGED)}" + bed.diagnosis())
-    if os.environ.get("SVF_KNOWN_BUGS"):
-        check(false_positives == 0, f"{false_positives} false positives")
+    # Liveness beacons (docs/CLUSTER.md): expected rate about 2.5e-4 per run, so any is a bug.
+    check(false_positives == 0, f"{false_positives} false positives")
     return bed
 
 

@@ -171,6 +171,10 @@ void runCommand(std::unique_ptr<Simulation>& sim, const std::vector<std::string>
     sim->heal();
   } else if (verb == "silence" || verb == "unsilence") {
     sim->silence(arg(1), verb == "silence");
+  } else if (verb == "stall" || verb == "unstall") {
+    sim->stall(arg(1), verb == "stall");
+  } else if (verb == "beacon-loss") {
+    sim->setBeaconLoss(std::stod(arg(1)) / 100.0);
   } else if (verb == "loss") {
     sim->setLoss(std::stod(arg(1)) / 100.0);
   } else if (verb == "delay") {

@@ -15,6 +15,8 @@
 //   tick <N>                                 (N rounds of tick_period = 0.2 s)
 //   partition a b | c ... | heal | silence <name> | unsilence <name>
 //   loss <percent> | delay <rounds>
+//   stall <name> | unstall <name>           (its peer streams hold their messages; beacons pass)
+//   beacon-loss <percent>                    (the beacons' own loss; default: as `loss`)
 //   supervisor <name> up|down
 //   processes <name> <namespec>...           (the RUNNING processes of its supervisord)
 //   programs <name[,name...]> <namespec>... [startsecs=S] [stopwaitsecs=S]

@@ -70,7 +70,7 @@ std::uint64_t Rng::next() {
 }
 
 Simulation::Simulation(std::vector<std::string> names, EngineConfig base, std::uint64_t seed)
-    : names_(std::move(names)), rng_(seed) {
+    : names_(std::move(names)), rng_(seed), beacon_rng_(seed ^ 0xBEAC0B5EA5EDULL) {
   base.instances.clear();
   for (const auto& n : names_) base.instances.push_back(InstanceEntry::named(n, n));
   for (std::size_t i = 0; i < names_.size(); ++i) {
@@ -155,6 +155,10 @@ void Simulation::heal() {
   group_of_.clear();
   for (auto& n : nodes_) n.silent = false;
   loss_ = 0.0;
+  beacon_loss_ = -1.0;
+  stalled_.clear();
+  for (auto& packet : held_) queue_.emplace(std::make_pair(round_, ++order_), std::move(packet));
+  held_.clear();
   faultChanged();
 }
 
@@ -165,6 +169,30 @@ void Simulation::silence(const std::string& name, bool silent) {
 
 void Simulation::setLoss(double probability) {
   loss_ = probability;
+  faultChanged();
+}
+
+void Simulation::setBeaconLoss(double probability) {
+  beacon_loss_ = probability;
+  faultChanged();
+}
+
+void Simulation::stall(const std::string& name, bool stalled) {
+  node(name);  // must exist
+  if (stalled) {
+    stalled_.insert(name);
+  } else {
+    stalled_.erase(name);
+    // The stream catches up: what it held arrives now, in order (those still stalled stay).
+    std::vector<Packet> still;
+    for (auto& packet : held_) {
+      if (stalled_.count(packet.from) || stalled_.count(packet.to))
+        still.push_back(std::move(packet));
+      else
+        queue_.emplace(std::make_pair(round_, ++order_), std::move(packet));
+    }
+    held_ = std::move(still);
+  }
   faultChanged();
 }
 
@@ -394,7 +422,31 @@ void Simulation::route(Node& from, const SendPeer& send) {
     packet.to = to;
     packet.to_incarnation = target.incarnation;
     packet.event = PeerReceived{std::move(message)};
-    queue_.emplace(std::make_pair(due, ++order_), std::move(packet));
+    if (stalled_.count(from.name) || stalled_.count(to))
+      held_.push_back(std::move(packet));
+    else
+      queue_.emplace(std::make_pair(due, ++order_), std::move(packet));
+  }
+  if (const auto* beat = std::get_if<TickMessage>(&send.body)) sendBeacons(from, send.to, *beat);
+}
+
+void Simulation::sendBeacons(Node& from, const std::vector<std::string>& to,
+                             const TickMessage& beat) {
+  const double loss = beacon_loss_ < 0.0 ? loss_ : beacon_loss_;
+  for (const auto& name : to) {
+    if (!linkOpen(from.name, name)) continue;
+    const auto& target = node(name);
+    if (!target.engine) continue;
+    for (int copy = 0; copy < kBeaconCopies; ++copy) {
+      if (loss > 0.0 && beacon_rng_.chance(loss)) continue;
+      Packet packet;
+      packet.from = from.name;
+      packet.to = name;
+      packet.to_incarnation = target.incarnation;
+      packet.beacon = true;
+      packet.event = PeerBeacon{from.name, from.incarnation, beat.tick};
+      queue_.emplace(std::make_pair(round_, ++order_), std::move(packet));
+    }
   }
 }
 
@@ -418,7 +470,9 @@ void Simulation::checkCommands(const Node& n, const std::vector<Command>& comman
 }
 
 void Simulation::checkGroups() {
-  if (loss_ > 0.0 || round_ < last_fault_round_ + static_cast<std::uint64_t>(settle_rounds)) return;
+  if (loss_ > 0.0 || !stalled_.empty() ||
+      round_ < last_fault_round_ + static_cast<std::uint64_t>(settle_rounds))
+    return;
   // Two engines that can talk and see each other RUNNING, both acting under a Master, must
   // name the same one. (Pairwise, not transitive: with auto_fence two instances may isolate
   // each other while a third still sees both; that third one then waits in ELECTION.)

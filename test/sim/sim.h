@@ -9,6 +9,13 @@
 // silence one host (its link is down both ways, its agent keeps running), crash an agent (no
 // goodbye), stop it cleanly (Goodbye) and start it again with a new incarnation.
 //
+// Beacons are a second, separate channel (agent/shell/beacon_channel.h): each Tick message
+// sent also sends BeaconChannel::kCopies PeerBeacons to the same peer, each lost on its own
+// (beacon loss, by default the stream's loss, drawn from a separate seeded generator so that
+// adding beacons did not change the stream's draws), never delayed nor ordered. A stalled
+// host (`stall`) models a TCP stream in retransmission backoff: its streams, both ways, hold
+// every message (nothing lost) until unstalled, while its beacons still flow.
+//
 // After every engine step the invariants are checked and violations collected in failures():
 //   - no illegal transition (the engine counts them);
 //   - nothing sent to an instance the sender holds ISOLATED, and to an instance it holds
@@ -106,6 +113,10 @@ class Simulation {
   void heal();
   void silence(const std::string& name, bool silent);
   void setLoss(double probability);
+  // The beacons' loss (negative: as the stream's, the default).
+  void setBeaconLoss(double probability);
+  // The host's peer streams hold their messages (delivered in order once unstalled).
+  void stall(const std::string& name, bool stalled);
   void setMaxDelay(int rounds);
   void setSupervisor(const std::string& name, bool reachable);
   // Replaces the host's supervisord table by these processes, RUNNING (no order involved).
@@ -127,6 +138,8 @@ class Simulation {
   std::uint64_t round() const { return round_; }
   const std::vector<std::string>& failures() const { return failures_; }
   int settle_rounds = 30;
+  // Beacons per peer and tick, as agent/shell/beacon_channel.h sends them.
+  static constexpr int kBeaconCopies = 2;
 
   // Transcript lines of what happened since the last call, and a fresh journal.
   std::vector<std::string> takeTranscript();
@@ -154,6 +167,7 @@ class Simulation {
     std::uint64_t to_incarnation = 0;
     bool local = false;
     bool read_table = false;  // local: the agent reads its supervisord's table on delivery
+    bool beacon = false;      // a PeerBeacon datagram: never held by a stalled stream
     Event event;
   };
 
@@ -162,6 +176,7 @@ class Simulation {
   bool linkOpen(const std::string& a, const std::string& b) const;
   void deliver(Node& node, const Event& event);
   void route(Node& from, const SendPeer& send);
+  void sendBeacons(Node& from, const std::vector<std::string>& to, const TickMessage& beat);
   void execute(Node& node, const ExecuteOrder& order);
   void advanceSupervisord(Node& node);
   void setProcessState(Node& node, FakeSupervisord::Program& program, ProcessState state);
@@ -180,6 +195,10 @@ class Simulation {
   std::uint64_t round_ = 0;
   std::uint64_t last_fault_round_ = 0;
   double loss_ = 0.0;
+  double beacon_loss_ = -1.0;  // negative: loss_
+  Rng beacon_rng_;
+  std::set<std::string> stalled_;
+  std::vector<Packet> held_;  // messages of stalled streams, in send order
   int max_delay_ = 0;
   std::map<std::string, int> group_of_;                              // partition; empty = one group
   std::map<std::pair<std::uint64_t, std::uint64_t>, Packet> queue_;  // (due, order)

@@ -29,8 +29,10 @@ std::string supvisorsctlPath() {
 int freeAgentPort() {
   for (int attempt = 0; attempt < 100; ++attempt) {
     const int port = freeTcpPort();
-    // HTTP, peers (+ 1) and the event stream (+ 2, with event_link = ZMQ).
-    if (port < 65000 && isTcpPortFree(port + 1) && isTcpPortFree(port + 2)) return port;
+    // HTTP, peers (+ 1, TCP and UDP for beacons) and the event stream (+ 2, event_link = ZMQ).
+    if (port < 65000 && isTcpPortFree(port + 1) && isUdpPortFree(port + 1) &&
+        isTcpPortFree(port + 2))
+      return port;
   }
   throw std::runtime_error("no free pair of TCP ports");
 }

@@ -11,5 +11,7 @@ namespace supvisors::test {
 int freeTcpPort();
 // True when `port` can be bound on 127.0.0.1 right now.
 bool isTcpPortFree(int port);
+// True when `port` can be bound on UDP 127.0.0.1 now (the agents' beacons use peer_port/udp).
+bool isUdpPortFree(int port);
 
 }  // namespace supvisors::test
