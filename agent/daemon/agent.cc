@@ -774,6 +774,7 @@ void Agent::publishPeers() {
   snapshot->transport = transport_->stats();
   snapshot->decode_drops = peer_decode_drops_;
   snapshot->sender_mismatch = peer_sender_mismatch_;
+  if (beacons_) snapshot->beacons = beacons_->stats();
   peers_.publish(std::move(snapshot));
   if (events_) {
     auto events = std::make_shared<EventStatsSnapshot>();

@@ -224,6 +224,27 @@ void writePeerMetrics(PrometheusText& out, const PeerSnapshot& peers,
   out.sample({{"reason", "sender_mismatch"}}, asValue(peers.sender_mismatch));
   out.sample({{"reason", "not_accepted"}}, asValue(cluster.view.dropped_messages));
 
+  const BeaconStats& b = peers.beacons;
+  out.family("supvisors_peer_beacons_sent_total", MetricType::Counter,
+             "UDP liveness beacons handed to the kernel for the peer (two per tick).");
+  for (const auto& [peer, c] : b.peers) out.sample({{"peer", peer}}, asValue(c.sent));
+  out.family("supvisors_peer_beacons_received_total", MetricType::Counter,
+             "Valid UDP liveness beacons received from the peer.");
+  for (const auto& [peer, c] : b.peers) out.sample({{"peer", peer}}, asValue(c.received));
+  out.family("supvisors_peer_beacons_dropped_total", MetricType::Counter,
+             "UDP datagrams on the peer port dropped, by reason: not_sent (unresolved host or "
+             "failed send), malformed, unknown_sender, wrong_receiver, unauthenticated, "
+             "replayed, receive_error.");
+  std::uint64_t not_sent = 0;
+  for (const auto& [peer, c] : b.peers) not_sent += c.dropped;
+  out.sample({{"reason", "not_sent"}}, asValue(not_sent));
+  out.sample({{"reason", "malformed"}}, asValue(b.malformed));
+  out.sample({{"reason", "unknown_sender"}}, asValue(b.unknown_sender));
+  out.sample({{"reason", "wrong_receiver"}}, asValue(b.wrong_receiver));
+  out.sample({{"reason", "unauthenticated"}}, asValue(b.unauthenticated));
+  out.sample({{"reason", "replayed"}}, asValue(b.replayed));
+  out.sample({{"reason", "receive_error"}}, asValue(b.receive_errors));
+
   out.family("supvisors_peer_send_refused_total", MetricType::Counter,
              "Messages send() refused outright, by reason (oversized, unknown_destination).");
   out.sample({{"reason", "oversized"}}, asValue(t.oversized));

@@ -186,6 +186,9 @@ TEST_CASE("the peer families show sends, receipts and every drop reason", "[metr
   peers.decode_drops[static_cast<std::size_t>(PeerDecodeError::WrongVersion)] = 8;
   peers.decode_drops[static_cast<std::size_t>(PeerDecodeError::Oversized)] = 9;
   peers.sender_mismatch = 11;
+  peers.beacons.peers[kBeta] = BeaconCounters{40, 1, 38};
+  peers.beacons.replayed = 12;
+  peers.beacons.unauthenticated = 13;
   PrometheusText out;
   writePeerMetrics(out, peers, clusterWithInstances());
   const auto page = test::parsePrometheusText(out.text());
@@ -206,6 +209,13 @@ TEST_CASE("the peer families show sends, receipts and every drop reason", "[metr
   CHECK(page.value("supvisors_peer_send_refused_total", {{"reason", "oversized"}}) == 4);
   CHECK(page.value("supvisors_peer_handshakes_refused_total", {{"reason", "key_not_allowed"}}) ==
         5);
+  CHECK(page.value("supvisors_peer_beacons_sent_total", {{"peer", kBeta}}) == 40);
+  CHECK(page.value("supvisors_peer_beacons_received_total", {{"peer", kBeta}}) == 38);
+  const std::string beacon_drops = "supvisors_peer_beacons_dropped_total";
+  CHECK(page.value(beacon_drops, {{"reason", "not_sent"}}) == 1);
+  CHECK(page.value(beacon_drops, {{"reason", "replayed"}}) == 12);
+  CHECK(page.value(beacon_drops, {{"reason", "unauthenticated"}}) == 13);
+  CHECK(page.value(beacon_drops, {{"reason", "malformed"}}) == 0);
 }
 
 TEST_CASE("a page of sources is valid as a whole, and a further source plugs in", "[metrics]") {
