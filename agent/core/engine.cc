@@ -964,13 +964,17 @@ void Engine::runCommander() {
   for (const auto& id : capable)
     if (!capable_.count(id)) gained += (gained.empty() ? "" : ", ") + view_.instance(id).nick;
   capable_ = std::move(capable);
-  if (!master || view_.fsm_state != SupvisorsState::Operation || !config_.rules) {
+  if (!master || !config_.rules ||
+      (view_.fsm_state != SupvisorsState::Operation &&
+       view_.fsm_state != SupvisorsState::Conciliation)) {
     repair_due_.clear();
-  } else if (!gained.empty() || !repair_due_.empty()) {
-    // While a global sequence runs (restart_sequence, an earlier repair), the repair waits for
-    // its end: what it could not place then is started once, not forgotten.
+  } else {
+    // While a global sequence runs (restart_sequence, an earlier repair) or the conflicts the
+    // instance brought back are conciliated, the repair waits: what could not be placed is
+    // started once, not forgotten.
     if (!gained.empty()) repair_due_ += (repair_due_.empty() ? "" : ", ") + gained;
-    if (!commander_.sequenceInProgress()) {
+    if (!repair_due_.empty() && view_.fsm_state == SupvisorsState::Operation &&
+        !commander_.sequenceInProgress()) {
       commander_.startSequence("repair: " + repair_due_ + " can take processes", std::nullopt,
                                commanderInput(), output, failures_.applicationRepairs());
       repair_due_.clear();
