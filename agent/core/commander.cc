@@ -48,6 +48,7 @@ struct Commander::Job {
   std::string reason;  // decisions: why
   StartingStrategy strategy = StartingStrategy::Config;
   bool repair = false;  // DISTRIBUTION: start the stopped processes of an application in failure
+  bool on_purpose = false;  // a user's stop: what could not be placed is not to start any more
   std::string extra_args;
   std::vector<Stage> stages;
   std::size_t stage = 0;                       // the current stage (== stages.size(): done)
@@ -434,6 +435,7 @@ void Commander::request(const JobWaiter& waiter, const ControlRequest& request,
       if (!running)
         return refuse(FaultCode::NotRunning, request.target + " has no running process");
       job = applicationStopJob(request.target, why, in);
+      job->on_purpose = true;
       break;
     }
     case ControlKind::StartProcess:
@@ -480,6 +482,7 @@ void Commander::request(const JobWaiter& waiter, const ControlRequest& request,
         if (running.empty())
           return refuse(FaultCode::NotRunning, request.target + " is not running");
         job->stages.push_back({true, running});
+        job->on_purpose = true;
       } else if (request.kind == ControlKind::RestartProcess) {
         if (!running.empty()) job->stages.push_back({true, running});
         job->stages.push_back({false, namespecs});
@@ -731,7 +734,7 @@ void Commander::launch(Job& job, const CommanderInput& in, CommanderOutput& out)
         const auto* p = in.tables->findProcess(ns);
         if (p && !p->running())
           out.forced.push_back(
-              {ns, {ProcessState::Fatal, "No resource available", in.tick, in.changes}});
+              {ns, {ProcessState::Fatal, "No resource available", in.tick, in.changes, true}});
       }
       job.failed.insert(job.failed.end(), stage.items.begin(), stage.items.end());
       job.aborted = true;
@@ -748,6 +751,7 @@ void Commander::launch(Job& job, const CommanderInput& in, CommanderOutput& out)
       action.required = p->rules.required;
       action.on_failure = p->rules.starting_failure_strategy;
       if (stage.stop) {
+        if (job.on_purpose) out.stopped.push_back(namespec);
         const auto only = job.stop_only.find(namespec);
         for (const auto& id : p->running_identifiers)
           if (stillThere(in, id) && (only == job.stop_only.end() || only->second.count(id)))
@@ -770,7 +774,7 @@ void Commander::launch(Job& job, const CommanderInput& in, CommanderOutput& out)
           action.status = Action::Status::Failed;
           action.failure = "No resource available";
           out.forced.push_back(
-              {namespec, {ProcessState::Fatal, action.failure, in.tick, in.changes}});
+              {namespec, {ProcessState::Fatal, action.failure, in.tick, in.changes, true}});
           out.logs.push_back(
               {LogLevel::Warn, "cannot start " + namespec + ": No resource available"});
           job.actions.push_back(std::move(action));

@@ -84,12 +84,14 @@ struct CommanderOutput {
   std::vector<Order> orders;
   std::vector<std::pair<std::string, ForcedState>> forced;  // namespec -> forced state
   std::vector<std::string> cleared;                         // namespecs whose forced state ends
+  // namespecs a user stops on purpose: a "No resource available" state ends (ForcedState).
+  std::vector<std::string> stopped;
   std::vector<std::pair<JobWaiter, UserResult>> results;
   std::vector<Log> logs;
   std::vector<std::string> started_applications;  // now count as started (ever_started)
   bool empty() const {
-    return orders.empty() && forced.empty() && cleared.empty() && results.empty() && logs.empty() &&
-           started_applications.empty();
+    return orders.empty() && forced.empty() && cleared.empty() && stopped.empty() &&
+           results.empty() && logs.empty() && started_applications.empty();
   }
 };
 

@@ -186,13 +186,17 @@ void Engine::onLocalProcesses(const LocalProcessesChanged& event) {
   }
   for (const auto& [namespec, p] : *local.processes)
     if (!next.count(namespec)) delta.removed.push_back(namespec);
-  if (delta.updated.empty() && delta.removed.empty() && local.table_received) return;
+  if (delta.updated.empty() && delta.removed.empty() && local.table_received) {
+    lost_tables_.erase(local.identifier);
+    return;
+  }
   std::vector<std::string> changed;
   for (const auto& p : delta.updated) {
     changed.push_back(makeNamespec(p.group, p.name));
     const auto old = local.processes->find(changed.back());
     noteCrash(local, changed.back(), old == local.processes->end() ? nullptr : &old->second, p);
   }
+  lost_tables_.erase(local.identifier);
   changed.insert(changed.end(), delta.removed.begin(), delta.removed.end());
   markProcessesChanged(local, changed);
   local.processes = std::move(next);
@@ -401,6 +405,7 @@ void Engine::onProcessTable(InstanceView& peer, const ProcessTableMessage& table
   }
   for (const auto& [namespec, p] : *peer.processes)
     if (!next.count(namespec)) changed.push_back(namespec);
+  lost_tables_.erase(peer.identifier);
   markProcessesChanged(peer, changed);
   peer.processes = std::move(next);
   peer.table_version = table.table_version;
@@ -422,6 +427,7 @@ void Engine::onProcessDelta(InstanceView& peer, const ProcessDeltaMessage& delta
     entry = p;
   }
   for (const auto& namespec : delta.removed) peer.processes.write().erase(namespec);
+  lost_tables_.erase(peer.identifier);
   changed.insert(changed.end(), delta.removed.begin(), delta.removed.end());
   markProcessesChanged(peer, changed);
   peer.table_version = delta.table_version;
@@ -520,6 +526,7 @@ void Engine::found(InstanceView& instance) {
 void Engine::loseProcesses(InstanceView& instance, const std::string& reason) {
   if (instance.processes_lost) return;
   instance.processes_lost = true;
+  lost_tables_.insert(instance.identifier);
   tables_dirty_ = true;
   ProcessesLost lost{instance.identifier, {}, reason};
   for (const auto& [namespec, p] : *instance.processes)
@@ -957,6 +964,12 @@ void Engine::rebuildTables() {
   input.started_applications = started_applications_;
   view_.tables = buildProcessTables(input, ++tables_version_);
   tables_dirty_ = false;
+  // "No resource available" ends once the process runs somewhere (the tables show it running
+  // already): a later stop must not show it again.
+  std::erase_if(forced_, [&](const auto& entry) {
+    const auto* p = view_.tables->findProcess(entry.first);
+    return entry.second.until_started && p && p->running();
+  });
   tables_unfollowed_ = true;
 }
 
@@ -986,10 +999,22 @@ void Engine::runCommander() {
   for (const auto& id : capable)
     if (!capable_.count(id)) gained += (gained.empty() ? "" : ", ") + view_.instance(id).nick;
   capable_ = std::move(capable);
-  if (!gained.empty() && master && view_.fsm_state == SupvisorsState::Operation && config_.rules &&
-      !commander_.sequenceInProgress())
-    commander_.startSequence("repair: " + gained + " can take processes", std::nullopt,
-                             commanderInput(), output, failures_.applicationRepairs());
+  if (!master || !config_.rules ||
+      (view_.fsm_state != SupvisorsState::Operation &&
+       view_.fsm_state != SupvisorsState::Conciliation)) {
+    repair_due_.clear();
+  } else {
+    // While a global sequence runs (restart_sequence, an earlier repair) or the conflicts the
+    // instance brought back are conciliated, the repair waits: what could not be placed is
+    // started once, not forgotten.
+    if (!gained.empty()) repair_due_ += (repair_due_.empty() ? "" : ", ") + gained;
+    if (!repair_due_.empty() && view_.fsm_state == SupvisorsState::Operation &&
+        !commander_.sequenceInProgress()) {
+      commander_.startSequence("repair: " + repair_due_ + " can take processes", std::nullopt,
+                               commanderInput(), output, failures_.applicationRepairs());
+      repair_due_.clear();
+    }
+  }
   if (distribution_due_ && !config_.rules) distribution_due_ = false;  // nothing is managed
   if (distribution_due_ && master && view_.fsm_state == SupvisorsState::Distribution) {
     // Every RUNNING instance's supervisord must answer and its table be known before planning
@@ -1042,6 +1067,8 @@ void Engine::noteCrash(const InstanceView& instance, const std::string& namespec
   // instance: noted by every agent. (A user's stop keeps its start time.)
   if (before && runningLike(before->state) && after.start == 0 &&
       (after.state == ProcessState::Stopped || after.state == ProcessState::Unknown)) {
+    // Already lost with its instance, and handled then (a host that comes back).
+    if (lost_tables_.count(instance.identifier)) return;
     const auto* p = view_.tables->findProcess(namespec);
     if (!p || runsElsewhere(namespec, instance) || commander_.startPending(namespec)) return;
     log(LogLevel::Warn, namespec + " lost with the supervisord of " + instance.nick);
@@ -1148,6 +1175,11 @@ void Engine::apply(CommanderOutput& output) {
   }
   for (const auto& namespec : output.cleared)
     if (forced_.erase(namespec)) tables_dirty_ = true;
+  for (const auto& namespec : output.stopped)
+    if (const auto it = forced_.find(namespec); it != forced_.end() && it->second.until_started) {
+      forced_.erase(it);
+      tables_dirty_ = true;
+    }
   for (const auto& name : output.started_applications)
     if (started_applications_.insert(name).second) tables_dirty_ = true;
   if (!output.orders.empty()) {

@@ -287,6 +287,12 @@ class Engine {
   int failure_window_ticks_ = 0;  // a non-Master keeps a failure this long under a Master
   std::map<std::string, std::uint64_t> repaired_;  // namespec -> tick of its last repair here
   std::set<std::string> capable_;  // instances that could take a start at the last step
+  // Nicks of the instances that became capable while a global sequence ran or in CONCILIATION:
+  // the repair runs once back in OPERATION with no sequence ("" when none is due).
+  std::string repair_due_;
+  // Instances whose processes were lost (loseProcesses) and whose kept table predates that:
+  // their next report of a process gone with its supervisord is no new failure.
+  std::set<std::string> lost_tables_;
 };
 
 }  // namespace supvisors

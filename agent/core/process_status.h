@@ -8,7 +8,8 @@
 //   state                the displayed state: without conflict the running instance's, else
 //                        STOPPING if one stops, else the most recently changed instance's; with
 //                        a conflict the first of RUNNING, BACKOFF, STARTING, STOPPING present; a
-//                        forced state (failed start, no resource) wins until a newer change
+//                        forced state (failed start) wins until a newer change; "No resource
+//                        available" wins as long as the process runs nowhere
 //   forced_reason        why the state is forced ("" when it is not)
 //
 // Thread-safety: a plain value.
@@ -32,6 +33,11 @@ struct ForcedState {
   // CommanderInput::changes when it was forced: a report numbered above it is newer and ends
   // it, even in the same tick.
   std::uint64_t change = 0;
+  // "No resource available": no report ends it, only a start (a new order, the process running
+  // somewhere) or a stop on purpose. Reports of instances that could not take the process, or
+  // of one that joins later, say nothing about the start that could not be placed: the
+  // application stays in failure until an instance that may take the process starts it.
+  bool until_started = false;
   friend bool operator==(const ForcedState&, const ForcedState&) = default;
 };
 

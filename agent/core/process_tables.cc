@@ -107,7 +107,8 @@ void synthesise(ProcessStatus& p, const std::map<std::string, std::string>& nick
     }
     p.extra_args = shown->info.extra_args;
   }
-  if (forced && forced->change >= p.last_event_change) {
+  if (forced && (forced->change >= p.last_event_change ||
+                 (forced->until_started && p.running_identifiers.empty()))) {
     p.state = forced->state;
     p.forced_reason = forced->reason;
     p.description = forced->reason;

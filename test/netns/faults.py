@@ -347,17 +347,16 @@ def fault_late_host(build, option):
         check(took >= 12, f"OPERATION after {took:.1f} s, before synchro_timeout")
         log(f"h1, h2 in OPERATION {took:.1f} s after start without h3 (synchro_timeout 15)")
         check(bed.running_on("svc:b", [h1, h2]) == ["h1"], "svc:b not started on h1")
+        # keep:k could not be placed: the Master shows it FATAL meanwhile (Supvisors does).
+        k = (h1.call("get_process_info", "keep:k") or [{}])[0]
+        check(k.get("statename") == "FATAL", f"keep:k without h3: {k}")
     h3.start()
     t1 = time.monotonic()
-    # KNOWN BUG (reported, docs/FAULTS.md): under TIMEOUT, keep:k (start_sequence 1, allowed on
-    # h3 only) cannot be placed at DISTRIBUTION ("No resource available"); the agent leaves it
-    # STOPPED with no failure flag, so it is not started when h3 joins, although CONTROL.md says
-    # "what could not be placed then is started when an instance can take it". The default run
-    # checks that it is at least not started anywhere else; SVF_KNOWN_BUGS=1 checks the
-    # documented behaviour (and fails until the agent is fixed).
-    late_k = ["h3"] if option == "STRICT" or os.environ.get("SVF_KNOWN_BUGS") else []
+    # Under TIMEOUT, keep:k (start_sequence 1, allowed on h3 only) could not be placed at
+    # DISTRIBUTION ("No resource available"): it stays FATAL, its application in failure, and the
+    # Master starts it on h3 once h3 can take it (docs/CONTROL.md; test/scenarios/unplaced.txt).
     placement = {"svc:a": ["h1"], "svc:b": ["h3"] if option == "STRICT" else ["h1"],
-                 "keep:k": late_k}
+                 "keep:k": ["h3"]}
     joined = await_condition(lambda: bed.in_operation() and
                              all(bed.sees(h, {"h1": "RUNNING", "h2": "RUNNING",
                                               "h3": "RUNNING"}) for h in bed.hosts) and

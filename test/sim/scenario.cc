@@ -251,6 +251,21 @@ void runCommand(std::unique_ptr<Simulation>& sim, const std::vector<std::string>
     sim->request(arg(1), request, label);
   } else if (verb == "end_sync") {
     sim->endSync(arg(1), w.size() > 2 ? w[2] : "");
+  } else if (verb == "show") {
+    // The process and its application as agent `name` shows them (get_process_info).
+    for (auto& line : sim->takeTranscript()) out.push_back(std::move(line));
+    const auto* engine = sim->engine(arg(1));
+    if (!engine) throw std::invalid_argument("show: " + w[1] + " is down");
+    const auto& tables = *engine->view().tables;
+    const auto* p = tables.findProcess(arg(2));
+    if (!p) throw std::invalid_argument("show: unknown process " + w[2]);
+    const auto* a = tables.findApplication(p->application);
+    std::string line = w[1] + ": " + p->namespec + " " + std::string(processStateName(p->state)) +
+                       " \"" + p->description + "\"; " + p->application + " " +
+                       std::string(enumName(a->state));
+    if (a->major_failure) line += " major failure";
+    if (a->minor_failure) line += " minor failure";
+    out.push_back(std::move(line));
   } else if (verb == "state") {
     for (auto& line : sim->takeTranscript()) out.push_back(std::move(line));
     for (auto& line : sim->stateLines()) out.push_back(std::move(line));

@@ -26,6 +26,8 @@
 //           (a control request of agent/core/control_request.h, by its XML-RPC name)
 //   end_sync <name> [master]
 //   state                                    (one line per engine, now)
+//   show <name> <namespec>                   (the process and its application as agent <name>
+//                                             shows them: state, description, failures)
 // Run() never writes the scenario file: the caller writes the actual transcript elsewhere.
 //
 // Thread-safety: none.
