@@ -992,9 +992,21 @@ void Engine::runCommander() {
   // An instance that can take processes again (back, its supervisord answering again, its
   // table known at last): the Master starts the auto-started applications in failure, as the
   // DISTRIBUTION after Supvisors' re-election does (here the cluster stays in OPERATION).
+  // A remote instance counts once it says it has this agent RUNNING too: before that it
+  // refuses the orders of this agent ("the requester is not RUNNING here"), and a joining
+  // instance often hears its peers a tick after they heard it.
+  const std::string& self = view_.local().identifier;
   std::set<std::string> capable;
-  for (const auto& i : view_.instances)
-    if (i.eligible() && i.table_received && !i.processes_lost) capable.insert(i.identifier);
+  for (const auto& i : view_.instances) {
+    if (!i.eligible() || !i.table_received || i.processes_lost) continue;
+    if (!i.local) {
+      if (!i.state_modes) continue;
+      const auto us = i.state_modes->instance_states.find(self);
+      if (us == i.state_modes->instance_states.end() || us->second != InstanceState::Running)
+        continue;
+    }
+    capable.insert(i.identifier);
+  }
   std::string gained;
   for (const auto& id : capable)
     if (!capable_.count(id)) gained += (gained.empty() ? "" : ", ") + view_.instance(id).nick;

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <fstream>
+#include <random>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
@@ -27,10 +28,16 @@ std::string supvisorsctlPath() {
 }
 
 int freeAgentPort() {
-  for (int attempt = 0; attempt < 100; ++attempt) {
-    const int port = freeTcpPort();
+  // Below the kernel's ephemeral range (32768-60999 by default): a port the kernel hands out
+  // for bind(0) or for the source of an outgoing connection can be taken by another test
+  // between this check and the agent's bind, which a port of this range cannot (only another
+  // test's pick of the same number, made unlikely by a random start).
+  static std::minstd_rand random(static_cast<unsigned>(std::random_device{}()) ^
+                                 static_cast<unsigned>(::getpid()));
+  for (int attempt = 0; attempt < 200; ++attempt) {
+    const int port = 20000 + static_cast<int>(random() % 12000);
     // HTTP, peers (+ 1, TCP and UDP for beacons) and the event stream (+ 2, event_link = ZMQ).
-    if (port < 65000 && isTcpPortFree(port + 1) && isUdpPortFree(port + 1) &&
+    if (isTcpPortFree(port) && isTcpPortFree(port + 1) && isUdpPortFree(port + 1) &&
         isTcpPortFree(port + 2))
       return port;
   }
