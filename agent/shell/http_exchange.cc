@@ -23,6 +23,8 @@
 #include <thread>
 #include <utility>
 
+#include "agent/shell/openssl_error.h"
+
 namespace supvisors {
 namespace {
 
@@ -171,16 +173,6 @@ Result<std::size_t> readSomePlain(int fd, char* buf, std::size_t size, Deadline 
   }
 }
 
-// The last OpenSSL error as text, clearing the queue.
-std::string openSslError() {
-  std::string text;
-  while (const unsigned long e = ERR_get_error()) {
-    char buffer[256];
-    ERR_error_string_n(e, buffer, sizeof buffer);
-    text = buffer;
-  }
-  return text.empty() ? "unknown TLS error" : text;
-}
 
 struct SslCtxFree {
   void operator()(SSL_CTX* c) const { SSL_CTX_free(c); }

@@ -8,6 +8,8 @@
 #include <iterator>
 #include <utility>
 
+#include "agent/shell/zmq_multipart.h"
+
 namespace supvisors {
 namespace {
 
@@ -74,21 +76,6 @@ void setCommonOptions(zmq::socket_t& socket, const PeerTransportOptions& options
   socket.set(zmq::sockopt::tcp_keepalive_idle, options.keepalive_idle_s);
   socket.set(zmq::sockopt::tcp_keepalive_intvl, options.keepalive_interval_s);
   socket.set(zmq::sockopt::tcp_keepalive_cnt, options.keepalive_count);
-}
-
-// Reads the rest of a multipart message whose first frame is `first` (already there: ZeroMQ
-// delivers messages whole).
-std::vector<zmq::message_t> readMessage(zmq::socket_t& socket, zmq::message_t first) {
-  std::vector<zmq::message_t> frames;
-  bool more = first.more();
-  frames.push_back(std::move(first));
-  while (more) {
-    zmq::message_t frame;
-    if (!socket.recv(frame, zmq::recv_flags::none)) break;
-    more = frame.more();
-    frames.push_back(std::move(frame));
-  }
-  return frames;
 }
 
 }  // namespace
@@ -234,7 +221,7 @@ std::vector<ReceivedFrame> ZmqPeerTransport::receive(std::size_t max_frames) {
     try {
       zmq::message_t first;
       if (!router_.recv(first, zmq::recv_flags::dontwait)) break;
-      parts = readMessage(router_, std::move(first));
+      parts = readMultipart(router_, std::move(first));
     } catch (const zmq::error_t&) {
       break;  // ETERM or EINTR: nothing more to read now
     }
@@ -274,7 +261,7 @@ void ZmqPeerTransport::serviceMonitor() {
     try {
       zmq::message_t first;
       if (!monitor_.recv(first, zmq::recv_flags::dontwait)) break;
-      event = readMessage(monitor_, std::move(first));
+      event = readMultipart(monitor_, std::move(first));
     } catch (const zmq::error_t&) {
       break;
     }

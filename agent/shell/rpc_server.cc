@@ -16,6 +16,7 @@
 
 #include "agent/shell/clock.h"
 #include "agent/shell/metrics_page.h"
+#include "agent/shell/openssl_error.h"
 
 namespace supvisors {
 
@@ -39,16 +40,6 @@ std::string addressOf(const std::string& host, int port) {
                                              : host + ":" + std::to_string(port);
 }
 
-// The last OpenSSL error as text ("" if none), clearing the queue.
-std::string openSslError() {
-  std::string text;
-  while (const unsigned long e = ERR_get_error()) {
-    char buffer[256];
-    ERR_error_string_n(e, buffer, sizeof buffer);
-    text = buffer;
-  }
-  return text;
-}
 
 // A plain server, or a TLS one whose context loads the options' PEM files (TLS 1.2 at least,
 // no compression, no renegotiation). `error` says which file failed and why.

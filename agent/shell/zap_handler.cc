@@ -6,26 +6,9 @@
 #include <utility>
 
 #include "agent/shell/curve_keys.h"
+#include "agent/shell/zmq_multipart.h"
 
 namespace supvisors {
-
-namespace {
-
-// Reads the rest of a multipart message whose first frame is `first`.
-std::vector<zmq::message_t> readMessage(zmq::socket_t& socket, zmq::message_t first) {
-  std::vector<zmq::message_t> frames;
-  bool more = first.more();
-  frames.push_back(std::move(first));
-  while (more) {
-    zmq::message_t frame;
-    if (!socket.recv(frame, zmq::recv_flags::none)) break;
-    more = frame.more();
-    frames.push_back(std::move(frame));
-  }
-  return frames;
-}
-
-}  // namespace
 
 ZapHandler::ZapHandler(std::string domain, std::set<std::string> allowed_keys)
     : domain_(std::move(domain)), allowed_keys_(std::move(allowed_keys)) {}
@@ -55,7 +38,7 @@ std::size_t ZapHandler::service() {
     try {
       zmq::message_t first;
       if (!socket_.recv(first, zmq::recv_flags::dontwait)) break;
-      request = readMessage(socket_, std::move(first));
+      request = readMultipart(socket_, std::move(first));
     } catch (const zmq::error_t&) {
       break;
     }
