@@ -36,6 +36,7 @@
 #include <nlohmann/json.hpp>
 
 #include "agent/shell/curve_keys.h"
+#include "agent/shell/local_snapshot.h"
 #include "agent/shell/zap_handler.h"
 #include "common/result.h"
 
@@ -58,6 +59,14 @@ struct EventPublisherStats {
   std::uint64_t zap_refusals = 0;   // CURVE: subscribers refused (key not listed)
   std::map<std::string, std::uint64_t> by_header;  // published, per header
 };
+
+// The publisher's counters as the loop last published them, for /metrics (HTTP threads read
+// them without waiting for the loop, which owns the publisher).
+struct EventStatsSnapshot {
+  bool enabled = false;  // event_link = ZMQ
+  EventPublisherStats stats;
+};
+using EventStatsHolder = Latest<EventStatsSnapshot>;
 
 class EventPublisher {
  public:

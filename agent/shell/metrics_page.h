@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "agent/shell/cluster_snapshot.h"
+#include "agent/shell/event_publisher.h"
 #include "agent/shell/local_snapshot.h"
 #include "agent/shell/peer_snapshot.h"
 #include "agent/shell/prometheus_text.h"
@@ -55,5 +56,9 @@ void writePeerMetrics(PrometheusText& out, const PeerSnapshot& peers,
                       const ClusterSnapshot& cluster);
 // The HTTP front door's counters.
 void writeHttpMetrics(PrometheusText& out, const RpcServerCounters& counters);
+// The event stream's counters: supvisors_events_published_total{header},
+// supvisors_events_dropped_total, supvisors_event_subscriptions,
+// supvisors_event_subscribers_refused_total. Nothing when the stream is off.
+void writeEventMetrics(PrometheusText& out, const EventStatsSnapshot& events);
 
 }  // namespace supvisors

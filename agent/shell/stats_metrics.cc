@@ -97,22 +97,4 @@ void writeStatsMetrics(PrometheusText& out, const StatsLatest& latest) {
         out.sample({{"identifier", identifier}, {"namespec", p.namespec}}, p.mem / 100.0);
 }
 
-void writeEventMetrics(PrometheusText& out, const EventStatsSnapshot& events) {
-  if (!events.enabled) return;
-  const EventPublisherStats& s = events.stats;
-  out.family("supvisors_events_published_total", MetricType::Counter,
-             "Event stream messages handed to ZeroMQ, by header.");
-  for (const auto& [header, n] : s.by_header)
-    out.sample({{"header", header}}, static_cast<double>(n));
-  out.family("supvisors_events_dropped_total", MetricType::Counter,
-             "Event stream messages not sent because a subscriber's queue was full.");
-  out.sample(static_cast<double>(s.dropped));
-  out.family("supvisors_event_subscriptions", MetricType::Gauge,
-             "Distinct header prefixes subscribed to now.");
-  out.sample(static_cast<double>(s.subscriptions));
-  out.family("supvisors_event_subscribers_refused_total", MetricType::Counter,
-             "Subscribers refused by CURVE (key not in the allow-list).");
-  out.sample(static_cast<double>(s.zap_refusals));
-}
-
 }  // namespace supvisors

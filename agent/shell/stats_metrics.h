@@ -1,24 +1,14 @@
 #pragma once
-// The statistics and event-stream families of GET /metrics (metrics_page.h): the last host
-// and process values of every instance over the shortest of stats_periods (StatsLatest,
-// stats_board.h), in Prometheus base units (ratios 0-1, bytes per second), and the event
-// publisher's counters (EventPublisherStats, published by the loop each tick).
+// The statistics families of GET /metrics (metrics_page.h): the last host and process values
+// of every instance over the shortest of stats_periods (StatsLatest, stats_board.h), in
+// Prometheus base units (ratios 0-1, bytes per second).
 //
 // Thread-safety: pure functions of immutable snapshots.
 
-#include "agent/shell/event_publisher.h"
-#include "agent/shell/local_snapshot.h"
 #include "agent/shell/prometheus_text.h"
 #include "agent/shell/stats_board.h"
 
 namespace supvisors {
-
-// The event publisher's counters as the loop last published them (event_link = ZMQ only).
-struct EventStatsSnapshot {
-  bool enabled = false;
-  EventPublisherStats stats;
-};
-using EventStatsHolder = Latest<EventStatsSnapshot>;
 
 // supvisors_host_cpu_usage_ratio{identifier,cpu}, supvisors_host_memory_usage_ratio,
 // supvisors_host_network_{receive,transmit}_bytes_per_second{interface},
@@ -27,10 +17,5 @@ using EventStatsHolder = Latest<EventStatsSnapshot>;
 // supvisors_process_cpu_usage_ratio{identifier,namespec} (of one core),
 // supvisors_process_memory_usage_ratio, supvisors_statistics_period_seconds.
 void writeStatsMetrics(PrometheusText& out, const StatsLatest& latest);
-
-// supvisors_events_published_total{header}, supvisors_events_dropped_total,
-// supvisors_event_subscriptions, supvisors_event_subscribers_refused_total. Nothing when the
-// stream is off.
-void writeEventMetrics(PrometheusText& out, const EventStatsSnapshot& events);
 
 }  // namespace supvisors
