@@ -22,8 +22,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     h->hostName = "server1";
     h->names = {"server1", "server1.example.com"};
     h->addresses = {"127.0.0.1", "10.0.0.1", "::1"};
-    h->hostsFile = {{"localhost", {"127.0.0.1"}}, {"server1", {"10.0.0.1"}},
-                    {"server2", {"10.0.0.2"}}};
+    h->hostsFile = {
+        {"localhost", {"127.0.0.1"}}, {"server1", {"10.0.0.1"}}, {"server2", {"10.0.0.2"}}};
     h->machineId = "0123456789abcdef0123456789abcdef";
     return h;
   }();

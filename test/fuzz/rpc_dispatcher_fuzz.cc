@@ -25,13 +25,13 @@ class CannedSupervisor : public SupervisorClient {
   Result<xmlrpc_c::value> call(const std::string& method,
                                const xmlrpc_c::paramList& params) const override {
     if (method == "supervisor.getState")
-      return xmlrpc_c::value(xmlrpc_c::value_struct(
-          {{"statecode", xmlrpc_c::value_int(1)},
-           {"statename", xmlrpc_c::value_string("RUNNING")}}));
+      return xmlrpc_c::value(
+          xmlrpc_c::value_struct({{"statecode", xmlrpc_c::value_int(1)},
+                                  {"statename", xmlrpc_c::value_string("RUNNING")}}));
     if (method == "system.listMethods")
-      return xmlrpc_c::value(xmlrpc_c::value_array(
-          {xmlrpc_c::value_string("supervisor.getState"),
-           xmlrpc_c::value_string("supervisor.startProcess")}));
+      return xmlrpc_c::value(
+          xmlrpc_c::value_array({xmlrpc_c::value_string("supervisor.getState"),
+                                 xmlrpc_c::value_string("supervisor.startProcess")}));
     if (method == "supervisor.startProcess") return xmlrpc_c::value(xmlrpc_c::value_boolean(true));
     if (method == "system.multicall") {
       // One UNKNOWN_METHOD fault struct per call, as supervisord for names it does not know.

@@ -38,8 +38,8 @@ long vmRssKb(pid_t pid) {
 // Seconds that beta's supvisors.get_supvisors_state takes to answer; -1 when it does not.
 double apiAnswerSeconds(const Cluster& cluster, std::size_t i) {
   const auto start = std::chrono::steady_clock::now();
-  const auto r = cluster.call(i, "get_supvisors_state", xmlrpc_c::paramList(),
-                              std::chrono::seconds(90));
+  const auto r =
+      cluster.call(i, "get_supvisors_state", xmlrpc_c::paramList(), std::chrono::seconds(90));
   if (!r.ok()) return -1;
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
@@ -124,7 +124,8 @@ TEST_CASE("flood: an agent flooded on its HTTP, peer and event ports still serve
       }
     // Messages far over the size limit (ZMQ_MAXMSGSIZE): the connection is closed.
     const std::string huge(32u << 20, 'h');
-    for (int i = 0; i < 4; ++i) (void)dealers[static_cast<std::size_t>(i)].send(zmq::buffer(huge), zmq::send_flags::dontwait);
+    for (int i = 0; i < 4; ++i)
+      (void)dealers[static_cast<std::size_t>(i)].send(zmq::buffer(huge), zmq::send_flags::dontwait);
     const double seconds = apiAnswerSeconds(cluster, beta);
     WARN("API answer after the peer flood: " << seconds << " s");
     CHECK(seconds >= 0);
