@@ -8,5 +8,8 @@ template <class... Ts>
 struct Overloaded : Ts... {
   using Ts::operator()...;
 };
+// C++17's guide: clang 14 (the fuzz build, test/fuzz/) lacks C++20's deduction for aggregates.
+template <class... Ts>
+Overloaded(Ts...) -> Overloaded<Ts...>;
 
 }  // namespace supvisors

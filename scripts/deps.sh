@@ -13,6 +13,8 @@ PACKAGES=(
   nlohmann-json3-dev libcpp-httplib-dev libssl-dev
   libcli11-dev libspdlog-dev libfmt-dev
   catch2
+  # the fuzz targets (test/fuzz/): clang with libFuzzer and the sanitizers' runtimes
+  clang libclang-rt-14-dev
   # runtime and tests: a real supervisord, python3 for xmlrpc.client tests, openssl for the
   # test CA of the TLS tests
   supervisor python3 procps iproute2 curl openssl

@@ -1,6 +1,6 @@
 // libFuzzer entry point for the peer codec (schema/peer-protocol.md §11): any input is given
 // to decodePeerMessage, which must not crash, hang or leak; what decodes must round-trip
-// (decode(encode(m)) == m). Not built by CMake; see test/fuzz/README.md.
+// (decode(encode(m)) == m). See test/fuzz/README.md.
 
 #include <cstddef>
 #include <cstdint>
