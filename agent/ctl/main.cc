@@ -1,4 +1,5 @@
 // supvisorsctl: see agent/ctl/ctl.h.
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -7,6 +8,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <iostream>
+#include <string_view>
 
 #include "agent/ctl/credentials.h"
 #include "agent/ctl/ctl.h"
@@ -29,10 +31,29 @@ int runSupervisorctl(const supvisors::ctl::Options& options,
               << "\n";
     return supvisors::ctl::exit_code::kGeneric;
   }
-  std::vector<std::string> argv{"supervisorctl", "-s", options.serverurl};
+  std::vector<std::string> argv{"supervisorctl"};
   if (!options.username.empty()) {
-    argv.insert(argv.end(), {"-u", options.username, "-p", options.password});
+    // Never -u/-p: a command line is readable by every user of the host (/proc/PID/cmdline).
+    // supervisorctl reads them from a config file that exists only in memory (a memfd, left
+    // open across exec, read through /dev/fd/N) and that names environment variables, which
+    // only this user can read (/proc/PID/environ is 0400); Supervisor expands %(ENV_X)s after
+    // parsing, so no character of the password is taken for a comment or an expansion.
+    const int fd = ::memfd_create("supvisorsctl-supervisorctl.conf", 0);
+    static constexpr std::string_view kConfig =
+        "[supervisorctl]\n"
+        "username = %(ENV_SUPVISORS_USERNAME)s\n"
+        "password = %(ENV_SUPVISORS_PASSWORD)s\n";
+    if (fd < 0 || ::write(fd, kConfig.data(), kConfig.size()) !=
+                      static_cast<ssize_t>(kConfig.size())) {
+      std::cerr << "supvisorsctl: cannot pass the credentials to supervisorctl: "
+                << std::strerror(errno) << "\n";
+      return supvisors::ctl::exit_code::kGeneric;
+    }
+    ::setenv("SUPVISORS_USERNAME", options.username.c_str(), 1);
+    ::setenv("SUPVISORS_PASSWORD", options.password.c_str(), 1);
+    argv.insert(argv.end(), {"-c", "/dev/fd/" + std::to_string(fd)});
   }
+  argv.insert(argv.end(), {"-s", options.serverurl});
   argv.insert(argv.end(), words.begin(), words.end());
   std::vector<char*> cargv;
   for (auto& a : argv) cargv.push_back(a.data());

@@ -122,6 +122,37 @@ TEST_CASE("supervisorctl and supvisorsctl with a PBKDF2 password over plain HTTP
   r = runCommand({supvisorsctlPath(), "-s", agent.url(), "local_status", "hello"});
   CHECK(r.exit_code == 7);
 
+  // A command supvisorsctl hands to supervisorctl gets the credentials too, and never on
+  // supervisorctl's command line, which other users of the host can read.
+  r = runCommand({supvisorsctlPath(), "-s", agent.url(), "--credentials", credentials.string(),
+                  "status", "hello"},
+                 std::chrono::seconds(30));
+  CHECK(r.exit_code == 0);
+  CHECK_THAT(r.output, Contains("RUNNING"));
+  r = runCommand({supvisorsctlPath(), "-s", agent.url(), "-u", "admin", "-p", "wrong", "status",
+                  "hello"},
+                 std::chrono::seconds(30));
+  CHECK(r.exit_code != 0);
+  CHECK_THAT(r.output, Contains("Server requires authentication"));
+  // A stand-in supervisorctl first in PATH shows what the real one is given.
+  const auto fake = dir.write("bin/supervisorctl",
+                              "#!/bin/sh\necho \"argv: $*\"\n"
+                              "while [ $# -gt 0 ]; do [ \"$1\" = -c ] && cat \"$2\"; shift; done\n"
+                              "echo \"env: $SUPVISORS_USERNAME $SUPVISORS_PASSWORD\"\n");
+  ::chmod(fake.c_str(), 0700);
+  r = runCommand({supvisorsctlPath(), "-s", agent.url(), "--credentials", credentials.string(),
+                  "status", "hello"},
+                 std::chrono::seconds(30),
+                 {"PATH=" + fake.parent_path().string() + ":/usr/bin:/bin"});
+  INFO(r.output);
+  CHECK(r.exit_code == 0);
+  CHECK_THAT(r.output, Contains("argv: -c /dev/fd/") && Contains(" -s " + agent.url() +
+                                                                 " status hello"));
+  CHECK_THAT(r.output, Contains("password = %(ENV_SUPVISORS_PASSWORD)s"));
+  CHECK_THAT(r.output, Contains("env: admin s3cr:et"));
+  const auto argvLine = r.output.substr(0, r.output.find('\n'));
+  CHECK(argvLine.find("s3cr") == std::string::npos);
+
   // A credentials file others may read is refused before any call.
   ::chmod(credentials.c_str(), 0644);
   r = runCommand({supvisorsctlPath(), "-s", agent.url(), "--credentials", credentials.string(),

@@ -7,8 +7,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstring>
 #include <stdexcept>
+#include <string_view>
 
 extern char** environ;
 
@@ -20,8 +22,16 @@ CommandResult runCommand(const std::vector<std::string>& argv, std::chrono::mill
   int pipefd[2];
   if (::pipe2(pipefd, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
 
+  // extraEnv replaces the variables it names: getenv() finds the first of duplicates.
   std::vector<std::string> envStrings;
-  for (char** e = environ; *e; ++e) envStrings.emplace_back(*e);
+  for (char** e = environ; *e; ++e) {
+    const std::string_view entry(*e);
+    const auto name = entry.substr(0, entry.find('=') + 1);
+    const bool replaced = std::any_of(extraEnv.begin(), extraEnv.end(), [&](const auto& x) {
+      return std::string_view(x).substr(0, name.size()) == name;
+    });
+    if (!replaced) envStrings.emplace_back(entry);
+  }
   envStrings.insert(envStrings.end(), extraEnv.begin(), extraEnv.end());
   std::vector<char*> envp;
   for (auto& e : envStrings) envp.push_back(e.data());

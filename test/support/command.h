@@ -15,7 +15,7 @@ struct CommandResult {
 };
 
 // Runs argv[0] (searched in PATH) with argv, stdin from /dev/null, extra environment
-// entries ("NAME=value") added to the test's own.
+// entries ("NAME=value") added to the test's own, replacing those of the same name.
 CommandResult runCommand(const std::vector<std::string>& argv,
                          std::chrono::milliseconds timeout = std::chrono::seconds(60),
                          const std::vector<std::string>& extraEnv = {});
