@@ -295,7 +295,14 @@ TEST_CASE("relay: every kind of event reaches the agent through the relay", "[re
                                program("exits", "/bin/sh -c 'sleep 0.3; exit 3'",
                                        "startsecs=0\nautorestart=false") +
                                program("fails", "/bin/false", "startsecs=1\nstartretries=1") +
-                               program(kUtf8Name, "/bin/sleep 1000", "startsecs=0"));
+                               program(kUtf8Name, "/bin/sleep 1000", "startsecs=0") +
+                               // Deaf to SIGTERM (SIG_IGN survives exec): supervisord's
+                               // shutdown waits stopwaitsecs for it before stopping the
+                               // listener, which it stops last, so the relay has time to
+                               // take SUPERVISOR_STATE_CHANGE_STOPPING even on a loaded host
+                               // (events still buffered when the listener stops are lost).
+                               program("slowstop", "/bin/sh -c \"trap '' TERM; exec sleep 1000\"",
+                                       "startsecs=0\nstopwaitsecs=3"));
 
   // supervisord's start-up, buffered until the relay said READY.
   REQUIRE(sink.await([](const SupervisorEvent& e) {
@@ -368,6 +375,8 @@ TEST_CASE("relay: every kind of event reaches the agent through the relay", "[re
   REQUIRE(sink.awaitState(kUtf8Name, ProcessState::Running));
 
   // SUPERVISOR_STATE_CHANGE_STOPPING on shutdown.
+  REQUIRE(sv.client().startProcess("slowstop", true).ok());
+  REQUIRE(sink.awaitState("slowstop", ProcessState::Running));
   const std::size_t before_shutdown = sink.events.size();
   REQUIRE(sv.client().shutdown().ok());
   CHECK(sink.await(
