@@ -129,7 +129,11 @@ void SupervisorPoller::run() {
     const double untilFull = std::max(0.0, last_full_ + period_.load() - monotonicNow());
     double wait = std::min(untilFull, options_.poll_period);
     if (!ok) {
-      wait = std::min(options_.poll_period * std::pow(2.0, std::min(failures_ - 1, 16)),
+      // Every first_retry for the first 10 tries (a supervisord started beside the agent
+      // answers within a second or so: the cluster must not wait a poll_period more), then
+      // doubling up to max_backoff.
+      const double first = std::min(options_.first_retry, options_.poll_period);
+      wait = std::min(first * std::pow(2.0, std::clamp(failures_ - 10, 0, 16)),
                       std::max(options_.max_backoff, options_.poll_period));
     }
     std::unique_lock lock(mutex_);

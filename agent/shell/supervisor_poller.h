@@ -6,8 +6,9 @@
 // checks every poll_period that supervisord answers (getState alone, cheap) and reads
 // everything only every full period, or at once when asked or when supervisord comes back.
 //
-// When supervisord is unreachable it retries with exponential back-off (from poll_period up
-// to max_backoff) and recovers by itself; the reading it delivers then carries the error.
+// When supervisord is unreachable it retries every first_retry (0.1 s) 10 times, then with
+// exponential back-off up to max_backoff (0.2, 0.4 ... s), and recovers by itself; the
+// reading it delivers then carries the error.
 // requestNow() asks for an immediate reading (a resync after a relay gap or reconnect);
 // setPeriod() changes the period between readings (slower while relay events keep the table
 // current); watch() names one process whose info every liveness check also reads (the relay
@@ -31,6 +32,7 @@ namespace supvisors {
 
 struct PollerOptions {
   double poll_period = 1.0;  // seconds between two readings when all is well
+  double first_retry = 0.1;  // seconds: the wait of the first 10 retries (at most poll_period)
   double max_backoff = 5.0;  // seconds: the longest wait between retries when unreachable
 };
 

@@ -85,6 +85,24 @@ TEST_CASE("an unreachable supervisord is retried and read in full when it answer
   poller.stop();
 }
 
+TEST_CASE("a supervisord not up yet is retried long before poll_period", "[poller]") {
+  Script script;
+  std::atomic<bool> down{true};
+  script.client.on("supervisor.getState", [&](const xmlrpc_c::paramList&) {
+    return down ? Result<xmlrpc_c::value>(Error::transport("connection refused"))
+                : Result<xmlrpc_c::value>(stateRunning());
+  });
+  // A poll_period of an hour: if a retry waited for it, the readings below would never come.
+  SupervisorPoller poller(
+      script.client, PollerOptions{.poll_period = 3600, .first_retry = 0.01, .max_backoff = 0.04},
+      [&](PollReading r) { script.deliver(r); });
+  poller.start();
+  REQUIRE(awaitCondition([&] { return script.unreachable >= 4; }));
+  down = false;
+  CHECK(awaitCondition([&] { return script.full == 1; }));
+  poller.stop();
+}
+
 }  // namespace supvisors::test
 
 namespace supvisors::test {
