@@ -273,6 +273,16 @@ void writeHttpMetrics(PrometheusText& out, const RpcServerCounters& counters) {
   out.family("supvisors_http_log_streams_total", MetricType::Counter,
              "Log streams (/logtail, /mainlogtail) opened.");
   out.sample(asValue(counters.log_streams));
+  out.family("supvisors_http_login_throttled_total", MetricType::Counter,
+             "HTTP requests refused with 429: too many wrong credentials from their address.");
+  out.sample(asValue(counters.login_throttled));
+  out.family("supvisors_http_accept_waits_total", MetricType::Counter,
+             "Times every worker was busy and the bound of waiting connections was reached, "
+             "so accepting paused (new connections wait in the kernel's backlog).");
+  out.sample(asValue(counters.accept_waits));
+  out.family("supvisors_http_pending_connections", MetricType::Gauge,
+             "Connections accepted and waiting for a free worker.");
+  out.sample(asValue(counters.pending_connections));
 }
 
 void writeEventMetrics(PrometheusText& out, const EventStatsSnapshot& events) {

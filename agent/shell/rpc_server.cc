@@ -14,6 +14,7 @@
 #include <cstring>
 #include <deque>
 
+#include "agent/shell/bounded_task_queue.h"
 #include "agent/shell/clock.h"
 #include "agent/shell/metrics_page.h"
 #include "agent/shell/openssl_error.h"
@@ -92,6 +93,8 @@ RpcServer::RpcServer(RpcServerOptions options, std::shared_ptr<const SupervisorC
                      const SnapshotHolder& snapshots, std::function<double()> monotonicClock,
                      const ClusterSnapshotHolder* cluster, ClusterRequests* requests)
     : options_(std::move(options)),
+      queue_gauge_(std::make_shared<TaskQueueGauge>()),
+      throttle_(options_.login_throttle),
       supervisor_(std::move(supervisor)),
       owns_client_(true),
       auth_(options_.username && options_.password
@@ -137,8 +140,17 @@ RpcServer::~RpcServer() {
 }
 
 RpcServerCounters RpcServer::counters() const {
-  return {requests_.load(), rpc_calls_.load(),     faults_.load(),
-          errors_.load(),   auth_failures_.load(), log_streams_.load()};
+  RpcServerCounters c;
+  c.requests = requests_.load();
+  c.rpc_calls = rpc_calls_.load();
+  c.faults = faults_.load();
+  c.errors = errors_.load();
+  c.auth_failures = auth_failures_.load();
+  c.log_streams = log_streams_.load();
+  c.login_throttled = login_throttled_.load();
+  c.accept_waits = queue_gauge_->full_waits.load();
+  c.pending_connections = queue_gauge_->pending.load();
+  return c;
 }
 
 void RpcServer::setupRoutes() {
@@ -156,12 +168,33 @@ void RpcServer::setupRoutes() {
   svr.set_keep_alive_timeout(options_.keep_alive_timeout.count());
   svr.set_keep_alive_max_count(options_.keep_alive_max_count);
   const int threads = std::max(1, options_.threads);
-  svr.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  svr.new_task_queue = [threads, pending = options_.max_pending_connections,
+                        gauge = queue_gauge_] {
+    return new BoundedTaskQueue(threads, pending, gauge);
+  };
 
   svr.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
     requests_.fetch_add(1, std::memory_order_relaxed);
-    if (auth_.check(req.get_header_value("Authorization"))) {
+    if (!auth_.enabled()) return httplib::Server::HandlerResponse::Unhandled;
+    const std::string authorization = req.get_header_value("Authorization");
+    // Only a request that carries credentials may cost a hash; an address that sent too many
+    // wrong ones lately is not checked at all (login_throttle.h).
+    if (!authorization.empty() && !throttle_.allowed(req.remote_addr, monotonicNow())) {
+      login_throttled_.fetch_add(1, std::memory_order_relaxed);
+      const double wait = throttle_.retryAfter(req.remote_addr, monotonicNow());
+      res.status = 429;
+      res.set_header("Retry-After", std::to_string(static_cast<long>(wait) + 1));
+      res.set_content("Too Many Requests: too many wrong credentials from this address\n",
+                      "text/plain");
+      return httplib::Server::HandlerResponse::Handled;
+    }
+    if (auth_.check(authorization)) {
+      if (!authorization.empty()) throttle_.succeeded(req.remote_addr);
       return httplib::Server::HandlerResponse::Unhandled;
+    }
+    if (!authorization.empty()) {
+      throttle_.failed(req.remote_addr, monotonicNow());
+      spdlog::warn("http: wrong credentials from {}", req.remote_addr);
     }
     auth_failures_.fetch_add(1, std::memory_order_relaxed);
     res.status = 401;
@@ -388,6 +421,7 @@ void RpcServer::stop() {
       t.stream->cv.notify_all();
     }
   }
+  BoundedTaskQueue::release(*queue_gauge_);  // an accept thread waiting for room sees the stop
   server_->stop();
   if (listener_.joinable()) listener_.join();
   if (port_.load() != 0) spdlog::info("http: front door stopped");

@@ -16,8 +16,10 @@
 // chain and its key, PEM files; TLS 1.2 or later) serves the same paths over HTTPS only, a
 // plain-HTTP client of a TLS port gets its connection closed. Bounds: request body size
 // (413 above it), read/write timeouts, requests per kept-alive connection, worker threads,
-// and the number of concurrent log streams (503 above it, because each tail -f holds a
-// worker thread for as long as it lasts). Malformed requests get a 4xx; the server keeps
+// connections accepted and waiting for a worker (BoundedTaskQueue: beyond, they wait in the
+// kernel's backlog), wrong credentials per client address (LoginThrottle: 429 beyond), and
+// the number of concurrent log streams (503 above it, because each tail -f holds a worker
+// thread for as long as it lasts). Malformed requests get a 4xx; the server keeps
 // serving.
 //
 // Ownership: shares the SupervisorClient (log-reading threads keep it alive, see below), or
@@ -51,6 +53,7 @@
 #include "agent/shell/cluster_snapshot.h"
 #include "agent/shell/http_auth.h"
 #include "agent/shell/local_snapshot.h"
+#include "agent/shell/login_throttle.h"
 #include "agent/shell/rpc_dispatcher.h"
 #include "agent/shell/supervisor_client.h"
 #include "common/result.h"
@@ -62,6 +65,7 @@ class Server;
 namespace supvisors {
 
 class MetricsPage;
+struct TaskQueueGauge;
 
 struct RpcServerOptions {
   // Address to bind: the host of the agent's supvisors_list entry by default (set by the
@@ -83,6 +87,12 @@ struct RpcServerOptions {
   // Worker threads (concurrent connections served). 8: a few supervisorctl sessions, the
   // dashboard and peers' reads, with room for log streams.
   int threads = 8;
+  // Connections accepted and waiting for a free worker; beyond, the accept thread waits and
+  // new connections wait in the kernel's listen backlog, so a flood cannot take every file
+  // descriptor of the agent (bounded_task_queue.h).
+  std::size_t max_pending_connections = 64;
+  // Wrong credentials per client address before 429 (login_throttle.h).
+  LoginThrottleOptions login_throttle;
   // Concurrent /logtail and /mainlogtail streams (503 above). Kept below `threads` so log
   // streams cannot starve XML-RPC: default threads / 2.
   int max_log_streams = 4;
@@ -109,6 +119,10 @@ struct RpcServerCounters {
   std::uint64_t errors = 0;        // HTTP answers >= 400 (bad request, auth, size, 404...)
   std::uint64_t auth_failures = 0; // 401 answers
   std::uint64_t log_streams = 0;   // log streams opened
+  std::uint64_t login_throttled = 0;  // 429 answers: too many wrong credentials from an address
+  std::uint64_t accept_waits = 0;     // times every worker was busy and max_pending connections
+                                      // waited, so accepting paused
+  std::uint64_t pending_connections = 0;  // now: accepted, waiting for a worker
 };
 
 class RpcServer {
@@ -153,6 +167,8 @@ class RpcServer {
   void reapFinishedStreams();
 
   RpcServerOptions options_;
+  std::shared_ptr<TaskQueueGauge> queue_gauge_;
+  LoginThrottle throttle_;
   std::shared_ptr<const SupervisorClient> supervisor_;
   bool owns_client_;  // false when borrowed: reader threads must be joined, not detached
   HttpBasicAuth auth_;
@@ -176,7 +192,7 @@ class RpcServer {
   std::atomic<int> active_streams_{0};
 
   std::atomic<std::uint64_t> requests_{0}, rpc_calls_{0}, faults_{0}, errors_{0},
-      auth_failures_{0}, log_streams_{0};
+      auth_failures_{0}, log_streams_{0}, login_throttled_{0};
 };
 
 }  // namespace supvisors

@@ -9,8 +9,11 @@
 #include <catch2/catch.hpp>
 
 #include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <condition_variable>
+#include <filesystem>
+#include <vector>
 
 #include "test/shell/fake_supervisor_client.h"
 #include "test/shell/rpc_test_util.h"
@@ -135,6 +138,78 @@ TEST_CASE("basic auth guards every path", "[rpc_server][auth]") {
   CHECK(good->status == 200);
   CHECK(asString(parseAnswer(good->body).getResult()) == "0.19");
   CHECK(f.server->counters().auth_failures == 3);
+}
+
+TEST_CASE("an address sending wrong credentials too often gets 429 without a check",
+          "[rpc_server][auth]") {
+  RpcServerOptions options;
+  options.username = "user";
+  options.password = "pass";
+  options.login_throttle.max_failures = 3;
+  Fixture f(options);
+  auto cli = f.client();
+  cli.set_basic_auth("user", "wrong");
+  for (int i = 0; i < 3; ++i) {
+    auto wrong = cli.Post("/RPC2", callXml("supvisors.get_api_version"), "text/xml");
+    REQUIRE(wrong);
+    CHECK(wrong->status == 401);
+  }
+  auto throttled = cli.Post("/RPC2", callXml("supvisors.get_api_version"), "text/xml");
+  REQUIRE(throttled);
+  CHECK(throttled->status == 429);
+  REQUIRE(throttled->has_header("Retry-After"));
+  const int retry = std::stoi(throttled->get_header_value("Retry-After"));
+  CHECK(retry >= 1);
+  CHECK(retry <= 61);
+  // The whole window, even with the right password: the address is not checked at all.
+  cli.set_basic_auth("user", "pass");
+  auto good = cli.Post("/RPC2", callXml("supvisors.get_api_version"), "text/xml");
+  REQUIRE(good);
+  CHECK(good->status == 429);
+  // A request without credentials costs nothing and is not counted: still a plain 401.
+  auto none = f.post(callXml("supvisors.get_api_version"));
+  REQUIRE(none);
+  CHECK(none->status == 401);
+  CHECK(f.server->counters().login_throttled == 2);
+  CHECK(f.server->counters().auth_failures == 4);
+}
+
+TEST_CASE("connections waiting for a worker are bounded: the rest wait in the kernel",
+          "[rpc_server][limits]") {
+  RpcServerOptions options;
+  options.threads = 2;
+  options.max_pending_connections = 4;
+  Fixture f(options);
+  const auto openFds = [] {
+    return std::distance(std::filesystem::directory_iterator("/proc/self/fd"),
+                         std::filesystem::directory_iterator{});
+  };
+  const auto before = openFds();
+  // 40 clients that connect and send nothing: each holds the worker it gets until the read
+  // timeout. Non-blocking: the connections the server does not accept must not block the test.
+  constexpr int kClients = 40;
+  std::vector<int> clients;
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<std::uint16_t>(f.server->port()));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  for (int i = 0; i < kClients; ++i) {
+    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    REQUIRE(fd >= 0);
+    const int rc = ::connect(fd, reinterpret_cast<const sockaddr*>(&addr), sizeof addr);
+    CHECK((rc == 0 || errno == EINPROGRESS));
+    clients.push_back(fd);
+  }
+  // The accept thread waits once 2 connections are served and 4 wait.
+  REQUIRE(awaitCondition([&] { return f.server->counters().accept_waits >= 1; }));
+  CHECK(f.server->counters().pending_connections == 4);
+  // This process holds the 40 client sockets and the server's accepted ones: 2 served, 4
+  // waiting, 1 in the accept thread's hands. With an unbounded queue, all 40 (80 in all).
+  const auto grown = openFds() - before;
+  CHECK(grown >= kClients + 2);
+  CHECK(grown <= kClients + 2 + 4 + 1 + 2);
+  for (int fd : clients) ::close(fd);
+  CHECK(awaitCondition([&] { return f.answers(); }, std::chrono::seconds(60)));
 }
 
 TEST_CASE("malformed XML gets 400 and the server keeps serving", "[rpc_server]") {
