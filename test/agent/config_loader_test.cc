@@ -205,6 +205,16 @@ TEST_CASE("goodbye_grace and supervisor_lost_after: seconds in [0;3600], given t
   }
 }
 
+TEST_CASE("the engine refreshes its StateModes once a second whatever tick_period", "[config]") {
+  TempDir dir;
+  for (const auto& [period, ticks] : {std::pair{"0.05", 20}, {"0.1", 10}, {"0.2", 5}, {"1", 1}}) {
+    const auto load = loadText(dir, kList + "[agent]\ntick_period = " + period + "\n");
+    REQUIRE(errorsOf(load).empty());
+    const auto settings = settingsFromConfig(*load.config, RulesLoad{}, std::nullopt);
+    CHECK(settings.engine.state_refresh_ticks == ticks);
+  }
+}
+
 TEST_CASE("goodbye_grace and supervisor_lost_after out of range or not a number",
           "[config][mistake]") {
   TempDir dir;
