@@ -246,8 +246,7 @@ void Agent::run() {
   if (relay_) items.push_back(relay_->pollItem());
   const std::size_t peersIndex = items.size();
   for (const auto& item : transport_->pollItems()) items.push_back(item);
-  const std::size_t beaconsIndex = items.size();
-  items.push_back({nullptr, beacons_->fd(), ZMQ_POLLIN, 0});
+  // No beacons here: they are read at each tick (tick()), so they wake nobody.
   const std::size_t eventsIndex = items.size();
   if (events_)
     for (const auto& item : events_->pollItems()) items.push_back(item);
@@ -305,10 +304,9 @@ void Agent::run() {
       if (!batch.empty()) apply(batch);
     }
     bool peersReady = false;
-    for (std::size_t i = peersIndex; i < beaconsIndex; ++i)
+    for (std::size_t i = peersIndex; i < eventsIndex; ++i)
       peersReady = peersReady || (items[i].revents & ZMQ_POLLIN);
     if (peersReady) receivePeers();
-    if (items[beaconsIndex].revents & ZMQ_POLLIN) receiveBeacons();
     bool eventsReady = false;
     for (std::size_t i = eventsIndex; i < items.size(); ++i)
       eventsReady = eventsReady || (items[i].revents & ZMQ_POLLIN);
@@ -357,6 +355,10 @@ void Agent::tick(double now_mono) {
   const double period = settings_.engine.tick_period;
   next_tick_ += period;
   if (next_tick_ < now_mono) next_tick_ = now_mono + period;
+  // The beacons of the ending tick: liveness is read only by the Tick step, and a beacon read
+  // now is stamped with the same local tick as one read when it arrived, so they wait for the
+  // tick in the socket rather than wake the loop 2 x (peers) times a tick.
+  receiveBeacons();
   step(Tick{ticks_, wallNow(), now_mono});
   publishPeers();
   forgetStatistics();
@@ -514,7 +516,7 @@ void Agent::receivePeers() {
 }
 
 void Agent::receiveBeacons() {
-  for (Beacon& beacon : beacons_->receive())
+  for (Beacon& beacon : beacons_->receive(BeaconChannel::kMaxPerTick))
     step(PeerBeacon{std::move(beacon.sender), beacon.incarnation, beacon.tick});
 }
 
