@@ -97,10 +97,17 @@ Engine::Engine(EngineConfig config) : config_(std::move(config)), commander_(con
 std::vector<Command> Engine::step(const Event& event) {
   out_.clear();
   instance_lost_ = false;
+  // A beacon only stamps the liveness of a life already known, which nothing reads before the
+  // next Tick: the evaluation after the previous step still holds, so it is not run again
+  // (two beacons per peer and tick: most of the steps of an idle agent).
+  if (const auto* beacon = std::get_if<PeerBeacon>(&event)) {
+    onBeacon(*beacon);
+    return std::move(out_);
+  }
   std::visit(Overloaded{
                  [&](const Tick& e) { onTick(e); },
                  [&](const PeerReceived& e) { onPeer(e.message); },
-                 [&](const PeerBeacon& e) { onBeacon(e); },
+                 [&](const PeerBeacon&) {},  // above
                  [&](const PeerUnreachable& e) { onUnreachable(e); },
                  [&](const LocalSupervisorChanged& e) { onLocalSupervisor(e); },
                  [&](const LocalProcessesChanged& e) { onLocalProcesses(e); },

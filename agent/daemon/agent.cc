@@ -239,18 +239,19 @@ void Agent::simulateFinal(bool restart) {
 
 void Agent::run() {
   next_tick_ = monotonicNow();
+  // The sockets live as long as the agent (a new cluster life keeps them): one list for every
+  // turn of the loop rather than one built at each wake-up.
+  std::vector<zmq::pollitem_t> items{{nullptr, mailbox_.fd(), ZMQ_POLLIN, 0}};
+  const std::size_t relayIndex = items.size();
+  if (relay_) items.push_back(relay_->pollItem());
+  const std::size_t peersIndex = items.size();
+  for (const auto& item : transport_->pollItems()) items.push_back(item);
+  // No beacons here: they are read at each tick (tick()), so they wake nobody.
+  const std::size_t eventsIndex = items.size();
+  if (events_)
+    for (const auto& item : events_->pollItems()) items.push_back(item);
   while (!stop_requested_.load()) {
-    std::vector<zmq::pollitem_t> items{{nullptr, mailbox_.fd(), ZMQ_POLLIN, 0}};
-    const std::size_t relayIndex = items.size();
-    if (relay_) items.push_back(relay_->pollItem());
-    const std::size_t peersIndex = items.size();
-    for (const auto& item : transport_->pollItems()) items.push_back(item);
-    const std::size_t beaconsIndex = items.size();
-    items.push_back({nullptr, beacons_->fd(), ZMQ_POLLIN, 0});
-    const std::size_t eventsIndex = items.size();
-    if (events_)
-      for (const auto& item : events_->pollItems()) items.push_back(item);
-
+    for (auto& item : items) item.revents = 0;
     double wake_at = next_tick_;
     if (const auto nudge = nudges_.next()) wake_at = std::min(wake_at, *nudge);
     const double wait = std::max(0.0, wake_at - monotonicNow());
@@ -303,10 +304,9 @@ void Agent::run() {
       if (!batch.empty()) apply(batch);
     }
     bool peersReady = false;
-    for (std::size_t i = peersIndex; i < beaconsIndex; ++i)
+    for (std::size_t i = peersIndex; i < eventsIndex; ++i)
       peersReady = peersReady || (items[i].revents & ZMQ_POLLIN);
     if (peersReady) receivePeers();
-    if (items[beaconsIndex].revents & ZMQ_POLLIN) receiveBeacons();
     bool eventsReady = false;
     for (std::size_t i = eventsIndex; i < items.size(); ++i)
       eventsReady = eventsReady || (items[i].revents & ZMQ_POLLIN);
@@ -355,6 +355,10 @@ void Agent::tick(double now_mono) {
   const double period = settings_.engine.tick_period;
   next_tick_ += period;
   if (next_tick_ < now_mono) next_tick_ = now_mono + period;
+  // The beacons of the ending tick: liveness is read only by the Tick step, and a beacon read
+  // now is stamped with the same local tick as one read when it arrived, so they wait for the
+  // tick in the socket rather than wake the loop 2 x (peers) times a tick.
+  receiveBeacons();
   step(Tick{ticks_, wallNow(), now_mono});
   publishPeers();
   forgetStatistics();
@@ -512,13 +516,30 @@ void Agent::receivePeers() {
 }
 
 void Agent::receiveBeacons() {
-  for (Beacon& beacon : beacons_->receive())
+  for (Beacon& beacon : beacons_->receive(BeaconChannel::kMaxPerTick))
     step(PeerBeacon{std::move(beacon.sender), beacon.incarnation, beacon.tick});
 }
 
+namespace {
+
+// An event that only proves a peer alive: a beacon, or a peer's heartbeat on the stream.
+bool livenessOnly(const Event& event) {
+  if (std::holds_alternative<PeerBeacon>(event)) return true;
+  const auto* received = std::get_if<PeerReceived>(&event);
+  return received && std::holds_alternative<TickMessage>(received->message.body);
+}
+
+}  // namespace
+
 void Agent::step(const Event& event) {
+  std::vector<Command> commands = engine_->step(event);
+  // A sign of life that made the engine say nothing changed only a peer's liveness stamps and
+  // remote clocks: readers get them with the snapshot of the next local tick (at most
+  // tick_period later) instead of a new snapshot per message, which was most of an idle
+  // agent's snapshots (2 beacons and 1 heartbeat per peer and tick).
+  if (commands.empty() && livenessOnly(event)) return;
   std::vector<Command> answers;
-  for (Command& command : engine_->step(event)) {
+  for (Command& command : commands) {
     if (std::holds_alternative<UserResult>(command))
       answers.push_back(std::move(command));
     else

@@ -15,7 +15,11 @@
 // The engine (agent/core/engine.h) is pure: the loop gives it a Tick every tick_period, every
 // peer message decoded from the transport, the local changes and the user requests, and
 // executes the commands it returns (send to peers, log, answer the user, run an order on the
-// local supervisord through the OrderExecutor and feed its OrderDone back).
+// local supervisord through the OrderExecutor and feed its OrderDone back). An idle tick is
+// kept cheap (docs/BENCHMARKS.md "Cluster (issue 5)"): the UDP beacons are not polled but read
+// just before each Tick (only the Tick step reads liveness), and a sign of life (a beacon, a
+// peer's heartbeat) after which the engine says nothing publishes no cluster snapshot: the next
+// tick's carries it.
 //
 // The event stream (event_link = ZMQ; docs/EVENTS.md): after each cluster snapshot, EventDiff
 // finds the Supvisors messages it implies and the EventPublisher (an XPUB that never blocks)

@@ -60,7 +60,10 @@ struct BeaconStats {
 class BeaconChannel {
  public:
   static constexpr int kCopies = 2;                 // datagrams per peer and tick
-  static constexpr std::size_t kMaxPerReceive = 256;  // datagrams read per loop turn
+  static constexpr std::size_t kMaxPerReceive = 256;  // datagrams read per call by default
+  // Datagrams the agent reads at each tick (it does not poll the socket): 10 ticks' worth of
+  // beacons at 50 instances; a flood beyond stays in the socket buffer, where the kernel drops.
+  static constexpr std::size_t kMaxPerTick = 1024;
   static constexpr std::uint64_t kResolveRetry = 50;  // sends between two name look-ups
 
   // Binds <bind_host>:<port>/udp ("*" = every interface, IPv6 dual-stack when available) and
@@ -76,7 +79,7 @@ class BeaconChannel {
   // The valid beacons arrived, up to `max` datagrams read, without blocking.
   std::vector<Beacon> receive(std::size_t max = kMaxPerReceive);
 
-  // For the loop's poll (POLLIN).
+  // For a loop that polls it (the agent does not: it reads the beacons at each tick).
   int fd() const { return fd_; }
   // The port bound (useful when options.port was 0 in tests).
   int port() const { return port_; }

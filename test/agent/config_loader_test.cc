@@ -35,7 +35,7 @@ TEST_CASE("a minimal file gives every default", "[config]") {
   const auto& s = c.supvisors;
   CHECK(s.event_port == 60002);
   CHECK(s.event_link == EventLink::None);
-  CHECK(s.inactivity_ticks == 5);
+  CHECK(s.inactivity_ticks == 8);
   CHECK(s.stats_collecting_period == 5.0);
   CHECK(s.stats_periods == std::vector<double>{10.0});
   CHECK(s.stats_histo == 200);
@@ -64,7 +64,7 @@ TEST_CASE("a minimal file gives every default", "[config]") {
   CHECK(sv.poll_period == 1.0);
   CHECK(sv.call_timeout == 10.0);
   const auto& a = c.agent;
-  CHECK(a.tick_period == 0.2);
+  CHECK(a.tick_period == 0.1);
   CHECK(a.goodbye_grace == 30.0);
   CHECK(a.supervisor_lost_after == 60.0);
   CHECK(a.node_id == "0123456789abcdef0123456789abcdef");
@@ -186,7 +186,7 @@ TEST_CASE("goodbye_grace and supervisor_lost_after: seconds in [0;3600], given t
     const auto settings = settingsFromConfig(*load.config, RulesLoad{}, std::nullopt);
     CHECK(settings.engine.goodbye_grace == 4.5);
     CHECK(settings.engine.supervisor_lost_after == 0.0);
-    CHECK(settings.engine.ticksFor(settings.engine.goodbye_grace) == 23);  // 0.2 s ticks
+    CHECK(settings.engine.ticksFor(settings.engine.goodbye_grace) == 45);  // 0.1 s ticks
     CHECK(settings.engine.validate().empty());
   }
   {
@@ -202,6 +202,16 @@ TEST_CASE("goodbye_grace and supervisor_lost_after: seconds in [0;3600], given t
     const auto settings = settingsFromConfig(*load.config, RulesLoad{}, std::nullopt);
     CHECK(settings.engine.goodbye_grace == 30.0);
     CHECK(settings.engine.supervisor_lost_after == 60.0);
+  }
+}
+
+TEST_CASE("the engine refreshes its StateModes once a second whatever tick_period", "[config]") {
+  TempDir dir;
+  for (const auto& [period, ticks] : {std::pair{"0.05", 20}, {"0.1", 10}, {"0.2", 5}, {"1", 1}}) {
+    const auto load = loadText(dir, kList + "[agent]\ntick_period = " + period + "\n");
+    REQUIRE(errorsOf(load).empty());
+    const auto settings = settingsFromConfig(*load.config, RulesLoad{}, std::nullopt);
+    CHECK(settings.engine.state_refresh_ticks == ticks);
   }
 }
 

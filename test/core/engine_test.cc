@@ -269,7 +269,8 @@ TEST_CASE("beacons of the known life keep a peer with a stalled stream alive", "
   // The stream says nothing for 24 ticks (retransmission backoff); beacons arrive.
   std::vector<Command> out;
   for (std::uint64_t t = 2; t <= 25; ++t) {
-    engine.step(PeerBeacon{"b", 7, t});
+    // A beacon only stamps liveness: it says nothing (the shell then publishes no snapshot).
+    CHECK(engine.step(PeerBeacon{"b", 7, t}).empty());
     const auto step = engine.step(Tick{t});
     out.insert(out.end(), step.begin(), step.end());
   }
