@@ -164,7 +164,7 @@ EOF
 
 [eventlistener:supvisors_relay]
 command=$BIN/supvisors-relay ipc://$dir/relay.ipc
-events=PROCESS_STATE,PROCESS_GROUP_ADDED,PROCESS_GROUP_REMOVED,SUPERVISOR_STATE_CHANGE
+events=PROCESS_STATE,PROCESS_GROUP_ADDED,PROCESS_GROUP_REMOVED,SUPERVISOR_STATE_CHANGE,TICK_5
 buffer_size=$buffer
 autorestart=true
 EOF
@@ -308,7 +308,7 @@ supervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface
 
 [eventlistener:supvisors_relay]
 command=$BIN/supvisors-relay ipc://$dir/relay.ipc
-events=PROCESS_STATE,PROCESS_GROUP_ADDED,PROCESS_GROUP_REMOVED,SUPERVISOR_STATE_CHANGE
+events=PROCESS_STATE,PROCESS_GROUP_ADDED,PROCESS_GROUP_REMOVED,SUPERVISOR_STATE_CHANGE,TICK_5
 buffer_size=$((4 * n > 1024 ? 4 * n : 1024))
 autorestart=true
 
@@ -424,7 +424,7 @@ EOF
 
 [eventlistener:supvisors_relay]
 command=$BIN/supvisors-relay ipc://$dir/relay.ipc
-events=PROCESS_STATE,PROCESS_GROUP_ADDED,PROCESS_GROUP_REMOVED,SUPERVISOR_STATE_CHANGE
+events=PROCESS_STATE,PROCESS_GROUP_ADDED,PROCESS_GROUP_REMOVED,SUPERVISOR_STATE_CHANGE,TICK_5
 buffer_size=1024
 autorestart=true
 EOF
