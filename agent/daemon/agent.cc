@@ -46,6 +46,11 @@ std::uint64_t newIncarnation(std::uint64_t previous) {
 }
 // Seconds between two returns of freed memory to the system (malloc_trim).
 constexpr double kTrimPeriod = 30.0;
+// How long relay events prove supervisord alive (its getState checks are spared meanwhile):
+// TICK_5 comes every 5 s, give or take one turn of supervisord's loop (1 s), plus a margin
+// for a loaded machine. A SIGSTOPped supervisord is seen unreachable at most this long plus
+// one call_timeout after its last event.
+constexpr double kRelayProofWindow = 8.0;
 
 }  // namespace
 
@@ -128,6 +133,9 @@ Status Agent::start() {
                    events_->endpoint());
   }
 
+  // Made (not started) before the metrics page, which reads its counters.
+  poller_ = std::make_unique<SupervisorPoller>(
+      *client_, settings_.poller, [this](PollReading r) { mailbox_.post(std::move(r)); });
   server_ =
       std::make_unique<RpcServer>(settings_.http, client_, snapshots_, nullptr, &cluster_, this);
   auto metrics = std::make_shared<MetricsPage>();
@@ -145,10 +153,11 @@ Status Agent::start() {
     writeHttpMetrics(out, server->counters());
     server->apiMetrics().write(out);
   });
+  metrics->add([poller = poller_.get()](PrometheusText& out) {
+    writePollerMetrics(out, poller->stats());
+  });
   server_->setMetricsPage(std::move(metrics));
   if (auto started = server_->start(); !started.ok()) return started;
-  poller_ = std::make_unique<SupervisorPoller>(
-      *client_, settings_.poller, [this](PollReading r) { mailbox_.post(std::move(r)); });
   poller_->start();
   if (!settings_.args_dir.empty()) {
     if (const auto made = ensureArgsDir(settings_.args_dir); !made.ok())
@@ -243,7 +252,10 @@ void Agent::run() {
   // turn of the loop rather than one built at each wake-up.
   std::vector<zmq::pollitem_t> items{{nullptr, mailbox_.fd(), ZMQ_POLLIN, 0}};
   const std::size_t relayIndex = items.size();
-  if (relay_) items.push_back(relay_->pollItem());
+  if (relay_) {
+    items.push_back(relay_->pollItem());
+    items.push_back(relay_->monitorPollItem());
+  }
   const std::size_t peersIndex = items.size();
   for (const auto& item : transport_->pollItems()) items.push_back(item);
   // No beacons here: they are read at each tick (tick()), so they wake nobody.
@@ -302,6 +314,10 @@ void Agent::run() {
     if (relay_ && (items[relayIndex].revents & ZMQ_POLLIN)) {
       const auto batch = relay_->receive();
       if (!batch.empty()) apply(batch);
+    }
+    if (relay_ && (items[relayIndex + 1].revents & ZMQ_POLLIN)) {
+      const auto link = relay_->linkEvents();
+      if (!link.empty()) apply(link);
     }
     bool peersReady = false;
     for (std::size_t i = peersIndex; i < eventsIndex; ++i)
@@ -428,7 +444,7 @@ void Agent::supervisorOrderDone(const OrderDone& done) {
     spdlog::error("supervisord did not take the order to {}: {}; waiting for it all the same", what,
                   done.message);
   // Watch it at poll_period from now on (relay events stop while it is down).
-  setRelayPace(false);
+  setRelayLinked(false);
   if (poller_) poller_->requestNow();
 }
 
@@ -641,17 +657,21 @@ void Agent::apply(const PollReading& reading) {
     if (reachable) enforceDisabilities();
   }
   if (reachabilityChanged) step(LocalSupervisorChanged{reachable});
-  if (!reachable) setRelayPace(false);
+  setRelayPace(relay_linked_ && reachable_);
   // The relay's own process stopped (stopped by hand, or by a global stop): its events stopped
   // with it, so the table must be read at poll_period again, starting now.
   const LocalProcess* relay = relay_namespec_.empty() ? nullptr : table_.find(relay_namespec_);
+  // STARTING counts as up: a relay says hello (and may send events) within its startsecs.
+  const auto up = [](ProcessState state) {
+    return state == ProcessState::Running || state == ProcessState::Starting;
+  };
   const bool relay_down = (reading.watched && reading.watched->ok() &&
-                           reading.watched->value().state != ProcessState::Running) ||
-                          (!reading.partial && relay && relay->info.state != ProcessState::Running);
-  if (relay_down && relay_pace_) {
+                           !up(reading.watched->value().state)) ||
+                          (!reading.partial && relay && !up(relay->info.state));
+  if (relay_down && relay_linked_) {
     spdlog::warn("the relay {} is not RUNNING: reading supervisord every {} s until it is back",
                  relay_namespec_, settings_.poller.poll_period);
-    setRelayPace(false);
+    setRelayLinked(false);
     if (poller_) poller_->requestNow();
   }
   // A liveness check that changed nothing leaves the published snapshot as it is.
@@ -678,12 +698,40 @@ void Agent::apply(const RelayBatch& batch) {
       stopping = true;  // it may not come back soon: watch it at poll_period
     }
   }
-  setRelayPace(!stopping && !batch.events.empty() && reachable_);
+  for (const RelayHello& hello : batch.hellos) {
+    spdlog::info("supvisors-relay connected (protocol {}, pid {})", hello.protocol, hello.pid);
+    // Events may have been dropped while it was not connected: read everything once.
+    resync = true;
+  }
+  if (stopping) {
+    setRelayLinked(false);  // it may not come back soon: watch it at poll_period
+  } else if (!batch.events.empty() || !batch.hellos.empty()) {
+    setRelayLinked(true);
+  }
+  // Events (TICK_5 included) are dispatched by supervisord's loop: it is alive, no need to
+  // ask it with getState for a while. A hello comes from the relay alone: no proof.
+  if (!stopping && !batch.events.empty() && poller_)
+    poller_->proveAlive(now_mono + kRelayProofWindow);
   if (batch.gap) spdlog::info("relay: events were lost (serial gap); reading supervisord again");
   if (resync && poller_) poller_->requestNow();
   enforceDisabilities();
   localTableChanged();
   publish(now_mono);
+}
+
+void Agent::apply(const RelayLinkEvents& link) {
+  if (link.disconnected == 0) return;  // a connection is trusted once it says hello or sends
+  spdlog::warn("supvisors-relay disconnected: reading supervisord every {} s until it is back",
+               settings_.poller.poll_period);
+  setRelayLinked(false);
+  // The relay exits when supervisord dies: ask supervisord at once rather than wait.
+  if (poller_) poller_->checkNow();
+}
+
+void Agent::setRelayLinked(bool linked) {
+  relay_linked_ = linked;
+  if (!linked && poller_) poller_->proveAlive(0.0);
+  setRelayPace(relay_linked_ && reachable_);
 }
 
 void Agent::watchRelay() {

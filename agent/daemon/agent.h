@@ -244,8 +244,12 @@ class Agent final : public ClusterRequests {
 
   void apply(const PollReading& reading);
   void apply(const RelayBatch& batch);
+  // The relay's connections and disconnections (socket monitor).
+  void apply(const RelayLinkEvents& link);
   // Full readings every poll_period, or every resync_period while relay events flow.
   void setRelayPace(bool eventsFlow);
+  // relay_linked_ changed: the relay pace follows it (and supervisord being reachable).
+  void setRelayLinked(bool linked);
   // Finds the relay's own process in the local table and has the poller watch it.
   void watchRelay();
   // An order this agent executed on its supervisord: followed by SupervisorNudges.
@@ -342,6 +346,9 @@ class Agent final : public ClusterRequests {
   std::array<std::uint64_t, kPeerDecodeErrorCount + 1> peer_decode_drops_{};
   std::uint64_t peer_sender_mismatch_ = 0;
   bool relay_pace_ = false;
+  // A relay is connected and its events can be trusted: it said hello, or sent events, since
+  // the last disconnection, supervisord stopping, or its process seen not RUNNING.
+  bool relay_linked_ = false;
   // The relay's own process in the local table ("" until found): its state is checked at
   // every liveness check, so a stopped relay sends the agent back to poll_period.
   std::string relay_namespec_;

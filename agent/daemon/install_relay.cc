@@ -20,7 +20,8 @@ std::string installRelayText(const Config& config, const std::filesystem::path& 
   t += ";    (buffer_size: at least 4 x the number of programs, never below 1024):\n";
   t += "[eventlistener:supvisors_relay]\n";
   t += "command=" + relayBinary.string() + " " + endpoint + "\n";
-  t += "events=PROCESS_STATE,PROCESS_GROUP_ADDED,PROCESS_GROUP_REMOVED,SUPERVISOR_STATE_CHANGE\n";
+  t += "events=PROCESS_STATE,PROCESS_GROUP_ADDED,PROCESS_GROUP_REMOVED,SUPERVISOR_STATE_CHANGE,"
+       "TICK_5\n";
   t += "buffer_size=1024\n";
   t += "autorestart=true\n";
   t += "\n";

@@ -12,6 +12,11 @@
 // agent sees the hole in the pool serials and resyncs with getAllProcessInfo.
 // It also watches the pids of running processes and turns supervisord's loop when one
 // dies by itself, so the crash is seen in milliseconds, not 1-2 s (exit_waker.h).
+// Each time its connection to the agent is made (at start, and whenever the agent comes
+// back), it sends a hello (agent/core/relay_hello.h, protocol 2), seen through a ZeroMQ
+// socket monitor: the agent then knows at once that events will flow, even from an idle
+// supervisord. Subscribed to TICK_5, it forwards supervisord's ticks like any event; they
+// prove to the agent that supervisord is alive, so it can spare its getState checks.
 // stdout carries nothing but the protocol: one stray byte there and supervisord stops
 // sending events to this listener for ever. Logs go to stderr.
 
@@ -21,6 +26,7 @@
 
 #include <zmq.hpp>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstdint>
@@ -30,6 +36,7 @@
 #include <string_view>
 #include <vector>
 
+#include "agent/core/relay_hello.h"
 #include "agent/core/supervisor_event.h"
 #include "agent/relay/exit_waker.h"
 
@@ -42,6 +49,13 @@ constexpr int kSendHighWaterMark = 10000;
 // Events wait in supervisord's buffer meanwhile, so the first ones are not dropped just
 // because the connection was still being set up; an absent agent delays start-up this much.
 constexpr std::chrono::milliseconds kConnectGrace{5000};
+// A hello that cannot be sent at once (the connection is made but not yet attached to the
+// socket) is tried again every kHelloRetry for at most kHelloFor, then given up: the agent
+// then learns of the relay from its next event or tick.
+constexpr std::chrono::milliseconds kHelloRetry{10};
+constexpr std::chrono::milliseconds kHelloFor{2000};
+// The inproc address of the socket monitor that reports the connections to the agent.
+constexpr const char* kMonitorAddress = "inproc://supvisors-relay-monitor";
 
 constexpr std::string_view kUsage =
     "usage: supvisors-relay ENDPOINT\n"
@@ -52,7 +66,8 @@ constexpr std::string_view kUsage =
     "\n"
     "  [eventlistener:supvisors_relay]\n"
     "  command=/usr/bin/supvisors-relay ipc:///run/supvisors/relay.ipc\n"
-    "  events=PROCESS_STATE,PROCESS_GROUP_ADDED,PROCESS_GROUP_REMOVED,SUPERVISOR_STATE_CHANGE\n"
+    "  events=PROCESS_STATE,PROCESS_GROUP_ADDED,PROCESS_GROUP_REMOVED,SUPERVISOR_STATE_CHANGE,"
+    "TICK_5\n"
     "  buffer_size=1024\n"
     "  autorestart=true\n"
     "\n"
@@ -127,6 +142,41 @@ class Forwarder {
   std::uint64_t total_dropped_ = 0;
 };
 
+// Sends the hello; false when it cannot be sent now (try again later).
+bool sendHello(zmq::socket_t& socket) {
+  const std::string line =
+      supvisors::formatRelayHello({supvisors::kRelayProtocolVersion, ::getpid()});
+  try {
+    if (!socket.send(zmq::buffer(line), zmq::send_flags::sndmore | zmq::send_flags::dontwait))
+      return false;
+    socket.send(zmq::const_buffer(nullptr, 0), zmq::send_flags::dontwait);
+    return true;
+  } catch (const zmq::error_t& e) {
+    logError(std::string("hello failed: ") + e.what());
+    return false;
+  }
+}
+
+// Reads every event the socket monitor has queued; true when a connection to the agent was
+// made (its handshake succeeded) among them.
+bool drainMonitor(zmq::socket_t& monitor) {
+  bool connected = false;
+  try {
+    while (true) {
+      zmq::message_t frame;
+      if (!monitor.recv(frame, zmq::recv_flags::dontwait)) break;
+      std::uint16_t event = 0;
+      if (frame.size() >= sizeof event) std::memcpy(&event, frame.data(), sizeof event);
+      while (frame.more())  // the second frame: the endpoint
+        if (!monitor.recv(frame, zmq::recv_flags::none)) break;
+      if (event == ZMQ_EVENT_HANDSHAKE_SUCCEEDED) connected = true;
+    }
+  } catch (const zmq::error_t&) {
+    // EINTR: the rest is read after the next poll.
+  }
+  return connected;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -149,10 +199,17 @@ int main(int argc, char** argv) {
 
   zmq::context_t context(1);
   zmq::socket_t socket(context, zmq::socket_type::push);
+  zmq::socket_t monitor(context, zmq::socket_type::pair);
+  int monitor_fd = -1;
   try {
     socket.set(zmq::sockopt::sndhwm, kSendHighWaterMark);
     socket.set(zmq::sockopt::linger, 0);
     socket.set(zmq::sockopt::immediate, 1);  // no queue for an agent that is not connected
+    // Watching before connecting, so the first connection is reported too.
+    if (zmq_socket_monitor(socket.handle(), kMonitorAddress, ZMQ_EVENT_HANDSHAKE_SUCCEEDED) != 0)
+      throw zmq::error_t();
+    monitor.connect(kMonitorAddress);
+    monitor_fd = monitor.get(zmq::sockopt::fd);
     socket.connect(endpoint);
   } catch (const zmq::error_t& e) {
     logError("cannot connect to '" + endpoint + "': " + e.what());
@@ -171,19 +228,43 @@ int main(int argc, char** argv) {
   Forwarder forwarder(socket);
   supvisors::relay::ExitWaker waker;
   supvisors::ListenerInput input;
+  // A hello is owed from the moment a connection is made until it is sent (or given up).
+  bool hello_owed = false;
+  std::chrono::steady_clock::time_point hello_until{};
+  const auto sayHello = [&](std::chrono::steady_clock::time_point now) {
+    if (drainMonitor(monitor)) {
+      hello_owed = true;
+      hello_until = now + kHelloFor;
+    }
+    if (!hello_owed) return;
+    if (sendHello(socket)) {
+      hello_owed = false;
+    } else if (now >= hello_until) {
+      logError("connected to the agent but could not say hello; it learns of us at our next event");
+      hello_owed = false;
+    }
+  };
+  sayHello(std::chrono::steady_clock::now());
   if (!writeProtocol("READY\n")) return 1;
   char buffer[65536];
   std::vector<pollfd> fds;
   while (true) {
-    fds.assign(1, {STDIN_FILENO, POLLIN, 0});
+    // stdin, the monitor (ZMQ_FD: readable when it may have events; drained after each wake),
+    // then the waker's pidfds.
+    fds.assign({{STDIN_FILENO, POLLIN, 0}, {monitor_fd, POLLIN, 0}});
     waker.addPollFds(fds);
-    const int ready = ::poll(fds.data(), fds.size(),
-                             waker.pollTimeoutMs(std::chrono::steady_clock::now()));
+    int timeout = waker.pollTimeoutMs(std::chrono::steady_clock::now());
+    if (hello_owed) {
+      const int retry = static_cast<int>(kHelloRetry.count());
+      timeout = timeout < 0 ? retry : std::min(timeout, retry);
+    }
+    const int ready = ::poll(fds.data(), fds.size(), timeout);
     if (ready < 0 && errno != EINTR) {
       logError(std::string("poll failed: ") + std::strerror(errno));
       return 1;
     }
     const auto now = std::chrono::steady_clock::now();
+    sayHello(now);
     if (ready > 0 && fds[0].revents != 0) {
       const ssize_t n = ::read(STDIN_FILENO, buffer, sizeof buffer);
       if (n == 0) return 0;  // supervisord closed our stdin: it is stopping us or is gone
@@ -206,6 +287,6 @@ int main(int argc, char** argv) {
           waker.onEvent(decoded.value(), now);
       }
     }
-    if (ready >= 0) waker.onPoll(fds, 1, now);
+    if (ready >= 0) waker.onPoll(fds, 2, now);
   }
 }

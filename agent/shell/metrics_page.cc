@@ -195,6 +195,18 @@ void writeLocalMetrics(PrometheusText& out, const LocalSnapshot& local) {
   out.sample(asValue(std::uint64_t{local.processes.size()}));
 }
 
+void writePollerMetrics(PrometheusText& out, const PollerStats& poller) {
+  out.family("supvisors_supervisor_readings_total", MetricType::Counter,
+             "Readings of the local supervisord by kind: full (getState + getAllProcessInfo) "
+             "or check (getState alone, to see that it answers).");
+  out.sample({{"kind", "full"}}, asValue(poller.full_readings));
+  out.sample({{"kind", "check"}}, asValue(poller.liveness_checks));
+  out.family("supvisors_supervisor_checks_spared_total", MetricType::Counter,
+             "getState checks not made because events from supvisors-relay (TICK_5 included) "
+             "had just shown supervisord alive.");
+  out.sample(asValue(poller.checks_spared));
+}
+
 void writePeerMetrics(PrometheusText& out, const PeerSnapshot& peers,
                       const ClusterSnapshot& cluster) {
   const PeerTransportStats& t = peers.transport;

@@ -27,6 +27,7 @@
 #include "agent/shell/peer_snapshot.h"
 #include "agent/shell/prometheus_text.h"
 #include "agent/shell/rpc_server.h"
+#include "agent/shell/supervisor_poller.h"
 
 namespace supvisors {
 
@@ -50,6 +51,9 @@ void writeBuildInfo(PrometheusText& out, const std::string& identifier);
 void writeClusterMetrics(PrometheusText& out, const ClusterSnapshot& cluster);
 // The local supervisord as the loop last read it.
 void writeLocalMetrics(PrometheusText& out, const LocalSnapshot& local);
+// How the agent reads its supervisord: full readings, liveness checks, and the checks spared
+// because relay events (TICK_5 included) proved supervisord alive (docs/RELAY.md).
+void writePollerMetrics(PrometheusText& out, const PollerStats& poller);
 // The peer layer: messages sent, received and dropped (by peer and by reason), handshake
 // refusals. `cluster` adds what the engine counted (messages it did not accept).
 void writePeerMetrics(PrometheusText& out, const PeerSnapshot& peers,

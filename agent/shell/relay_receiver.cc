@@ -4,7 +4,9 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
 #include <filesystem>
 #include <string_view>
@@ -69,9 +71,19 @@ Result<RelayReceiver> RelayReceiver::bind(zmq::context_t& context, const std::st
     zmq::socket_t socket(context, zmq::socket_type::pull);
     socket.set(zmq::sockopt::linger, 0);
     socket.set(zmq::sockopt::maxmsgsize, kMaxMessageBytes);
+    // One monitor address per receiver: tests bind several in one context.
+    static std::atomic<std::uint64_t> receivers{0};
+    const std::string monitorAddress =
+        "inproc://supvisors-relay-receiver-monitor-" + std::to_string(++receivers);
+    if (zmq_socket_monitor(socket.handle(), monitorAddress.c_str(),
+                           ZMQ_EVENT_HANDSHAKE_SUCCEEDED | ZMQ_EVENT_DISCONNECTED) != 0)
+      throw zmq::error_t();
+    zmq::socket_t monitor(context, zmq::socket_type::pair);
+    monitor.set(zmq::sockopt::linger, 0);
+    monitor.connect(monitorAddress);
     socket.bind(endpoint);
     std::string bound = socket.get(zmq::sockopt::last_endpoint);
-    return RelayReceiver(std::move(socket), std::move(bound));
+    return RelayReceiver(std::move(socket), std::move(monitor), std::move(bound));
   } catch (const zmq::error_t& e) {
     return Error::transport("relay endpoint '" + endpoint + "': cannot bind: " + e.what());
   }
@@ -103,6 +115,16 @@ RelayBatch RelayReceiver::receive(std::size_t max_messages) {
       batch.gap = true;
       continue;
     }
+    if (isRelayHello(frames[0].to_string_view())) {
+      auto hello = parseRelayHello(frames[0].to_string_view());
+      if (!hello) {
+        ++stats_.malformed;  // not an event: nothing lost, no gap
+        continue;
+      }
+      ++stats_.hellos;
+      batch.hellos.push_back(hello.value());
+      continue;
+    }
     auto event = decodeEvent(frames[0].to_string_view(), frames[1].to_string_view());
     if (!event) {
       ++stats_.malformed;
@@ -119,10 +141,36 @@ RelayBatch RelayReceiver::receive(std::size_t max_messages) {
       last->second = header.poolserial;
     }
     ++stats_.decoded;
+    if (header.eventname.rfind("TICK_", 0) == 0) ++stats_.ticks;
     batch.events.push_back(std::move(event).value());
   }
   if (batch.gap) ++stats_.gaps;
   return batch;
+}
+
+RelayLinkEvents RelayReceiver::linkEvents() {
+  RelayLinkEvents link;
+  try {
+    while (true) {
+      // Two frames: [event id (uint16) + value (uint32), endpoint].
+      zmq::message_t frame;
+      if (!monitor_.recv(frame, zmq::recv_flags::dontwait)) break;
+      std::uint16_t event = 0;
+      if (frame.size() >= sizeof event) std::memcpy(&event, frame.data(), sizeof event);
+      while (frame.more())
+        if (!monitor_.recv(frame, zmq::recv_flags::none)) break;
+      if (event == ZMQ_EVENT_HANDSHAKE_SUCCEEDED) {
+        ++link.connected;
+        ++stats_.connections;
+      } else if (event == ZMQ_EVENT_DISCONNECTED) {
+        ++link.disconnected;
+        ++stats_.disconnections;
+      }
+    }
+  } catch (const zmq::error_t&) {
+    // ETERM or EINTR: the rest at the next poll.
+  }
+  return link;
 }
 
 std::optional<std::uint64_t> RelayReceiver::lastPoolSerial(const std::string& pool) const {

@@ -16,6 +16,11 @@
 //   - a message was malformed (it was an event, now lost).
 // Using the pool serial, not the global `serial`: the global one also counts events sent
 // to other listener pools, so it has holes that are not losses.
+// A relay of protocol 2 says hello on each connection (agent/core/relay_hello.h); hellos come
+// in the batch apart from the events and do not touch the serials.
+// A ZeroMQ socket monitor on the PULL socket reports the relays' connections and
+// disconnections (linkEvents()): a relay that goes away (it exited because supervisord died,
+// or was stopped) is known at once, without waiting for silence.
 //
 // Loop usage:
 //   auto bound = RelayReceiver::bind(context, "ipc:///run/supvisors/relay.ipc");
@@ -27,6 +32,7 @@
 //     for (const SupervisorEvent& e : batch.events) apply(e);
 //     if (batch.gap) scheduleResync();
 //   }
+//   // and receiver.monitorPollItem() in the same poll: ZMQ_POLLIN -> receiver.linkEvents()
 //
 // Thread-safety: none. Owned by the loop thread, like every ZeroMQ socket (DESIGN.md).
 
@@ -39,6 +45,7 @@
 #include <string>
 #include <vector>
 
+#include "agent/core/relay_hello.h"
 #include "agent/core/supervisor_event.h"
 #include "common/result.h"
 
@@ -47,8 +54,16 @@ namespace supvisors {
 // What one receive() collected.
 struct RelayBatch {
   std::vector<SupervisorEvent> events;  // in arrival order
+  std::vector<RelayHello> hellos;  // relays that (re)connected, in arrival order
   bool gap = false;  // events may have been lost before or among these: resync
-  bool empty() const { return events.empty() && !gap; }
+  bool empty() const { return events.empty() && hellos.empty() && !gap; }
+};
+
+// What the socket monitor reported since the previous linkEvents().
+struct RelayLinkEvents {
+  int connected = 0;  // connections whose handshake succeeded
+  int disconnected = 0;  // connections closed (the relay exited, or the link broke)
+  bool empty() const { return connected == 0 && disconnected == 0; }
 };
 
 struct RelayReceiverStats {
@@ -56,6 +71,10 @@ struct RelayReceiverStats {
   std::uint64_t decoded = 0;  // events handed to the loop
   std::uint64_t malformed = 0;  // messages dropped: wrong frame count or bad event
   std::uint64_t gaps = 0;  // batches with gap == true
+  std::uint64_t hellos = 0;  // hellos received
+  std::uint64_t ticks = 0;  // TICK_* events among the decoded ones
+  std::uint64_t connections = 0;  // monitor: handshakes succeeded
+  std::uint64_t disconnections = 0;  // monitor: connections closed
 };
 
 class RelayReceiver {
@@ -78,9 +97,13 @@ class RelayReceiver {
   // Reads what is waiting, up to `max_messages`, without blocking.
   RelayBatch receive(std::size_t max_messages = kDefaultBatch);
 
+  // Reads what the socket monitor reported, without blocking.
+  RelayLinkEvents linkEvents();
+
   // For the loop's zmq::poll (ZMQ_POLLIN).
   zmq::socket_t& socket() { return socket_; }
   zmq::pollitem_t pollItem() { return {socket_.handle(), 0, ZMQ_POLLIN, 0}; }
+  zmq::pollitem_t monitorPollItem() { return {monitor_.handle(), 0, ZMQ_POLLIN, 0}; }
 
   // The endpoint actually bound (tcp port resolved when bound with ":*").
   const std::string& endpoint() const { return endpoint_; }
@@ -90,10 +113,11 @@ class RelayReceiver {
   const RelayReceiverStats& stats() const { return stats_; }
 
  private:
-  RelayReceiver(zmq::socket_t socket, std::string endpoint)
-      : socket_(std::move(socket)), endpoint_(std::move(endpoint)) {}
+  RelayReceiver(zmq::socket_t socket, zmq::socket_t monitor, std::string endpoint)
+      : socket_(std::move(socket)), monitor_(std::move(monitor)), endpoint_(std::move(endpoint)) {}
 
   zmq::socket_t socket_;
+  zmq::socket_t monitor_;  // PAIR, connected to socket_'s monitor
   std::string endpoint_;
   std::map<std::string, std::uint64_t> last_serials_;
   RelayReceiverStats stats_;

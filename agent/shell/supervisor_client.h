@@ -1,8 +1,9 @@
 #pragma once
 // SupervisorClient: the agent's only way to talk to its local supervisord (XML-RPC).
 //
-// The seam has one virtual method, call(); the typed calls below are built on it, so the
-// fake used by tests (test/shell/fake_supervisor_client.h) implements call() alone.
+// The seam is one virtual method, call(); the typed calls below are built on it, so the
+// fake used by tests (test/shell/fake_supervisor_client.h) implements call() alone. The
+// real client also overrides getAllProcessInfo, to read its large answer in one pass.
 // The real implementation is XmlRpcSupervisorClient (supervisor_xmlrpc_client.h): one
 // HTTP/1.0 connection per call over unix:// or http:// (no keep-alive stall, P4), basic
 // auth, a timeout on every call, XML size limit raised (P5).
@@ -67,7 +68,9 @@ class SupervisorClient {
                            const std::function<bool(std::string_view)>& onData) const = 0;
 
   Result<SupervisorStateInfo> getState() const;
-  Result<std::vector<ProcessInfo>> getAllProcessInfo() const;
+  // Virtual so the real client can read the answer without building xmlrpc-c's trees
+  // (process_info_xml.h); this one goes through call(), for fakes.
+  virtual Result<std::vector<ProcessInfo>> getAllProcessInfo() const;
   Result<ProcessInfo> getProcessInfo(const std::string& namespec) const;
   Result<std::vector<ProcessConfig>> getAllConfigInfo() const;
   Result<bool> startProcess(const std::string& namespec, bool wait) const;

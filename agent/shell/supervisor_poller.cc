@@ -57,6 +57,16 @@ void SupervisorPoller::watch(const std::string& namespec) {
   watched_ = namespec;
 }
 
+void SupervisorPoller::proveAlive(double until_monotonic) {
+  proven_until_.store(until_monotonic);
+  ++alive_proofs_;
+}
+
+PollerStats SupervisorPoller::stats() const {
+  return {full_readings_.load(), liveness_checks_.load(), checks_spared_.load(),
+          alive_proofs_.load()};
+}
+
 void SupervisorPoller::checkNow() {
   {
     std::lock_guard lock(mutex_);
@@ -112,20 +122,32 @@ PollReading SupervisorPoller::readOnce(bool full) {
 
 void SupervisorPoller::run() {
   bool requested = true;  // the first reading is a full one
+  bool check = false;  // a liveness check was asked for (checkNow)
   while (true) {
-    const bool full =
-        requested || failures_ > 0 || monotonicNow() - last_full_ >= period_.load() - 1e-3;
-    PollReading reading = readOnce(full);
-    const bool ok = reading.reachable();
-    if (ok) {
-      failures_ = 0;
+    const double now = monotonicNow();
+    const bool full = requested || failures_ > 0 || now - last_full_ >= period_.load() - 1e-3;
+    // A check that supervisord's own events made useless is spared (never a full reading,
+    // nor a check asked for: that one is wanted for turning supervisord's loop).
+    const bool spared = !full && !check && now < proven_until_.load();
+    bool ok = true;
+    if (spared) {
+      ++checks_spared_;
     } else {
-      ++failures_;
-      need_configs_ = true;  // supervisord may come back restarted with another config
+      PollReading reading = readOnce(full);
+      ++(full ? full_readings_ : liveness_checks_);
+      ok = reading.reachable();
+      if (ok) {
+        failures_ = 0;
+      } else {
+        ++failures_;
+        need_configs_ = true;  // supervisord may come back restarted with another config
+      }
+      deliver_(std::move(reading));
     }
-    deliver_(std::move(reading));
 
-    // Until the next full reading, or the next liveness check if that comes first.
+    // Until the next full reading, or the next liveness check if that comes first. While
+    // supervisord is proven alive the poller still wakes at poll_period (a wake costs
+    // microseconds), so a proof that lapses is followed by a check within poll_period.
     const double untilFull = std::max(0.0, last_full_ + period_.load() - monotonicNow());
     double wait = std::min(untilFull, options_.poll_period);
     if (!ok) {
@@ -145,8 +167,9 @@ void SupervisorPoller::run() {
     });
     if (stopping_) return;
     requested = requested_ || period_.load() < period;
+    check = check_requested_;  // the next reading, full or not, turns supervisord's loop
     requested_ = false;
-    check_requested_ = false;  // the next reading, full or not, turns supervisord's loop
+    check_requested_ = false;
   }
 }
 

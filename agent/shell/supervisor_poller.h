@@ -13,12 +13,17 @@
 // setPeriod() changes the period between readings (slower while relay events keep the table
 // current); watch() names one process whose info every liveness check also reads (the relay
 // itself: when it stops, its events stop, and the agent must read at poll_period again).
+// proveAlive() says supervisord was seen alive by other means (events from the relay,
+// TICK_5 included, are dispatched by supervisord's own loop): until the given time the
+// liveness checks are spared, and only full readings (and checks asked with checkNow) are
+// made. A SIGSTOPped supervisord sends no tick, so the proof lapses and the checks resume.
 //
 // Ownership: holds a reference to the client, which must outlive it. Thread-safety:
 // start/stop/requestNow from any thread; `deliver` is called on the poller's thread.
 
 #include <atomic>
 #include <condition_variable>
+#include <cstdint>
 #include <functional>
 #include <mutex>
 #include <optional>
@@ -52,6 +57,14 @@ struct PollReading {
   std::string error() const;  // why it is not reachable, "" when it is
 };
 
+// What the poller did, counted since it started (for /metrics and tests).
+struct PollerStats {
+  std::uint64_t full_readings = 0;  // getAllProcessInfo readings made
+  std::uint64_t liveness_checks = 0;  // getState-only checks made
+  std::uint64_t checks_spared = 0;  // checks not made because supervisord was proven alive
+  std::uint64_t alive_proofs = 0;  // proveAlive() calls
+};
+
 class SupervisorPoller {
  public:
   SupervisorPoller(const SupervisorClient& client, PollerOptions options,
@@ -72,6 +85,11 @@ class SupervisorPoller {
   double period() const { return period_.load(); }
   // The namespec every liveness check also reads with getProcessInfo ("" = none).
   void watch(const std::string& namespec);
+  // supervisord is known to be alive until `until_monotonic` (seconds, monotonicNow()):
+  // liveness checks due before then are spared. 0 withdraws the proof (a checkNow() then
+  // makes the next check happen at once).
+  void proveAlive(double until_monotonic);
+  PollerStats stats() const;
 
  private:
   void run();
@@ -80,6 +98,11 @@ class SupervisorPoller {
   const SupervisorClient& client_;
   const PollerOptions options_;
   std::atomic<double> period_;
+  std::atomic<double> proven_until_{0.0};
+  std::atomic<std::uint64_t> full_readings_{0};
+  std::atomic<std::uint64_t> liveness_checks_{0};
+  std::atomic<std::uint64_t> checks_spared_{0};
+  std::atomic<std::uint64_t> alive_proofs_{0};
   const std::function<void(PollReading)> deliver_;
 
   std::mutex mutex_;

@@ -11,6 +11,8 @@
 #include <stdexcept>
 #include <utility>
 
+#include "agent/shell/process_info_xml.h"
+
 namespace supvisors {
 namespace {
 
@@ -99,8 +101,8 @@ bool waitsForProcesses(const std::string& method, const xmlrpc_c::paramList& par
          static_cast<bool>(xmlrpc_c::value_boolean(last));
 }
 
-Result<xmlrpc_c::value> XmlRpcSupervisorClient::call(const std::string& method,
-                                                     const xmlrpc_c::paramList& params) const {
+Result<std::string> XmlRpcSupervisorClient::post(const std::string& method,
+                                                  const xmlrpc_c::paramList& params) const {
   HttpRequest request;
   request.method = "POST";
   request.path = endpoint_.rpc_path;
@@ -123,10 +125,29 @@ Result<xmlrpc_c::value> XmlRpcSupervisorClient::call(const std::string& method,
   }
   if (response->status != 200)
     return httpStatusError(response->status, response->reason, endpoint_.describe());
+  return std::move(response->body);
+}
 
+Result<std::vector<ProcessInfo>> XmlRpcSupervisorClient::getAllProcessInfo() const {
+  const std::string method = "supervisor.getAllProcessInfo";
+  auto body = post(method, xmlrpc_c::paramList());
+  if (!body) return body.error();
+  auto infos = parseAllProcessInfo(*body);
+  if (!infos && infos.error().isTransport()) {
+    Error e = infos.error();
+    e.message = method + ": " + e.message + " from " + endpoint_.describe();
+    return e;
+  }
+  return infos;
+}
+
+Result<xmlrpc_c::value> XmlRpcSupervisorClient::call(const std::string& method,
+                                                     const xmlrpc_c::paramList& params) const {
+  auto body = post(method, params);
+  if (!body) return body.error();
   try {
     xmlrpc_c::rpcOutcome outcome;
-    xmlrpc_c::xml::parseResponse(response->body, &outcome);
+    xmlrpc_c::xml::parseResponse(*body, &outcome);
     if (outcome.succeeded()) return outcome.getResult();
     const xmlrpc_c::fault fault = outcome.getFault();
     return Error::fault(static_cast<int>(fault.getCode()), fault.getDescription());

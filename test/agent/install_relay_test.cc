@@ -29,7 +29,7 @@ TEST_CASE("install-relay text: an ipc socket in run_dir and both config parts", 
                             endpoint +
                             "\n"
                             "events=PROCESS_STATE,PROCESS_GROUP_ADDED,PROCESS_GROUP_REMOVED,"
-                            "SUPERVISOR_STATE_CHANGE\n"
+                            "SUPERVISOR_STATE_CHANGE,TICK_5\n"
                             "buffer_size=1024\n"));
   CHECK_THAT(text, Contains("; 2. Add to " + (dir.path() / "a.conf").string() +
                             ":\n[agent]\n"

@@ -236,3 +236,54 @@ TEST_CASE("relay: a tcp endpoint with a wildcard port reports the bound port", "
 }
 
 }  // namespace supvisors
+
+namespace supvisors {
+
+TEST_CASE("relay: a hello comes apart from the events and leaves the serials alone", "[relay]") {
+  zmq::context_t context(1);
+  RelayReceiver receiver = bindOrFail(context, "inproc://relay-hello");
+  Pusher pusher(context, "inproc://relay-hello");
+  pusher.sendFrames({formatRelayHello({.protocol = 2, .pid = 77}), ""});
+  pusher.sendFrames({"supvisors-relay-hello protocol:x", ""});  // malformed: counted, no gap
+  RelayBatch batch;
+  REQUIRE(awaitCondition([&] {
+    auto more = receiver.receive();
+    for (auto& h : more.hellos) batch.hellos.push_back(h);
+    batch.gap = batch.gap || more.gap;
+    return receiver.stats().received >= 2;
+  }));
+  REQUIRE(batch.hellos.size() == 1);
+  CHECK(batch.hellos[0] == RelayHello{.protocol = 2, .pid = 77});
+  CHECK_FALSE(batch.gap);
+  CHECK(receiver.stats().hellos == 1);
+  CHECK(receiver.stats().malformed == 1);
+  CHECK(receiver.lastPoolSerials().empty());
+}
+
+TEST_CASE("relay: the socket monitor reports a relay connecting and going away", "[relay]") {
+  zmq::context_t context(1);
+  RelayReceiver receiver = bindOrFail(context, "tcp://127.0.0.1:*");
+  RelayLinkEvents seen;
+  const auto collect = [&] {
+    const RelayLinkEvents link = receiver.linkEvents();
+    seen.connected += link.connected;
+    seen.disconnected += link.disconnected;
+  };
+  {
+    Pusher pusher(context, receiver.endpoint());
+    REQUIRE(awaitCondition([&] {
+      collect();
+      return seen.connected >= 1;
+    }));
+    CHECK(seen.disconnected == 0);
+  }  // the relay's socket closes, as when the relay exits
+  CHECK(awaitCondition([&] {
+    collect();
+    return seen.disconnected >= 1;
+  }));
+  CHECK(seen.connected == 1);
+  CHECK(receiver.stats().connections == 1);
+  CHECK(receiver.stats().disconnections == 1);
+}
+
+}  // namespace supvisors

@@ -7,6 +7,7 @@
 #include <map>
 #include <vector>
 
+#include "agent/shell/clock.h"
 #include "agent/shell/supervisor_poller.h"
 #include "test/shell/fake_supervisor_client.h"
 #include "test/support/await.h"
@@ -146,6 +147,56 @@ TEST_CASE("a watched process is read by every liveness check, and only by them",
   CHECK(countOf(script.client, "supervisor.getProcessInfo") <= calls + 1);  // one in flight
   poller.stop();
   CHECK(full_with_watch == 0);
+}
+
+}  // namespace supvisors::test
+
+namespace supvisors::test {
+
+TEST_CASE("a proof of life spares the liveness checks until it lapses, never a full reading",
+          "[poller]") {
+  Script script;
+  SupervisorPoller poller(script.client, PollerOptions{.poll_period = 0.02, .max_backoff = 0.1},
+                          [&](PollReading r) { script.deliver(r); });
+  poller.setPeriod(3600);
+  poller.start();
+  REQUIRE(awaitCondition([&] { return script.partial >= 2; }));
+
+  // Proven alive for an hour: the checks stop (one may be in flight).
+  poller.proveAlive(monotonicNow() + 3600);
+  poller.checkNow();  // wakes the poller so the proof is seen now; this check is made
+  const int partial = script.partial + 2;
+  REQUIRE(awaitCondition([&] { return poller.stats().checks_spared >= 1; }));
+  // A full reading asked for is still made, and a check asked for too.
+  poller.requestNow();
+  CHECK(awaitCondition([&] { return script.full == 2; }));
+  CHECK(script.partial <= partial);
+  poller.checkNow();
+  CHECK(awaitCondition([&] { return script.partial >= partial - 1; }));
+  const PollerStats stats = poller.stats();
+  CHECK(stats.full_readings == 2);
+  CHECK(stats.alive_proofs == 1);
+  CHECK(static_cast<int>(stats.liveness_checks) == script.partial);
+
+  // Withdrawn: the checks resume at poll_period.
+  poller.proveAlive(0.0);
+  poller.checkNow();
+  const int resumed = script.partial;
+  CHECK(awaitCondition([&] { return script.partial >= resumed + 5; }));
+  poller.stop();
+}
+
+TEST_CASE("a short proof of life lets the checks resume by themselves when it lapses",
+          "[poller]") {
+  Script script;
+  SupervisorPoller poller(script.client, PollerOptions{.poll_period = 0.02, .max_backoff = 0.1},
+                          [&](PollReading r) { script.deliver(r); });
+  poller.setPeriod(3600);
+  poller.proveAlive(monotonicNow() + 0.3);  // as a relay event does, then silence
+  poller.start();
+  CHECK(awaitCondition([&] { return script.partial >= 5; }));  // after the lapse
+  CHECK(poller.stats().checks_spared >= 1);
+  poller.stop();
 }
 
 }  // namespace supvisors::test
