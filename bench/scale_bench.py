@@ -37,6 +37,7 @@ import json
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -194,6 +195,75 @@ def launch(bed, timeout):
     return time.monotonic() - t0, spawn, rounds[0]
 
 
+TYPES = {0: "TICK", 1: "HANDSHAKE_REQUEST", 2: "HANDSHAKE", 3: "STATE_MODES",
+         4: "PROCESS_TABLE", 5: "PROCESS_DELTA", 6: "PROCESS_TABLE_REQUEST", 7: "REQUEST",
+         8: "RESULT", 9: "GOODBYE", 10: "HOST_STATISTICS", 11: "PROCESS_STATISTICS"}
+ENVELOPE = b"\x97\xa3SVP\x02"  # fixarray 7, "SVP", protocol version 2 (schema §3)
+ETH_P_ALL = 3
+
+
+def breakdown(host, seconds):
+    """What one host sends on the peer port, by kind, over `seconds`: {kind: [bytes per 1 s
+    bucket]}. Read on the bridge side of the host's veth (the driver lives in the switch
+    namespace) with a raw packet socket; a peer message is found in a TCP segment by its
+    envelope (schema/peer-protocol.md §3), its size is its ZMTP frame's. Kinds: the message
+    types, "beacon" (UDP datagrams, IP bytes) and "tcp overhead" (IP + TCP headers, ZMTP and
+    pure ACKs: the IP bytes of the TCP segments minus the frames found in them)."""
+    buckets = int(seconds)
+    out = {}
+    sock = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(ETH_P_ALL))
+    try:
+        sock.bind((f"p{host.index}", 0))
+        sock.settimeout(0.2)
+        src = socket.inet_aton(host.address)
+        t0 = time.monotonic()
+        for _ in range(buckets * 20000):  # bounded: far more than the packets of `seconds`
+            now = time.monotonic() - t0
+            if now >= buckets:
+                break
+            try:
+                frame = sock.recv(65535)
+            except socket.timeout:
+                continue
+            if len(frame) < 34 or frame[12:14] != b"\x08\x00" or frame[26:30] != src:
+                continue  # not IPv4 sent by the host
+            ip = frame[14:]
+            ihl, proto, total = (ip[0] & 15) * 4, ip[9], int.from_bytes(ip[2:4], "big")
+            l4 = ip[ihl:total]
+            slot = int(now)
+
+            def add(kind, size):
+                out.setdefault(kind, [0] * buckets)[slot] += size
+
+            if proto == 17 and int.from_bytes(l4[2:4], "big") == PORT:
+                add("beacon", total)
+                continue
+            if proto != 6 or PORT not in (int.from_bytes(l4[0:2], "big"),
+                                          int.from_bytes(l4[2:4], "big")):
+                continue
+            payload = l4[(l4[12] >> 4) * 4:]
+            framed = 0
+            i = payload.find(ENVELOPE)
+            while i >= 0 and i + len(ENVELOPE) < len(payload):
+                # ZMTP 3 frame header: flags 0x00 + 1-byte size, or flags 0x02 + 8-byte size
+                if i >= 2 and payload[i - 2] == 0:
+                    size = payload[i - 1]
+                elif i >= 9 and payload[i - 9] == 2:
+                    size = int.from_bytes(payload[i - 8:i], "big")
+                else:
+                    size = 0
+                kind = TYPES.get(payload[i + len(ENVELOPE)], "other")
+                add(kind, size)
+                framed += min(size, len(payload) - i)
+                i = payload.find(ENVELOPE, i + 1)
+            # the rest of a long frame's segments are counted with their frame, not as overhead
+            rest = len(payload) - framed
+            add("tcp overhead", total - len(payload) + (rest if rest < 64 else 0))
+    finally:
+        sock.close()
+    return out
+
+
 def snapshot(bed):
     out = []
     for h in bed.hosts:
@@ -252,6 +322,8 @@ def record(results, name, unit, values, params, display):
                    check=True)
 
 
+KIND_RANK = {"TICK": 0, "beacon": 1, "STATE_MODES": 2, "HOST_STATISTICS": 3,
+             "PROCESS_STATISTICS": 4, "tcp overhead": 5}
 COLUMNS = [  # sample key, name part, column title, unit, scale
     ("sent", "sent", "sent (kB/s)", "kB/s", 1e-3),
     ("received", "received", "received (kB/s)", "kB/s", 1e-3),
@@ -350,6 +422,29 @@ def run_size(args, n, tick, do_launch, do_traffic):
         if not do_traffic:
             return
         time.sleep(args.settle)  # handshakes, tables and the first statistics are behind us
+        if args.breakdown > 0:
+            host = bed.hosts[1]  # not the Master: a follower's traffic
+            kinds = breakdown(host, args.breakdown)
+            total = sum(sum(v) for v in kinds.values()) / args.breakdown
+            log(f"   what {host.nick} sends ({total / 1e3:.1f} kB/s): " + ", ".join(
+                f"{k} {sum(v) / args.breakdown / 1e3:.2f}" for k, v in sorted(
+                    kinds.items(), key=lambda kv: -sum(kv[1]))))
+            for kind, values in kinds.items():
+                record(args.results, f"scale-breakdown-n{n}-tick{tick:g}-"
+                       + kind.lower().replace(" ", "-").replace("_", "-"), "kB/s",
+                       [v / 1e3 for v in values],
+                       {**common, "host": host.nick, "statistics": "ALL_5s",
+                        "seconds": args.breakdown, "samples": "1_s_buckets",
+                        "bytes": "ZMTP_frames;_beacons_and_overhead_in_IP_bytes"},
+                       {"section": "Cluster scale (issue 9): what one agent sends, by kind "
+                                   "(kB/s, idle, statistics ALL every 5 s)", "order": 13,
+                        "rank": int(tick * 1000) * 100 + n, "column_rank": KIND_RANK.get(kind, 99),
+                        "row": f"{n} instances, {tick_label(tick)}", "column": kind,
+                        "note": f"Each cell: median over the 1-second buckets of one "
+                                f"{args.breakdown:g}-second capture on a follower [min–max]; "
+                                "a kind sent every 5 s shows a median of 0 and its burst as max."})
+        if args.windows <= 0:
+            return
         for stats in ("on", "off"):
             if stats == "off":
                 for h in bed.hosts:
@@ -402,12 +497,15 @@ def main():
     parser.add_argument("--windows", type=int, default=3)
     parser.add_argument("--window", type=float, default=20)
     parser.add_argument("--settle", type=float, default=8)
+    parser.add_argument("--breakdown", type=float, default=20,
+                        help="seconds of capture of one agent's traffic by kind (0: none)")
     parser.add_argument("--timeout", type=float, default=1800,
                         help="time budget of one bed (it cleans up after it)")
     parser.add_argument("--results", default=RESULTS)
     args = parser.parse_args()
     args.results = os.path.abspath(args.results)
-    traffic = {int(s) for s in args.sizes.split(",") if s} if args.windows > 0 else set()
+    traffic = ({int(s) for s in args.sizes.split(",") if s}
+               if args.windows > 0 or args.breakdown > 0 else set())
     launches = {int(s) for s in args.launch_sizes.split(",") if s} if args.launches > 0 else set()
     try:
         for tick in [float(t) for t in args.ticks.split(",") if t]:
