@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The benchmark suite: one command for every figure of docs/BENCHMARKS.md.
 #
-#   bench/run.sh          the full run (about 45 minutes on 2 cores), figures in bench/results/
+#   bench/run.sh          the full run (about 65 minutes on 2 cores), figures in bench/results/
 #   bench/run.sh quick    a smoke run: 1 window of 5 s, 5 crashes, fewer calls and cycles
 #                         (figures not for the docs)
 #
@@ -561,7 +561,7 @@ if part cluster; then
 fi
 # Scale (issue 9): bench/scale_bench.py on the netns fault bed (test/netns/bed.py; needs root):
 # launch to OPERATION and idle peer traffic per agent at 3, 10 and 30 instances, with the
-# default tick_period (0.2 s) and with 1 s (about 40 minutes on 2 cores). Without root it is
+# default tick_period (0.2 s) and with 1 s (about 20 minutes on 2 cores). Without root it is
 # skipped with a message (exit 77), the other parts stand.
 if part scale; then
   if [ "$MODE" = full ]; then scale_args=()

@@ -200,16 +200,17 @@ TYPES = {0: "TICK", 1: "HANDSHAKE_REQUEST", 2: "HANDSHAKE", 3: "STATE_MODES",
          8: "RESULT", 9: "GOODBYE", 10: "HOST_STATISTICS", 11: "PROCESS_STATISTICS"}
 ENVELOPE = b"\x97\xa3SVP\x02"  # fixarray 7, "SVP", protocol version 2 (schema §3)
 ETH_P_ALL = 3
+BUCKET = 5  # seconds
 
 
 def breakdown(host, seconds):
-    """What one host sends on the peer port, by kind, over `seconds`: {kind: [bytes per 1 s
-    bucket]}. Read on the bridge side of the host's veth (the driver lives in the switch
+    """What one host sends on the peer port, by kind, over `seconds`: {kind: [bytes per second
+    in each BUCKET-second bucket]} (5 s: each bucket holds one statistics collection). Read on the bridge side of the host's veth (the driver lives in the switch
     namespace) with a raw packet socket; a peer message is found in a TCP segment by its
     envelope (schema/peer-protocol.md §3), its size is its ZMTP frame's. Kinds: the message
     types, "beacon" (UDP datagrams, IP bytes) and "tcp overhead" (IP + TCP headers, ZMTP and
     pure ACKs: the IP bytes of the TCP segments minus the frames found in them)."""
-    buckets = int(seconds)
+    buckets = max(1, int(seconds // BUCKET))
     out = {}
     sock = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(ETH_P_ALL))
     try:
@@ -217,9 +218,9 @@ def breakdown(host, seconds):
         sock.settimeout(0.2)
         src = socket.inet_aton(host.address)
         t0 = time.monotonic()
-        for _ in range(buckets * 20000):  # bounded: far more than the packets of `seconds`
+        for _ in range(buckets * BUCKET * 20000):  # bounded: far more than the packets
             now = time.monotonic() - t0
-            if now >= buckets:
+            if now >= buckets * BUCKET:
                 break
             try:
                 frame = sock.recv(65535)
@@ -230,10 +231,10 @@ def breakdown(host, seconds):
             ip = frame[14:]
             ihl, proto, total = (ip[0] & 15) * 4, ip[9], int.from_bytes(ip[2:4], "big")
             l4 = ip[ihl:total]
-            slot = int(now)
+            slot = int(now // BUCKET)
 
             def add(kind, size):
-                out.setdefault(kind, [0] * buckets)[slot] += size
+                out.setdefault(kind, [0.0] * buckets)[slot] += size / BUCKET
 
             if proto == 17 and int.from_bytes(l4[2:4], "big") == PORT:
                 add("beacon", total)
@@ -425,24 +426,23 @@ def run_size(args, n, tick, do_launch, do_traffic):
         if args.breakdown > 0:
             host = bed.hosts[1]  # not the Master: a follower's traffic
             kinds = breakdown(host, args.breakdown)
-            total = sum(sum(v) for v in kinds.values()) / args.breakdown
-            log(f"   what {host.nick} sends ({total / 1e3:.1f} kB/s): " + ", ".join(
-                f"{k} {sum(v) / args.breakdown / 1e3:.2f}" for k, v in sorted(
+            mean = {k: sum(v) / len(v) for k, v in kinds.items()}
+            log(f"   what {host.nick} sends ({sum(mean.values()) / 1e3:.1f} kB/s): " + ", ".join(
+                f"{k} {mean[k] / 1e3:.2f}" for k, v in sorted(
                     kinds.items(), key=lambda kv: -sum(kv[1]))))
             for kind, values in kinds.items():
                 record(args.results, f"scale-breakdown-n{n}-tick{tick:g}-"
                        + kind.lower().replace(" ", "-").replace("_", "-"), "kB/s",
                        [v / 1e3 for v in values],
                        {**common, "host": host.nick, "statistics": "ALL_5s",
-                        "seconds": args.breakdown, "samples": "1_s_buckets",
+                        "seconds": args.breakdown, "samples": f"{BUCKET}_s_buckets",
                         "bytes": "ZMTP_frames;_beacons_and_overhead_in_IP_bytes"},
                        {"section": "Cluster scale (issue 9): what one agent sends, by kind "
                                    "(kB/s, idle, statistics ALL every 5 s)", "order": 13,
                         "rank": int(tick * 1000) * 100 + n, "column_rank": KIND_RANK.get(kind, 99),
                         "row": f"{n} instances, {tick_label(tick)}", "column": kind,
-                        "note": f"Each cell: median over the 1-second buckets of one "
-                                f"{args.breakdown:g}-second capture on a follower [min–max]; "
-                                "a kind sent every 5 s shows a median of 0 and its burst as max."})
+                        "note": f"Each cell: median over the {BUCKET}-second buckets of one "
+                                f"{args.breakdown:g}-second capture on a follower [min–max]."})
         if args.windows <= 0:
             return
         for stats in ("on", "off"):
