@@ -565,7 +565,8 @@ fi
 # skipped with a message (exit 77), the other parts stand.
 if part scale; then
   if [ "$MODE" = full ]; then scale_args=()
-  else scale_args=(--sizes 3 --launch-sizes 3 --ticks 0.2 --launches 1 --windows 1 --window 5 --settle 3); fi
+  else scale_args=(--sizes 3 --launch-sizes 3 --ticks 0.2 --launches 1 --windows 1 --window 5 --settle 3
+                    --breakdown 5); fi
   rc=0
   "$PY" "$HERE/scale_bench.py" "$BUILD_DIR" --results "$RESULTS" "${scale_args[@]}" || rc=$?
   if [ $rc -eq 77 ]; then echo "bench: the scale part needs root (the netns bed): skipped" >&2
