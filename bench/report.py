@@ -12,8 +12,8 @@
 A figure file holds: name, unit, n, median, min, max, p90 (null when n < 10), samples, commit
 (git rev-parse --short HEAD), machine (nproc, cpu, memory, kernel, os), date (UTC), params
 (what was measured and how), and display: where the docs show it — {"section", "order", and
-either "row" + "column" (a table of medians with their range) or "row" alone (one row per
-figure with n, median, p90, min, max)}. A file with "rows" instead of samples is a table shown
+either "row" + "column" (a table of medians with their range; an optional "note" replaces the
+line under the table) or "row" alone (one row per figure with n, median, p90, min, max)}. A file with "rows" instead of samples is a table shown
 as is (the agent's smaps breakdown). Standard library only: run it with /usr/bin/python3.
 """
 import argparse
@@ -229,8 +229,9 @@ def render(figs):
                                  f"**{fmt(f['median'])}** [{fmt(f['min'])}–{fmt(f['max'])}]")
                 out.append(f"| {row} | " + " | ".join(cells) + " |")
             ns = sorted({f["n"] for _, f in items})
-            out += ["", f"Each cell: median **over {'/'.join(map(str, ns))} windows** "
-                        "[min–max]."]
+            notes = list(dict.fromkeys(d["note"] for d, _ in items if "note" in d))
+            out += ["", " ".join(notes) if notes else
+                    f"Each cell: median **over {'/'.join(map(str, ns))} windows** [min–max]."]
         else:
             out += ["| | n | median | p90 | min | max | unit |", "|---|---:|---:|---:|---:|---:|---|"]
             for d, f in sorted(items, key=by_rank):

@@ -67,17 +67,21 @@ def rules(a_on="h2,h3", b_on="h3,h1", k_on="h2"):
 """
 
 
-def standard_bed(build, hosts=3, supvisors_extra="", **kw):
-    # Experiments: SVF_SUPVISORS_EXTRA / SVF_AGENT_EXTRA add lines ("\n" separated) to every
-    # host's [supvisors] / [agent] section, e.g. "tick_period = 0.1" with "inactivity_ticks = 8".
+def with_env_extras(supvisors_extra, kw):
+    """Experiments: SVF_SUPVISORS_EXTRA / SVF_AGENT_EXTRA add lines ("\n" separated) to every
+    host's [supvisors] / [agent] section, e.g. "tick_period = 0.1" with "inactivity_ticks = 8".
+    Returns the [supvisors] lines; sets kw["agent_extra"]."""
     more_supvisors = os.environ.get("SVF_SUPVISORS_EXTRA", "").replace("\\n", "\n")
     more_agent = os.environ.get("SVF_AGENT_EXTRA", "").replace("\\n", "\n")
     if more_agent:
         own = kw.get("agent_extra")
         kw["agent_extra"] = lambda i: (own(i) if own else "") + more_agent + "\n"
-    return Bed(build, hosts=hosts, programs=PROGRAMS, rules=rules(),
-               supvisors_extra="synchro_options = STRICT\n" + supvisors_extra +
-               (more_supvisors + "\n" if more_supvisors else ""), **kw)
+    return supvisors_extra + (more_supvisors + "\n" if more_supvisors else "")
+
+
+def standard_bed(build, hosts=3, supvisors_extra="", **kw):
+    extra = with_env_extras("synchro_options = STRICT\n" + supvisors_extra, kw)
+    return Bed(build, hosts=hosts, programs=PROGRAMS, rules=rules(), supvisors_extra=extra, **kw)
 
 
 def formed(bed, hosts=None, placement=None):
@@ -586,21 +590,26 @@ def fault_scale(build, hosts):
   </application>
 """ for i in range(hosts))
     t0 = time.monotonic()
+    kw = {}
+    extra = with_env_extras("synchro_options = STRICT\n", kw)
     bed = Bed(build, hosts=hosts, programs=programs,
               rules=f'<?xml version="1.0" encoding="UTF-8"?>\n<root>\n{body}</root>\n',
-              supvisors_extra="synchro_options = STRICT\n")
+              supvisors_extra=extra, **kw,
+              # 30 hosts on 2 cores take minutes to form: the budget grows with them
+              timeout=None if "SVF_TIMEOUT" in os.environ else max(600, 40 * hosts))
     specs = [f"g{i}:p" for i in range(hosts)]
     ok = await_condition(lambda: bed.in_operation() and
-                         all(len(v) == 1 for v in bed.placement(specs).values()), 300, 1)
+                         all(len(v) == 1 for v in bed.placement(specs).values()),
+                         max(300, 15 * hosts), 1)
     check(ok, f"{hosts} hosts did not form\n" + bed.diagnosis())
     log(f"{hosts} hosts formed and placed {len(specs)} programs in {time.monotonic() - t0:.1f} s")
-    victim = max(bed.hosts[1:], key=lambda h: sum(h.nick in v for v in
-                                                   bed.placement(specs).values()))
+    placed = bed.placement(specs)  # once: each reading asks every supervisord
+    victim = max(bed.hosts[1:], key=lambda h: sum(h.nick in v for v in placed.values()))
     victim.crash()
     t1 = time.monotonic()
     alive = [h for h in bed.hosts if h is not victim]
     ok = await_condition(lambda: all(len(v) == 1 for v in bed.placement(specs, alive).values())
-                         and bed.in_operation(alive), 120, 0.5)
+                         and bed.in_operation(alive), max(120, 8 * hosts), 0.5)
     check(ok, f"failover incomplete: {bed.placement(specs, alive)}")
     log(f"{victim.nick} crashed; every program running once again in {time.monotonic() - t1:.1f} s")
     return bed
