@@ -582,7 +582,7 @@ Status Agent::reloadPeerKeys(const std::string& why) {
   }
   auto update = transport_->updateKeys(keys->own, keys->peers);
   if (!update.ok()) {
-    spdlog::error("{}: peer keys not reloaded: {}", why, update.error().message);
+    spdlog::error("{}: peer key reload failed: {}", why, update.error().message);
     return update.error();
   }
   (void)beacons_->updateKeys(next, former);  // checked above

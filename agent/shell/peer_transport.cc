@@ -200,7 +200,7 @@ Status ZmqPeerTransport::openDealer(Peer& peer) {
           "inproc://supvisors-peer-monitor-" + std::to_string(monitor_sequence++);
       const int events = ZMQ_EVENT_CONNECTED | ZMQ_EVENT_DISCONNECTED |
                          ZMQ_EVENT_HANDSHAKE_SUCCEEDED | ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL |
-                         ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL;
+                         ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL | ZMQ_EVENT_HANDSHAKE_FAILED_AUTH;
       if (zmq_socket_monitor(dealer.handle(), monitor_endpoint.c_str(), events) != 0)
         throw zmq::error_t();
       zmq::socket_t monitor(context_, zmq::socket_type::pair);
@@ -219,7 +219,8 @@ Status ZmqPeerTransport::openDealer(Peer& peer) {
 
 Status ZmqPeerTransport::rebindRouter() {
   try {
-    router_.unbind(endpoint_);
+    if (router_bound_) router_.unbind(endpoint_);
+    router_bound_ = false;
     if (curve()) router_.set(zmq::sockopt::curve_secretkey, options_.own_keys->secret_key);
   } catch (const zmq::error_t& e) {
     return optionError("cannot unbind the peer port " + endpoint_ + ": " + e.what());
@@ -227,10 +228,12 @@ Status ZmqPeerTransport::rebindRouter() {
   for (int attempt = 1;; ++attempt) {
     try {
       router_.bind(endpoint_);
+      router_bound_ = true;
       return okStatus();
     } catch (const zmq::error_t& e) {
       if (e.num() != EADDRINUSE || attempt >= kRebindAttempts)
-        return optionError("cannot bind the peer port again at " + endpoint_ + ": " + e.what());
+        return optionError("cannot bind the peer port again at " + endpoint_ + ": " + e.what() +
+                           "; the keys are taken but the port is not served: reload again");
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(kRebindPauseMs));
   }
@@ -246,13 +249,15 @@ Result<PeerKeyUpdate> ZmqPeerTransport::updateKeys(
     if (peer.identifier == options_.identifier) continue;
     const auto keys = peer_keys.find(peer.identifier);
     if (keys == peer_keys.end())
-      return optionError("peer '" + peer.identifier + "': no public key in the reloaded set");
+      return optionError("peer '" + peer.identifier +
+                         "': no public key in the reloaded set; nothing changed");
     peer.public_keys = keys->second;
   }
   for (const auto& [identifier, keys] : peer_keys)
     if (peers_.count(identifier) == 0)
-      return optionError("'" + identifier + "' is not a peer of supvisors_list");
-  if (Status valid = validate(next); !valid) return valid.error();
+      return optionError("'" + identifier + "' is not a peer of supvisors_list; nothing changed");
+  if (Status valid = validate(next); !valid)
+    return optionError(valid.error().message + "; nothing changed");
 
   PeerKeyUpdate update;
   update.own_key_changed = own.secret_key != options_.own_keys->secret_key;
@@ -265,7 +270,7 @@ Result<PeerKeyUpdate> ZmqPeerTransport::updateKeys(
   ++stats_.key_reloads;
   // Only our own key needs a new listener. A connection authenticated with a removed key may
   // stay open, but receive() drops (and counts) its frames: its key is no longer listed.
-  if (update.own_key_changed) {
+  if (update.own_key_changed || !router_bound_) {
     if (Status rebound = rebindRouter(); !rebound) return rebound.error();
     update.router_rebound = true;
   }
@@ -310,6 +315,9 @@ void ZmqPeerTransport::serviceDealerMonitors() {
       std::uint16_t id = 0;
       std::memcpy(&id, event[0].data(), sizeof id);
       if (id == ZMQ_EVENT_CONNECTED) peer->handshaking = true;
+      // The peer opened our HELLO (its key is right) but does not admit our key: not a
+      // reason to try another of its keys.
+      if (id == ZMQ_EVENT_HANDSHAKE_FAILED_AUTH) peer->handshaking = false;
       if (id == ZMQ_EVENT_HANDSHAKE_SUCCEEDED) {
         peer->handshaking = false;
         if (peer->ever_connected) renewed_.push_back(identifier);

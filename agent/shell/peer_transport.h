@@ -250,6 +250,7 @@ class ZmqPeerTransport final : public PeerTransport {
   zmq::socket_t router_;
   std::map<std::string, std::unique_ptr<Peer>> peers_;  // by identifier
   std::vector<std::string> renewed_;                    // for takeRenewedLinks()
+  bool router_bound_ = true;  // false only after a re-bind failed (the next reload retries)
   PeerTransportStats stats_;
 };
 
