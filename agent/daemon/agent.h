@@ -53,6 +53,12 @@
 // for a control request with wait=True (its jobs may take that long). Once the loop stops,
 // every waiting caller gets FAILED "the agent is stopping" and later requests at once too.
 //
+// Peer keys (docs/SECURITY-PEERS.md "Rotating a key"): reloadKeys() (supvisors.reload_keys)
+// and requestKeyReload() (SIGHUP) have the loop read the key files of peer_key_source again
+// (peer_keys.h) and give them to the transport and the beacons; a bad file changes nothing.
+// The loop seals each peer's beacons for the key its stream found it serving with, and tells
+// the engine when a stream came back (PeerLinkRenewed) so what was lost is sent again.
+//
 // GET /metrics (docs/METRICS.md) is a MetricsPage whose sources read the snapshots above, a
 // PeerSnapshot the loop publishes every tick, and the server's counters; start() builds it.
 //
