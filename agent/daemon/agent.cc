@@ -529,8 +529,11 @@ void Agent::receivePeers() {
     spdlog::warn("peer with a wrong key refused: key {} from {}", refusal.public_key,
                  refusal.address);
   syncServingKeys();
-  for (std::string& identifier : transport_->takeRenewedLinks())
+  for (std::string& identifier : transport_->takeRenewedLinks()) {
+    spdlog::info("stream to {} is back (its key: {}): state and process table sent again",
+                 identifier, transport_->servingKey(identifier));
     step(PeerLinkRenewed{std::move(identifier)});
+  }
 }
 
 void Agent::syncServingKeys() {

@@ -209,9 +209,17 @@ TEST_CASE("a peer key rotation on a live cluster: no restart, no failover, no pr
       return k.log(i).find("serves with another of its listed keys: now " +
                            new_beta.public_key) != std::string::npos;
     }));
+  // Orders need both streams between alpha and beta: wait until each side saw its stream
+  // back (an order sent in the gap would be lost, as on any broken connection).
+  CHECK(awaitCondition([&] {
+    return k.log(0).find("stream to " + cluster.identifier(kX) + " is back") !=
+               std::string::npos &&
+           k.log(kX).find("stream to " + cluster.identifier(0) + " is back") !=
+               std::string::npos;
+  }));
   const auto found = std::chrono::duration_cast<std::chrono::milliseconds>(
       std::chrono::steady_clock::now() - switched_at);
-  std::cout << "key switch: the peers serve beta's new key " << found.count()
+  std::cout << "key switch: streams between alpha and beta back " << found.count()
             << " ms after the file was replaced (reload and log polling included)\n";
   orderThroughAlpha("start_process", ProcessState::Running);
   nothingMoved("switch");
