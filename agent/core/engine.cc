@@ -109,6 +109,7 @@ std::vector<Command> Engine::step(const Event& event) {
                  [&](const PeerReceived& e) { onPeer(e.message); },
                  [&](const PeerBeacon&) {},  // above
                  [&](const PeerUnreachable& e) { onUnreachable(e); },
+                 [&](const PeerLinkRenewed& e) { onLinkRenewed(e); },
                  [&](const LocalSupervisorChanged& e) { onLocalSupervisor(e); },
                  [&](const LocalProcessesChanged& e) { onLocalProcesses(e); },
                  [&](const UserEndSync& e) { onEndSync(e); },
@@ -165,6 +166,16 @@ void Engine::onUnreachable(const PeerUnreachable& event) {
     ++peer->transport_errors;
     log(LogLevel::Debug, "transport error towards " + peer->nick + ": " + event.reason);
   }
+}
+
+void Engine::onLinkRenewed(const PeerLinkRenewed& event) {
+  const InstanceView* peer = view_.find(event.identifier);
+  if (peer == nullptr || peer->identifier == view_.local().identifier ||
+      !isListening(peer->state))
+    return;
+  log(LogLevel::Debug, "stream to " + peer->nick + " renewed: state and process table sent again");
+  sendTo(peer->identifier, view_.stateModes());
+  sendTo(peer->identifier, localTable());
 }
 
 void Engine::onLocalSupervisor(const LocalSupervisorChanged& event) {

@@ -1,7 +1,7 @@
 #pragma once
 // Engine: the cluster engine of one agent, pure and deterministic (DESIGN.md, STYLE.md §1-2).
 //
-//   events in : Tick, PeerReceived, PeerUnreachable, LocalSupervisorChanged,
+//   events in : Tick, PeerReceived, PeerUnreachable, PeerLinkRenewed, LocalSupervisorChanged,
 //               LocalProcessesChanged, UserEndSync, LocalStopping, UserControl, OrderDone
 //                                                                    (agent/core/event.h)
 //   commands out: SendPeer, Log, PublishState, PublishInstance, ProcessesLost, UserResult,
@@ -143,6 +143,7 @@ class Engine {
   void sendHeartbeat();
   void onPeer(const PeerMessage& message);
   void onUnreachable(const PeerUnreachable& event);
+  void onLinkRenewed(const PeerLinkRenewed& event);
   void onBeacon(const PeerBeacon& beacon);
   void onLocalSupervisor(const LocalSupervisorChanged& event);
   void onLocalProcesses(const LocalProcessesChanged& event);

@@ -46,6 +46,14 @@ struct PeerUnreachable {
   std::string reason;
 };
 
+// The stream to a peer came back after it was renewed or broken (a key switch, the peer's port
+// re-bound): what was sent meanwhile may be lost, so the engine sends that peer its state and
+// its whole process table again (a lost last delta would otherwise go unnoticed until the
+// next change).
+struct PeerLinkRenewed {
+  std::string identifier;
+};
+
 // The local supervisord answers again (true) or stopped answering (false).
 struct LocalSupervisorChanged {
   bool reachable = true;
@@ -82,7 +90,8 @@ struct OrderDone {
   std::string message;
 };
 
-using Event = std::variant<Tick, PeerReceived, PeerBeacon, PeerUnreachable, LocalSupervisorChanged,
+using Event = std::variant<Tick, PeerReceived, PeerBeacon, PeerUnreachable, PeerLinkRenewed,
+                           LocalSupervisorChanged,
                            LocalProcessesChanged, UserEndSync, LocalStopping, UserControl,
                            OrderDone>;
 

@@ -250,6 +250,20 @@ int endSync(const Context& ctx, const std::vector<std::string>& args) {
   return exit_code::kSuccess;
 }
 
+int reloadKeys(const Context& ctx, const std::vector<std::string>& args) {
+  if (!args.empty()) {
+    ctx.err << "reload_keys takes no argument\n";
+    return exit_code::kInvalidArgs;
+  }
+  const auto r = ctx.agent.call("supvisors.reload_keys", stringParams(args));
+  if (!r.ok()) return reportError(ctx, "supvisors.reload_keys", r.error());
+  if (ctx.options.json)
+    ctx.out << toJson(*r).dump() << "\n";
+  else
+    ctx.out << "peer keys reloaded\n";
+  return exit_code::kSuccess;
+}
+
 const std::map<std::string, Command>& commands() {
   static const std::map<std::string, Command> table{
       {"sversion", {"sversion", "the Supvisors API version of the agent", sversion}},
@@ -283,6 +297,9 @@ const std::map<std::string, Command>& commands() {
       {"end_sync",
        {"end_sync [master]",
         "end SYNCHRONIZATION now (USER synchro option), optionally with this Master", endSync}},
+      {"reload_keys",
+       {"reload_keys",
+        "read the agent's peer key files again, without a restart (key rotation)", reloadKeys}},
       // Applications and processes: reads.
       {"application_info",
        {"application_info [appli ...]",

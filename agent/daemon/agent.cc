@@ -200,6 +200,18 @@ void Agent::requestStop() {
   mailbox_.notify();
 }
 
+void Agent::requestKeyReload() {
+  key_reload_requested_.store(true);
+  mailbox_.notify();
+}
+
+Result<bool> Agent::reloadKeys() {
+  auto answer = std::make_shared<std::promise<Result<UserValue>>>();
+  auto r = ask(ReloadKeysInput{answer}, answer->get_future(), kRequestTimeout);
+  if (!r.ok()) return r.error();
+  return true;
+}
+
 Result<UserValue> Agent::ask(LoopInput input, std::future<Result<UserValue>> future,
                              std::chrono::seconds timeout) {
   {
@@ -303,6 +315,10 @@ void Agent::run() {
         programRequest(*program);
       } else if (const auto* collection = std::get_if<StatsCollection>(&input)) {
         localStatistics(*collection);
+      } else if (const auto* reload = std::get_if<ReloadKeysInput>(&input)) {
+        const Status done = reloadPeerKeys("supvisors.reload_keys");
+        reload->answer->set_value(done.ok() ? Result<UserValue>(UserValue{true})
+                                            : Result<UserValue>(failed(done.error().message)));
       } else if (const auto* used = std::get_if<ArgsUsed>(&input)) {
         if (table_.setExtraArgs(used->namespec, used->extra_args)) {
           spdlog::info("{} runs with extra arguments '{}'", used->namespec, used->extra_args);
@@ -311,6 +327,7 @@ void Agent::run() {
         }
       }
     }
+    if (key_reload_requested_.exchange(false)) (void)reloadPeerKeys("SIGHUP");
     if (relay_ && (items[relayIndex].revents & ZMQ_POLLIN)) {
       const auto batch = relay_->receive();
       if (!batch.empty()) apply(batch);
@@ -411,6 +428,8 @@ void Agent::failRequests(const std::string& why, bool close) {
       control->answer->set_value(failed(why));
     else if (auto* program = std::get_if<ProgramInput>(&input))
       program->answer->set_value(failed(why));
+    else if (auto* reload = std::get_if<ReloadKeysInput>(&input))
+      reload->answer->set_value(failed(why));
   }
 }
 
@@ -529,6 +548,77 @@ void Agent::receivePeers() {
   for (const auto& refusal : transport_->takeRefusals())
     spdlog::warn("peer with a wrong key refused: key {} from {}", refusal.public_key,
                  refusal.address);
+  syncServingKeys();
+  for (std::string& identifier : transport_->takeRenewedLinks()) {
+    spdlog::info("stream to {} is back (its key: {}): state and process table sent again",
+                 identifier, transport_->servingKey(identifier));
+    step(PeerLinkRenewed{std::move(identifier)});
+  }
+}
+
+void Agent::syncServingKeys() {
+  if (!settings_.peers.own_keys) return;
+  for (const PeerEndpoint& peer : settings_.peers.peers) {
+    if (peer.identifier == settings_.peers.identifier) continue;
+    std::string key = transport_->servingKey(peer.identifier);
+    std::string& known = serving_keys_[peer.identifier];
+    if (key.empty() || key == known) continue;
+    if (!known.empty())
+      spdlog::info("peer {} serves with another of its listed keys: now {}", peer.identifier,
+                   key);
+    beacons_->setServingKey(peer.identifier, key);
+    known = std::move(key);
+  }
+}
+
+Status Agent::reloadPeerKeys(const std::string& why) {
+  if (!settings_.peer_key_source || !settings_.peers.own_keys) {
+    const std::string text =
+        "no peer keys to reload: CURVE is off ([agent] curve_key not set); turning it on needs "
+        "a restart";
+    spdlog::warn("{}: {}", why, text);
+    return Error::transport(text);
+  }
+  std::vector<std::string> errors;
+  auto keys = loadPeerKeys(*settings_.peer_key_source, errors);
+  if (!keys) {
+    std::string text = "peer keys not reloaded, the keys in use are kept: ";
+    for (std::size_t i = 0; i < errors.size(); ++i) text += (i ? "; " : "") + errors[i];
+    spdlog::error("{}: {}", why, text);
+    return Error::transport(text);
+  }
+  // Check the beacons' side first: a key libsodium refuses must not half-apply the set.
+  PeerTransportOptions next = settings_.peers;
+  next.own_keys = keys->own;
+  for (PeerEndpoint& peer : next.peers)
+    if (const auto it = keys->peers.find(peer.identifier); it != keys->peers.end())
+      peer.public_keys = it->second;
+  const bool own_changed = keys->own.secret_key != settings_.peers.own_keys->secret_key;
+  const std::optional<std::string> former =
+      own_changed ? std::optional<std::string>(settings_.peers.own_keys->secret_key)
+                  : std::nullopt;
+  if (auto probe = BeaconCodec::create(next.identifier, next.own_keys, next.peers, former);
+      !probe.ok()) {
+    spdlog::error("{}: peer keys not reloaded, the keys in use are kept: {}", why,
+                  probe.error().message);
+    return probe.error();
+  }
+  auto update = transport_->updateKeys(keys->own, keys->peers);
+  if (!update.ok()) {
+    spdlog::error("{}: peer key reload failed: {}", why, update.error().message);
+    return update.error();
+  }
+  (void)beacons_->updateKeys(next, former);  // checked above
+  settings_.peers = std::move(next);
+  serving_keys_.clear();
+  syncServingKeys();
+  spdlog::info("{}: peer keys reloaded: {} key(s) admitted, {} removed; own key {}{}; {} "
+               "stream(s) to peers renewed",
+               why, update->keys_admitted, update->keys_removed,
+               update->own_key_changed ? "switched to " + keys->own.public_key : "unchanged",
+               update->router_rebound ? ", peer port re-bound (inbound connections renewed)" : "",
+               update->dealers_renewed);
+  return okStatus();
 }
 
 void Agent::receiveBeacons() {

@@ -57,6 +57,12 @@
 // for a control request with wait=True (its jobs may take that long). Once the loop stops,
 // every waiting caller gets FAILED "the agent is stopping" and later requests at once too.
 //
+// Peer keys (docs/SECURITY-PEERS.md "Rotating a key"): reloadKeys() (supvisors.reload_keys)
+// and requestKeyReload() (SIGHUP) have the loop read the key files of peer_key_source again
+// (peer_keys.h) and give them to the transport and the beacons; a bad file changes nothing.
+// The loop seals each peer's beacons for the key its stream found it serving with, and tells
+// the engine when a stream came back (PeerLinkRenewed) so what was lost is sent again.
+//
 // GET /metrics (docs/METRICS.md) is a MetricsPage whose sources read the snapshots above, a
 // PeerSnapshot the loop publishes every tick, and the server's counters; start() builds it.
 //
@@ -92,6 +98,7 @@
 #include "agent/shell/mailbox.h"
 #include "agent/shell/order_executor.h"
 #include "agent/shell/beacon_channel.h"
+#include "agent/shell/peer_keys.h"
 #include "agent/shell/peer_snapshot.h"
 #include "agent/shell/peer_transport.h"
 #include "agent/shell/proc_reader.h"
@@ -122,6 +129,9 @@ struct AgentSettings {
   std::string exec_path = "supvisors-exec";
   EngineConfig engine;
   PeerTransportOptions peers;
+  // CURVE mode: where the peer keys were read from, read again by reloadKeys() (SIGHUP,
+  // supvisors.reload_keys); nullopt in plain mode.
+  std::optional<PeerKeySource> peer_key_source;
   // event_link = ZMQ: the event publisher and its options (docs/EVENTS.md).
   bool events_enabled = false;
   EventPublisherOptions events;
@@ -155,6 +165,13 @@ class Agent final : public ClusterRequests {
   void run();
   // Asks run() to return; async-signal-safe.
   void requestStop();
+  // Asks the loop to reload the peer keys (as reloadKeys(), answer logged); async-signal-safe:
+  // SIGHUP's handler.
+  void requestKeyReload();
+  // supvisors.reload_keys (ClusterRequests): the loop reads the key files again and applies
+  // them to the peer transport and the beacons, without a restart (docs/SECURITY-PEERS.md
+  // "Rotating a key"). A bad file is a FAILED fault naming it, and the keys in use stay.
+  Result<bool> reloadKeys() override;
 
   // ClusterRequests: posted to the loop, answered by the engine (bounded wait).
   Result<bool> endSync(const std::string& master) override;
@@ -225,9 +242,12 @@ class Agent final : public ClusterRequests {
     std::string namespec;
     std::string extra_args;
   };
+  struct ReloadKeysInput {
+    Answer answer;
+  };
   using LoopInput = std::variant<PollReading, StopRequest, EndSyncRequest, ControlInput,
                                  OrderFinished, StopLocalSupervisor, ProgramInput, ArgsUsed,
-                                 StatsCollection>;
+                                 StatsCollection, ReloadKeysInput>;
 
   // The end of a cluster life: the local supervisord was asked to restart or shut down.
   struct Closing {
@@ -258,6 +278,10 @@ class Agent final : public ClusterRequests {
   void pokeSupervisor(double now);
   void receivePeers();
   void receiveBeacons();
+  // Reads the key files again and applies them (loop thread); the Error names the bad files.
+  Status reloadPeerKeys(const std::string& why);
+  // Beacons sealed with the key each peer's stream found it serving with; changes logged.
+  void syncServingKeys();
   void tick(double now_mono);
   // Runs one engine step and executes what it returns.
   void step(const Event& event);
@@ -322,6 +346,7 @@ class Agent final : public ClusterRequests {
   std::unique_ptr<EventPublisher> events_;  // event_link = ZMQ only
   EventDiff event_diff_;
   std::atomic<bool> stop_requested_{false};
+  std::atomic<bool> key_reload_requested_{false};
   std::mutex requests_mutex_;
   bool requests_closed_ = false;  // the loop stopped: user requests are refused at once
 
@@ -336,6 +361,7 @@ class Agent final : public ClusterRequests {
   // (peer-protocol.md); atomic for incarnation().
   std::atomic<std::uint64_t> incarnation_{0};
   std::map<std::string, std::uint64_t> sequences_;  // per peer, of the messages sent
+  std::map<std::string, std::string> serving_keys_;  // per peer: the key it serves with (CURVE)
   std::uint64_t ticks_ = 0;
   double next_tick_ = 0.0;  // monotonic seconds
   std::uint64_t last_table_version_sent_ = ~std::uint64_t{0};

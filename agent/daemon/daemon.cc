@@ -35,6 +35,11 @@ extern "C" void onStopSignal(int) {
   if (Agent* agent = g_agent.load()) agent->requestStop();
 }
 
+// SIGHUP: read the peer keys again (docs/SECURITY-PEERS.md "Rotating a key").
+extern "C" void onReloadSignal(int) {
+  if (Agent* agent = g_agent.load()) agent->requestKeyReload();
+}
+
 // --hash-password: reads one password from stdin (without echo on a terminal) and prints
 // its {PBKDF2-SHA256} form for [agent] password (common/password_hash.h).
 int printPasswordHash() {
@@ -226,6 +231,11 @@ int runDaemon(int argc, char** argv) {
   sigemptyset(&action.sa_mask);
   ::sigaction(SIGTERM, &action, nullptr);
   ::sigaction(SIGINT, &action, nullptr);
+  struct sigaction reload {};
+  reload.sa_handler = onReloadSignal;
+  sigemptyset(&reload.sa_mask);
+  reload.sa_flags = SA_RESTART;
+  ::sigaction(SIGHUP, &reload, nullptr);
   agent.run();
   g_agent.store(nullptr);
   spdlog::info("supvisorsd stopped");

@@ -117,11 +117,12 @@ AgentSettings settingsFromConfig(const Config& config, const RulesLoad& rules,
     PeerEndpoint peer{instance.identifier, instance.host, instance.peer_port, {}};
     if (keys) {
       const auto key = keys->peers.find(instance.identifier);
-      if (key != keys->peers.end()) peer.public_keys.push_back(key->second);
+      if (key != keys->peers.end()) peer.public_keys = key->second;
     }
     s.peers.peers.push_back(std::move(peer));
   }
   if (keys) s.peers.own_keys = keys->own;
+  s.peer_key_source = peerKeySource(config);
 
   // The event stream (docs/EVENTS.md); its CURVE keys are added by the caller (EventKeys).
   s.events_enabled = config.supvisors.event_link == EventLink::Zmq;

@@ -14,29 +14,23 @@ std::size_t StartupLoad::errorCount() const {
          disabilities_errors.size() + security_errors.size();
 }
 
-std::optional<PeerKeys> loadPeerKeys(const Config& config, std::vector<std::string>& errors) {
+std::optional<PeerKeySource> peerKeySource(const Config& config) {
   const auto& agent = config.agent;
   if (!agent.curve_key) return std::nullopt;
-  PeerKeys keys;
-  const std::size_t before = errors.size();
-  auto own = readCurveSecretKeyFile(*agent.curve_key);
-  if (own.ok())
-    keys.own = std::move(own).value();
-  else
-    errors.push_back("[agent] curve_key: " + own.error().message);
-  for (std::size_t i = 0; i < config.instances.size(); ++i) {
-    if (i == config.local_index) continue;
-    const auto& instance = config.instances[i];
-    const auto file = *agent.curve_public_keys / (instance.nick + ".pub");
-    auto key = readCurvePublicKeyFile(file);
-    if (key.ok())
-      keys.peers[instance.identifier] = std::move(key).value();
-    else
-      errors.push_back("[agent] curve_public_keys: the key of " + instance.nick + ": " +
-                       key.error().message);
-  }
-  if (errors.size() != before) return std::nullopt;
-  return keys;
+  PeerKeySource source;
+  source.secret_key_file = *agent.curve_key;
+  source.public_keys_folder =
+      agent.curve_public_keys ? *agent.curve_public_keys : agent.curve_key->parent_path();
+  for (std::size_t i = 0; i < config.instances.size(); ++i)
+    if (i != config.local_index)
+      source.nicks[config.instances[i].identifier] = config.instances[i].nick;
+  return source;
+}
+
+std::optional<PeerKeys> loadPeerKeys(const Config& config, std::vector<std::string>& errors) {
+  const auto source = peerKeySource(config);
+  if (!source) return std::nullopt;
+  return loadPeerKeys(*source, errors);
 }
 
 std::optional<EventKeys> loadEventKeys(const Config& config, std::vector<std::string>& errors) {

@@ -19,16 +19,10 @@
 #include "agent/config/config_loader.h"
 #include "agent/core/disabilities.h"
 #include "agent/shell/curve_keys.h"
+#include "agent/shell/peer_keys.h"
 #include "rules/rules.h"
 
 namespace supvisors {
-
-// The CURVE keys of the peer port (docs/SECURITY-PEERS.md): this agent's pair and the public
-// key of every other instance, by identifier.
-struct PeerKeys {
-  CurveKeyPair own;
-  std::map<std::string, std::string> peers;
-};
 
 // The CURVE keys of the event publisher (docs/EVENTS.md): its pair and the admitted
 // subscribers' public keys (every *.pub of event_subscriber_keys but its own).
@@ -59,8 +53,12 @@ struct StartupLoad {
   std::size_t errorCount() const;
 };
 
-// Reads [agent] curve_key and `<nick>.pub` of every other instance from curve_public_keys.
-// nullopt and no error when curve_key is not set (plain mode).
+// Where [agent] curve_key and curve_public_keys put the peer keys; nullopt when curve_key is
+// not set (plain mode).
+std::optional<PeerKeySource> peerKeySource(const Config& config);
+
+// Reads [agent] curve_key and `<nick>.pub` of every other instance from curve_public_keys
+// (peer_keys.h). nullopt and no error when curve_key is not set (plain mode).
 std::optional<PeerKeys> loadPeerKeys(const Config& config, std::vector<std::string>& errors);
 
 // Reads [agent] event_curve_key and the *.pub files of event_subscriber_keys (at least one).

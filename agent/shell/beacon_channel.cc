@@ -100,6 +100,15 @@ BeaconChannel::~BeaconChannel() {
   if (fd_ >= 0) ::close(fd_);
 }
 
+Status BeaconChannel::updateKeys(const PeerTransportOptions& options,
+                                 const std::optional<std::string>& former_secret) {
+  auto codec = BeaconCodec::create(options.identifier, options.own_keys, options.peers,
+                                   former_secret);
+  if (!codec.ok()) return codec.error();
+  codec_ = std::move(codec).value();
+  return okStatus();
+}
+
 void BeaconChannel::resolve(Peer& peer) {
   peer.sends_since_lookup = 0;
   addrinfo hints{};

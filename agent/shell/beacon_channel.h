@@ -79,6 +79,17 @@ class BeaconChannel {
   // The valid beacons arrived, up to `max` datagrams read, without blocking.
   std::vector<Beacon> receive(std::size_t max = kMaxPerReceive);
 
+  // A key reload (peer_keys.h): seals and opens with `options`' keys from now on, keeping
+  // the replay windows and counters; `former_secret` as BeaconCodec::create. An invalid key
+  // set is an Error and changes nothing.
+  Status updateKeys(const PeerTransportOptions& options,
+                    const std::optional<std::string>& former_secret);
+  // Seals for `identifier` with its listed key `public_key` (the one the stream found it
+  // serving with). False when not listed.
+  bool setServingKey(const std::string& identifier, const std::string& public_key) {
+    return codec_.setServingKey(identifier, public_key);
+  }
+
   // For a loop that polls it (the agent does not: it reads the beacons at each tick).
   int fd() const { return fd_; }
   // The port bound (useful when options.port was 0 in tests).

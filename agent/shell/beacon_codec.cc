@@ -1,5 +1,7 @@
 #include "agent/shell/beacon_codec.h"
 
+#include <algorithm>
+
 #include <sodium.h>
 #include <zmq.h>
 
@@ -68,7 +70,8 @@ const char* beaconRefusalName(BeaconRefusal refusal) {
 
 Result<BeaconCodec> BeaconCodec::create(const std::string& identifier,
                                         const std::optional<CurveKeyPair>& own_keys,
-                                        const std::vector<PeerEndpoint>& peers) {
+                                        const std::vector<PeerEndpoint>& peers,
+                                        const std::optional<std::string>& former_secret) {
   const auto error = [](const std::string& what) { return Error::transport("beacons: " + what); };
   if (identifier.empty() || identifier.size() > 255)
     return error("our identifier must have 1 to 255 bytes");
@@ -79,11 +82,15 @@ Result<BeaconCodec> BeaconCodec::create(const std::string& identifier,
   unsigned char secret[32];
   if (codec.boxed_ && !z85Key(own_keys->secret_key, secret))
     return error("our secret key is not a Z85 CURVE key");
+  unsigned char former[32];
+  const bool has_former = codec.boxed_ && former_secret.has_value();
+  if (has_former && !z85Key(*former_secret, former))
+    return error("our former secret key is not a Z85 CURVE key");
   for (const PeerEndpoint& peer : peers) {
     if (peer.identifier == identifier) continue;
     if (peer.identifier.empty() || peer.identifier.size() > 255)
       return error("a peer identifier must have 1 to 255 bytes");
-    auto& keys = codec.peers_[peer.identifier];
+    PeerBox& box = codec.peers_[peer.identifier];
     if (!codec.boxed_) continue;
     if (peer.public_keys.empty()) return error("peer '" + peer.identifier + "' has no public key");
     for (const std::string& text : peer.public_keys) {
@@ -93,10 +100,14 @@ Result<BeaconCodec> BeaconCodec::create(const std::string& identifier,
       SharedKey shared{};
       if (crypto_box_beforenm(shared.data(), pub, secret) != 0)
         return error("peer '" + peer.identifier + "': a public key is weak");
-      keys.push_back(shared);
+      box.public_keys.push_back(text);
+      box.shared.push_back(shared);
+      if (has_former && crypto_box_beforenm(shared.data(), pub, former) == 0)
+        box.former.push_back(shared);
     }
   }
   sodium_memzero(secret, sizeof secret);
+  sodium_memzero(former, sizeof former);
   return codec;
 }
 
@@ -123,7 +134,7 @@ std::string BeaconCodec::seal(const std::string& receiver, std::uint64_t incarna
   putU64(clear, tick);
   unsigned char box[kBoxBytes];
   const auto nonce = nonceOf(identifier_, receiver, incarnation, sequence);
-  crypto_box_easy_afternm(box, clear, sizeof clear, nonce.data(), peer->second.front().data());
+  crypto_box_easy_afternm(box, clear, sizeof clear, nonce.data(), peer->second.shared.at(peer->second.serving).data());
   out.append(reinterpret_cast<const char*>(box), sizeof box);
   return out;
 }
@@ -160,11 +171,15 @@ std::variant<Beacon, BeaconRefusal> BeaconCodec::open(std::string_view datagram)
     const auto nonce = nonceOf(sender, receiver, beacon.incarnation, beacon.sequence);
     unsigned char clear[kTickBytes];
     bool opened = false;
-    for (const SharedKey& key : peer->second) {
-      if (crypto_box_open_easy_afternm(clear, p + at, kBoxBytes, nonce.data(), key.data()) == 0) {
-        opened = true;
-        break;
+    for (const auto* keys : {&peer->second.shared, &peer->second.former}) {
+      for (const SharedKey& key : *keys) {
+        if (crypto_box_open_easy_afternm(clear, p + at, kBoxBytes, nonce.data(), key.data()) ==
+            0) {
+          opened = true;
+          break;
+        }
       }
+      if (opened) break;
     }
     if (!opened) return BeaconRefusal::Unauthenticated;
     beacon.tick = getU64(clear);
@@ -172,6 +187,16 @@ std::variant<Beacon, BeaconRefusal> BeaconCodec::open(std::string_view datagram)
   beacon.sender = std::string(sender);
   beacon.receiver = std::string(receiver);
   return beacon;
+}
+
+bool BeaconCodec::setServingKey(const std::string& receiver, const std::string& public_key) {
+  const auto peer = peers_.find(receiver);
+  if (peer == peers_.end()) return false;
+  const auto& keys = peer->second.public_keys;
+  const auto it = std::find(keys.begin(), keys.end(), public_key);
+  if (it == keys.end()) return false;
+  peer->second.serving = static_cast<std::size_t>(it - keys.begin());
+  return true;
 }
 
 bool BeaconReplayGuard::accept(const Beacon& beacon) {

@@ -66,12 +66,17 @@ class BeaconCodec {
  public:
   // `identifier` is ours; `peers` the instances of supvisors_list (ours ignored);
   // `own_keys` given means boxed beacons (every peer then needs a public key).
+  // `former_secret`: after a switch of our own key (docs/SECURITY-PEERS.md "Rotating a key"),
+  // our previous secret key, with which beacons are still opened (never sealed) until the
+  // next reload: the peers seal for the key they believe we serve with, and learn the new
+  // one only when their stream reconnects.
   static Result<BeaconCodec> create(const std::string& identifier,
                                     const std::optional<CurveKeyPair>& own_keys,
-                                    const std::vector<PeerEndpoint>& peers);
+                                    const std::vector<PeerEndpoint>& peers,
+                                    const std::optional<std::string>& former_secret = {});
 
-  // Our beacon for `receiver` (sealed with its first key, the one it serves with); "" when
-  // the receiver is not a peer.
+  // Our beacon for `receiver` (sealed with its serving key: its first listed one, or the one
+  // setServingKey chose); "" when the receiver is not a peer.
   std::string seal(const std::string& receiver, std::uint64_t incarnation,
                    std::uint64_t sequence, std::uint64_t tick) const;
 
@@ -79,17 +84,27 @@ class BeaconCodec {
   // with one of the sender's keys. Does not check replays (BeaconReplayGuard does).
   std::variant<Beacon, BeaconRefusal> open(std::string_view datagram) const;
 
+  // Seals for `receiver` with its listed key `public_key` from now on (the key the peer
+  // transport found it serving with). False, and nothing changed, if it is not listed.
+  bool setServingKey(const std::string& receiver, const std::string& public_key);
+
   bool boxed() const { return boxed_; }
 
  private:
   using SharedKey = std::array<unsigned char, 32>;
+  struct PeerBox {
+    std::vector<std::string> public_keys;  // Z85, as listed
+    std::vector<SharedKey> shared;         // with our secret key, one per listed key
+    std::vector<SharedKey> former;         // with our former secret key (after a switch)
+    std::size_t serving = 0;               // the key seal() uses
+  };
   BeaconCodec() = default;
 
   std::string identifier_;
   bool boxed_ = false;
-  // Per peer identifier: the precomputed crypto_box keys, one per listed public key (the
-  // first is the peer's serving key); plain mode: empty vectors (the peer is still known).
-  std::map<std::string, std::vector<SharedKey>, std::less<>> peers_;
+  // Per peer identifier: the precomputed crypto_box keys; plain mode: empty (the peer is
+  // still known).
+  std::map<std::string, PeerBox, std::less<>> peers_;
 };
 
 // Refuses replays: per sender, only its latest life (incarnations grow: they are start times

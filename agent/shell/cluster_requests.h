@@ -98,6 +98,13 @@ class ClusterRequests {
     return Error::fault(static_cast<int>(FaultCode::Failed),
                         faultString(FaultCode::Failed, "statistics not available"));
   }
+  // supvisors.reload_keys (an addition: docs/API.md): reads the peer key files again and
+  // applies them without a restart (docs/SECURITY-PEERS.md "Rotating a key"). true, or a
+  // FAILED fault naming the bad files (the keys in use are kept) or saying CURVE is off.
+  virtual Result<bool> reloadKeys() {
+    return Error::fault(static_cast<int>(FaultCode::Failed),
+                        faultString(FaultCode::Failed, "cluster not available"));
+  }
   // The histories of every instance; null when the agent keeps none.
   virtual const StatsBoard* statistics() const { return nullptr; }
 };

@@ -5,6 +5,7 @@
 #include <unistd.h>
 #include <zmq.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdint>
 #include <cstdio>
@@ -169,6 +170,31 @@ Result<std::string> readCurvePublicKeyFile(const std::filesystem::path& path) {
   auto text = readSmallFile(path);
   if (!text) return text.error();
   return keyLineOf(*text, path);
+}
+
+Result<std::vector<std::string>> readCurvePublicKeysFile(const std::filesystem::path& path) {
+  auto text = readSmallFile(path);
+  if (!text) return text.error();
+  std::istringstream in(*text);
+  std::string line;
+  std::vector<std::string> keys;
+  int number = 0;
+  while (std::getline(in, line)) {
+    ++number;
+    const auto first = line.find_first_not_of(" \t\r");
+    if (first == std::string::npos || line[first] == '#') continue;
+    const auto last = line.find_last_not_of(" \t\r");
+    std::string key = line.substr(first, last - first + 1);
+    if (std::string problem = curveKeyProblem(key); !problem.empty())
+      return fileError(path, "line " + std::to_string(number) + ": not a CURVE key: " + problem);
+    if (std::find(keys.begin(), keys.end(), key) != keys.end()) continue;
+    if (keys.size() == kMaxKeysPerFile)
+      return fileError(path, "more than " + std::to_string(kMaxKeysPerFile) +
+                                 " keys (one instance needs two during a rotation)");
+    keys.push_back(std::move(key));
+  }
+  if (keys.empty()) return fileError(path, "no key in it (empty, or only comments)");
+  return keys;
 }
 
 Result<CurveKeyPair> readCurveSecretKeyFile(const std::filesystem::path& path) {

@@ -16,6 +16,7 @@
 
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include "common/result.h"
 
@@ -51,6 +52,15 @@ Status writeCurveKeyFiles(const std::filesystem::path& dir, const std::string& n
 
 // Reads a public key file (<name>.pub).
 Result<std::string> readCurvePublicKeyFile(const std::filesystem::path& path);
+
+// Most keys one public key file may list (a rotation needs two; a few more leave room).
+inline constexpr std::size_t kMaxKeysPerFile = 8;
+
+// Reads a public key file that may list several keys, one per line, in the file's order
+// (a key rotation lists the old and the new key of one instance: docs/SECURITY-PEERS.md).
+// A repeated key is kept once. Refuses a file with no key, more than kMaxKeysPerFile, or any
+// line that is not a key (the message names the file and the line).
+Result<std::vector<std::string>> readCurvePublicKeysFile(const std::filesystem::path& path);
 
 // Reads a secret key file (<name>.key) and derives its public key. Refuses a file that group
 // or others may access (the message says `chmod 600 <path>`).

@@ -270,6 +270,13 @@ void writePeerMetrics(PrometheusText& out, const PeerSnapshot& peers,
              "Inbound peer connections closed (peer stopped, message over the size bound, "
              "keepalive).");
   out.sample(asValue(t.inbound_disconnects));
+  out.family("supvisors_peer_key_reloads_total", MetricType::Counter,
+             "Peer key sets taken without a restart (SIGHUP, supvisors.reload_keys).");
+  out.sample(asValue(t.key_reloads));
+  out.family("supvisors_peer_server_key_switches_total", MetricType::Counter,
+             "Connections to a peer retried with the next key listed for it after a failed "
+             "handshake (a peer that switched keys).");
+  out.sample(asValue(t.server_key_switches));
 }
 
 void writeHttpMetrics(PrometheusText& out, const RpcServerCounters& counters) {

@@ -33,6 +33,20 @@
 //     whose listed keys include the connection's authenticated key (several instances may
 //     share a key), and ReceivedFrame::public_key carries that key. The caller then only has
 //     to check that the decoded header's sender equals ReceivedFrame::identifier.
+//   - Key rotation (docs/SECURITY-PEERS.md "Rotating a key"): a peer may list several keys.
+//     Our DEALER to it serves with one of them (servingKey()); when its handshake fails
+//     (ZMQ_EVENT_HANDSHAKE_FAILED_*, or a connection closed before the handshake ended: the
+//     peer could not open our HELLO, so it serves with another key), the DEALER is replaced
+//     by one expecting the next listed key, so a peer that switched keys is found within a
+//     reconnection or two. updateKeys() takes a reloaded key set without a restart: the ZAP
+//     allow-list at once; the ROUTER is re-bound when our own key changed (libzmq copies a
+//     listener's options when it binds, and unbinding closes the connections it accepted),
+//     so from then on every connection is served with our current key; a connection
+//     authenticated with a key since removed may stay open but its frames are dropped and
+//     counted (unauthenticated); DEALERs are replaced when our own pair changed or their
+//     serving key is no longer listed. A DEALER whose handshake succeeds again after its
+//     stream broke (renewed, rotated, the peer's port re-bound) is reported by
+//     takeRenewedLinks(): what was sent meanwhile may be lost, and the caller resends.
 //   - Plain mode (no keys): anyone who can reach the port can send as anyone; the caller
 //     logs a warning (trusted labs only).
 //
@@ -95,6 +109,17 @@ struct PeerTransportStats {
   std::uint64_t handshake_failures = 0;       // inbound handshakes failed otherwise (no CURVE...)
   std::uint64_t inbound_disconnects = 0;      // inbound connections closed (peer stopped,
                                               // message over ZMQ_MAXMSGSIZE, keepalive)
+  std::uint64_t server_key_switches = 0;      // a DEALER's handshake failed: next listed key
+  std::uint64_t key_reloads = 0;              // key sets taken by updateKeys()
+};
+
+// What a key reload changed (for the log).
+struct PeerKeyUpdate {
+  bool own_key_changed = false;  // our pair is new: the ROUTER serves with it, DEALERs use it
+  bool router_rebound = false;   // the ROUTER was re-bound (our own key changed)
+  std::size_t dealers_renewed = 0;
+  std::size_t keys_admitted = 0;  // the ZAP allow-list's size
+  std::size_t keys_removed = 0;   // keys admitted before and no longer
 };
 
 // The seam the loop uses.
@@ -118,6 +143,26 @@ class PeerTransport {
   virtual std::vector<PeerRefusal> takeRefusals() = 0;
 
   virtual const PeerTransportStats& stats() const = 0;
+
+  // Takes a reloaded key set (CURVE mode only): our pair and, by identifier, the keys of
+  // every other peer (all of them, each with >= 1 key). Invalid: an Error naming what, and
+  // nothing changed. The default refuses (a transport without keys).
+  virtual Result<PeerKeyUpdate> updateKeys(
+      const CurveKeyPair& own, const std::map<std::string, std::vector<std::string>>& peer_keys) {
+    (void)own, (void)peer_keys;
+    return Error::transport("this peer transport cannot reload keys");
+  }
+
+  // The peers whose stream came back since the previous call (CURVE mode: a handshake that
+  // succeeded again after the first one), so the caller can send again what may be lost.
+  virtual std::vector<std::string> takeRenewedLinks() { return {}; }
+
+  // The key our DEALER expects `identifier` to serve with ("" in plain mode or for an
+  // unknown peer): the one the beacons for it are sealed with.
+  virtual std::string servingKey(const std::string& identifier) const {
+    (void)identifier;
+    return "";
+  }
 
   static constexpr std::size_t kMaxPendingRefusals = 100;
 };
@@ -169,6 +214,16 @@ class ZmqPeerTransport final : public PeerTransport {
   std::vector<zmq::pollitem_t> pollItems() override;
   std::vector<PeerRefusal> takeRefusals() override;
   const PeerTransportStats& stats() const override { return stats_; }
+  Result<PeerKeyUpdate> updateKeys(
+      const CurveKeyPair& own,
+      const std::map<std::string, std::vector<std::string>>& peer_keys) override;
+  std::string servingKey(const std::string& identifier) const override;
+  std::vector<std::string> takeRenewedLinks() override;
+
+  // Attempts to bind the port again after unbinding it (libzmq releases it in its I/O
+  // thread), kRebindPauseMs apart: 2 s in all.
+  static constexpr int kRebindAttempts = 400;
+  static constexpr int kRebindPauseMs = 5;
 
   bool curve() const { return options_.own_keys.has_value(); }
   // The endpoint bound, e.g. "tcp://0.0.0.0:60001".
@@ -179,6 +234,12 @@ class ZmqPeerTransport final : public PeerTransport {
   ZmqPeerTransport(zmq::context_t& context, PeerTransportOptions options);
   Status open();
   void serviceMonitor();
+  // (Re)creates the DEALER of `peer` (and its monitor) expecting its key_index-th key.
+  Status openDealer(Peer& peer);
+  // Reads the DEALERs' monitors; a failed handshake moves that DEALER to the next key.
+  void serviceDealerMonitors();
+  // Unbinds the ROUTER (closing its connections) and binds it again with our current key.
+  Status rebindRouter();
 
   zmq::context_t& context_;
   PeerTransportOptions options_;
@@ -188,6 +249,8 @@ class ZmqPeerTransport final : public PeerTransport {
   zmq::socket_t monitor_;
   zmq::socket_t router_;
   std::map<std::string, std::unique_ptr<Peer>> peers_;  // by identifier
+  std::vector<std::string> renewed_;                    // for takeRenewedLinks()
+  bool router_bound_ = true;  // false only after a re-bind failed (the next reload retries)
   PeerTransportStats stats_;
 };
 

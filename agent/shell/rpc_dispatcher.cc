@@ -217,6 +217,12 @@ const RpcDispatcher::OwnMethod* RpcDispatcher::findOwn(const std::string& method
         "SYNCHRONIZATION, NOT_APPLICABLE without USER, BAD_NAME if master is unknown, "
         "INCORRECT_PARAMETERS if it names several instances, NOT_RUNNING if it is not RUNNING",
         &RpcDispatcher::endSync}},
+      {"supvisors.reload_keys",
+       {{"boolean"},
+        "Read the peer CURVE key files again and apply them without a restart (an addition to "
+        "Supvisors, for key rotation). FAILED naming the bad files, the keys in use being kept, "
+        "or when CURVE is off",
+        &RpcDispatcher::reloadKeys}},
   };
   const auto it = kOwn.find(method);
   if (it != kOwn.end()) return &it->second;
@@ -243,6 +249,7 @@ std::vector<std::string> RpcDispatcher::ownMethods() const {
                                     "supvisors.get_network_info",
                                     "supvisors.get_strategies",
                                     "supvisors.get_supvisors_state",
+                                    "supvisors.reload_keys",
                                     "system.listMethods",
                                     "system.methodHelp",
                                     "system.methodSignature",
@@ -589,6 +596,18 @@ Result<xmlrpc_c::value> RpcDispatcher::getNetworkInfo(const xmlrpc_c::paramList&
     return rpcFault(FaultCode::IncorrectParameters,
                     name + " names " + std::to_string(found.size()) + " instances");
   return networkInfoValue(**snapshot, found.front());
+}
+
+Result<xmlrpc_c::value> RpcDispatcher::reloadKeys(const xmlrpc_c::paramList& params) const {
+  if (params.size() != 0) return incorrectParameters();
+  if (requests_ == nullptr) return rpcFault(FaultCode::Failed, "cluster not available");
+  const Result<bool> r = requests_->reloadKeys();
+  if (!r.ok()) {
+    const Error& e = r.error();
+    if (e.isFault()) return e;
+    return rpcFault(FaultCode::Failed, e.message);
+  }
+  return xmlrpc_c::value(xmlrpc_c::value_boolean(true));
 }
 
 Result<xmlrpc_c::value> RpcDispatcher::endSync(const xmlrpc_c::paramList& params) const {

@@ -118,6 +118,7 @@ class RpcDispatcher {
   Result<xmlrpc_c::value> getInstanceInfo(const xmlrpc_c::paramList& params) const;
   Result<xmlrpc_c::value> getNetworkInfo(const xmlrpc_c::paramList& params) const;
   Result<xmlrpc_c::value> endSync(const xmlrpc_c::paramList& params) const;
+  Result<xmlrpc_c::value> reloadKeys(const xmlrpc_c::paramList& params) const;
 
   // The latest published cluster view, or FAILED "cluster not available".
   Result<std::shared_ptr<const ClusterSnapshot>> clusterSnapshot() const;

@@ -24,6 +24,7 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "common/result.h"
@@ -47,6 +48,11 @@ class ZapHandler {
   ~ZapHandler();
   ZapHandler(const ZapHandler&) = delete;
   ZapHandler& operator=(const ZapHandler&) = delete;
+
+  // Replaces the allow-list (a key reload): handshakes from then on are checked against it.
+  // Connections admitted before keep their key: their owner decides what to do with them.
+  void setAllowedKeys(std::set<std::string> allowed_keys) { allowed_keys_ = std::move(allowed_keys); }
+  const std::set<std::string>& allowedKeys() const { return allowed_keys_; }
 
   // Answers every pending request without blocking; returns how many.
   std::size_t service();

@@ -244,6 +244,21 @@ TEST_CASE("a local table change travels as a delta and a gap asks for the whole 
   CHECK(std::holds_alternative<ProcessTableRequest>(asks[0].body));
 }
 
+TEST_CASE("a renewed stream sends the peer our state and whole table again",
+          "[engine][rotation]") {
+  Engine engine(testConfig());
+  join(engine);
+  const auto out = engine.step(PeerLinkRenewed{"b"});
+  const auto sends = commandsOf<SendPeer>(out);
+  REQUIRE(sends.size() == 2);
+  for (const auto& s : sends) CHECK(s.to == std::vector<std::string>{"b"});
+  CHECK(std::holds_alternative<StateModesMessage>(sends[0].body));
+  CHECK(std::holds_alternative<ProcessTableMessage>(sends[1].body));
+  // Nothing for an unknown peer, nor for ourselves.
+  CHECK(commandsOf<SendPeer>(engine.step(PeerLinkRenewed{"nosuch"})).empty());
+  CHECK(commandsOf<SendPeer>(engine.step(PeerLinkRenewed{"a"})).empty());
+}
+
 TEST_CASE("unknown senders are dropped and counted", "[engine]") {
   Engine engine(testConfig());
   engine.step(Tick{1});

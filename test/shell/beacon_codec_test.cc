@@ -134,6 +134,29 @@ TEST_CASE("a peer in key rotation is accepted with either key", "[beacon]") {
   }
 }
 
+TEST_CASE("after a switch, beacons seal with the serving key and open with the former one",
+          "[beacon][rotation]") {
+  const CurveKeyPair ka = pair(), kb_old = pair(), kb_new = pair();
+  auto peers = peersOf(&ka, &kb_old);
+  peers[1].public_keys.push_back(kb_new.public_key);  // b listed with its old and new key
+  BeaconCodec a = codecOf("a:1", ka, peers);
+  // b switched to its new key and keeps its former secret for opening until its next reload.
+  auto made = BeaconCodec::create("b:1", kb_new, peers, kb_old.secret_key);
+  REQUIRE(made.ok());
+  const BeaconCodec b = std::move(made).value();
+  // a still seals for b's first (old) key: b opens it with its former secret.
+  CHECK(std::holds_alternative<Beacon>(b.open(a.seal("b:1", 1, 1, 1))));
+  // a learns that b serves with the new key: sealed for it, opened with b's current secret.
+  REQUIRE(a.setServingKey("b:1", kb_new.public_key));
+  CHECK(std::holds_alternative<Beacon>(b.open(a.seal("b:1", 1, 2, 2))));
+  CHECK_FALSE(a.setServingKey("b:1", pair().public_key));  // not listed: unchanged
+  CHECK_FALSE(a.setServingKey("c:1", kb_new.public_key));  // not a peer
+  // Without the former secret (the next reload), a beacon sealed for the old key is refused.
+  const BeaconCodec b_later = codecOf("b:1", kb_new, peers);
+  REQUIRE(a.setServingKey("b:1", kb_old.public_key));
+  CHECK(refusalOf(b_later.open(a.seal("b:1", 1, 3, 3))) == BeaconRefusal::Unauthenticated);
+}
+
 TEST_CASE("the replay guard keeps only increasing sequences of the latest life", "[beacon]") {
   BeaconReplayGuard guard;
   const auto beacon = [](std::uint64_t incarnation, std::uint64_t sequence) {

@@ -123,3 +123,48 @@ TEST_CASE("a bad key file is an error naming the file and the problem", "[curve_
 
 }  // namespace
 }  // namespace supvisors
+
+namespace supvisors {
+namespace {
+
+TEST_CASE("a public key file may list several keys of one instance, in order",
+          "[curve_keys][rotation]") {
+  TempDir dir("keys");
+  const std::string k1 = generateCurveKeyPair()->public_key;
+  const std::string k2 = generateCurveKeyPair()->public_key;
+  // The single-key layout stays valid.
+  const auto one = readCurvePublicKeysFile(dir.write("one.pub", "# alpha\n" + k1 + "\n"));
+  REQUIRE(one.ok());
+  CHECK(*one == std::vector<std::string>{k1});
+  // Old and new key during a rotation; comments, blanks and a repeated key are fine.
+  const auto two = readCurvePublicKeysFile(
+      dir.write("two.pub", "# alpha, old\n" + k1 + "\n\n  # alpha, new\n  " + k2 + "  \n" + k1));
+  REQUIRE(two.ok());
+  CHECK(*two == std::vector<std::string>{k1, k2});
+  // The single-key reader still refuses two keys (secret keys and subscribers keep one).
+  CHECK_FALSE(readCurvePublicKeyFile(dir.path() / "two.pub").ok());
+}
+
+TEST_CASE("a bad line among several keys is refused naming the file and the line",
+          "[curve_keys][rotation]") {
+  TempDir dir("keys");
+  const std::string k1 = generateCurveKeyPair()->public_key;
+  const auto bad = dir.write("bad.pub", k1 + "\n" + k1.substr(0, 39) + "\n");
+  const auto r = readCurvePublicKeysFile(bad);
+  REQUIRE_FALSE(r.ok());
+  CHECK_THAT(r.error().message, Catch::Matchers::Contains(bad.string()) &&
+                                    Catch::Matchers::Contains("line 2") &&
+                                    Catch::Matchers::Contains("39 characters"));
+  const auto empty = readCurvePublicKeysFile(dir.write("empty.pub", "# nothing\n"));
+  REQUIRE_FALSE(empty.ok());
+  CHECK_THAT(empty.error().message, Catch::Matchers::Contains("no key"));
+  std::string many;
+  for (std::size_t i = 0; i <= kMaxKeysPerFile; ++i) many += generateCurveKeyPair()->public_key + "\n";
+  const auto too_many = readCurvePublicKeysFile(dir.write("many.pub", many));
+  REQUIRE_FALSE(too_many.ok());
+  CHECK_THAT(too_many.error().message, Catch::Matchers::Contains("more than"));
+  CHECK_FALSE(readCurvePublicKeysFile(dir.path() / "missing.pub").ok());
+}
+
+}  // namespace
+}  // namespace supvisors

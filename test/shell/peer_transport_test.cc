@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 #include <iostream>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -388,6 +389,122 @@ TEST_CASE("CURVE: a peer without CURVE gets nothing in", "[peer_transport][curve
   }));
   CHECK(b->inbox.empty());
   CHECK(a->transport->stats().peers.at(b->identifier).sent == 0);
+}
+
+// The keys of `peers` as a reload gives them: identifier -> keys.
+std::map<std::string, std::vector<std::string>> keysOf(
+    const std::vector<std::pair<const Node*, std::vector<std::string>>>& peers) {
+  std::map<std::string, std::vector<std::string>> keys;
+  for (const auto& [node, listed] : peers) keys[node->identifier] = listed;
+  return keys;
+}
+
+TEST_CASE("CURVE: a key rotation (add, switch, remove) with no restart of either transport",
+          "[peer_transport][curve][rotation]") {
+  auto a = makeNode("a", true);
+  auto b = makeNode("b", true);
+  startWith(*a, {b.get()});
+  startWith(*b, {a.get()});
+  const std::vector<Node*> all{a.get(), b.get()};
+  REQUIRE(awaitLink(*a, *b, all));
+  REQUIRE(awaitLink(*b, *a, all));
+  const CurveKeyPair old_a = *a->keys;
+  const CurveKeyPair new_a = generateCurveKeyPair().value();
+
+  // Add: b admits a's new key beside the old one; nothing is re-bound, the streams stay up.
+  auto added = b->transport->updateKeys(*b->keys, keysOf({{a.get(), {old_a.public_key,
+                                                                     new_a.public_key}}}));
+  REQUIRE(added.ok());
+  CHECK_FALSE(added->router_rebound);
+  CHECK(added->dealers_renewed == 0);
+  CHECK(added->keys_admitted == 2);
+  CHECK(b->transport->servingKey(a->identifier) == old_a.public_key);
+  REQUIRE(awaitLink(*a, *b, all));
+  REQUIRE(awaitLink(*b, *a, all));
+
+  // Switch: a serves and connects with its new pair. b's DEALER, still expecting the old
+  // server key, fails its handshake and moves to the next listed key by itself.
+  const auto switched_at = std::chrono::steady_clock::now();
+  auto switched = a->transport->updateKeys(new_a, keysOf({{b.get(), {b->keys->public_key}}}));
+  INFO((switched ? std::string() : switched.error().message));
+  REQUIRE(switched.ok());
+  CHECK(switched->own_key_changed);
+  CHECK(switched->router_rebound);
+  CHECK(switched->dealers_renewed == 1);
+  REQUIRE(awaitLink(*b, *a, all));
+  REQUIRE(awaitLink(*a, *b, all));
+  const auto down = std::chrono::duration_cast<std::chrono::milliseconds>(
+      std::chrono::steady_clock::now() - switched_at);
+  std::cout << "key switch: both streams back after " << down.count() << " ms\n";
+  CHECK(b->transport->servingKey(a->identifier) == new_a.public_key);
+  CHECK(b->transport->stats().server_key_switches >= 1);
+  CHECK(b->inbox.back().public_key == new_a.public_key);  // a's DEALER uses its new pair
+
+  // Both sides report the stream that came back, so the agent can resend what was lost.
+  const auto renewed_b = b->transport->takeRenewedLinks();
+  const auto renewed_a = a->transport->takeRenewedLinks();
+  CHECK(std::count(renewed_b.begin(), renewed_b.end(), a->identifier) >= 1);
+  CHECK(std::count(renewed_a.begin(), renewed_a.end(), b->identifier) >= 1);
+
+  // Remove: b drops a's old key. Nobody uses it any more: no connection is renewed.
+  auto removed = b->transport->updateKeys(*b->keys, keysOf({{a.get(), {new_a.public_key}}}));
+  REQUIRE(removed.ok());
+  CHECK(removed->keys_removed == 1);
+  CHECK_FALSE(removed->router_rebound);
+  CHECK(removed->dealers_renewed == 0);  // its serving key is still listed
+  REQUIRE(awaitLink(*a, *b, all));
+  REQUIRE(awaitLink(*b, *a, all));
+  CHECK(b->transport->takeRenewedLinks().empty());
+  CHECK(a->transport->takeRenewedLinks().empty());
+
+  // A client still using a's old pair is refused from now on, and counted.
+  auto stale = makeNode("stale");
+  stale->identifier = a->identifier;
+  stale->keys = old_a;
+  startWith(*stale, {b.get()});
+  const std::uint64_t refusals_before = b->transport->stats().zap_refusals;
+  const std::size_t received_before = b->countFrom(a->identifier);
+  REQUIRE(awaitCondition([&] {
+    stale->transport->send(b->identifier, "old key");
+    b->pump();
+    return b->transport->stats().zap_refusals > refusals_before;
+  }));
+  const auto refusals = b->transport->takeRefusals();
+  CHECK(std::any_of(refusals.begin(), refusals.end(),
+                    [&](const PeerRefusal& r) { return r.public_key == old_a.public_key; }));
+  CHECK(b->countFrom(a->identifier, "old key") == 0);
+  CHECK(b->countFrom(a->identifier) == received_before);
+}
+
+TEST_CASE("CURVE: an invalid reloaded key set is refused and changes nothing",
+          "[peer_transport][curve][rotation]") {
+  auto a = makeNode("a", true);
+  auto b = makeNode("b", true);
+  startWith(*a, {b.get()});
+  startWith(*b, {a.get()});
+  const std::vector<Node*> all{a.get(), b.get()};
+  REQUIRE(awaitLink(*a, *b, all));
+  const auto bad_key = b->transport->updateKeys(*b->keys, keysOf({{a.get(), {"short"}}}));
+  REQUIRE_FALSE(bad_key.ok());
+  CHECK_THAT(bad_key.error().message, Catch::Matchers::Contains(a->identifier));
+  const auto no_key = b->transport->updateKeys(*b->keys, {});
+  REQUIRE_FALSE(no_key.ok());
+  CHECK_THAT(no_key.error().message, Catch::Matchers::Contains("no public key"));
+  const auto stranger = b->transport->updateKeys(
+      *b->keys, {{a->identifier, {a->keys->public_key}}, {"x:1", {a->keys->public_key}}});
+  REQUIRE_FALSE(stranger.ok());
+  CHECK_THAT(stranger.error().message, Catch::Matchers::Contains("x:1"));
+  CHECK(b->transport->stats().key_reloads == 0);
+  CHECK(b->transport->servingKey(a->identifier) == a->keys->public_key);
+  REQUIRE(awaitLink(*a, *b, all));
+  REQUIRE(awaitLink(*b, *a, all));
+  // Plain mode cannot take keys: turning CURVE on needs a restart.
+  auto p = makeNode("p");
+  auto q = makeNode("q");
+  startWith(*p, {q.get()});
+  const auto plain = p->transport->updateKeys(generateCurveKeyPair().value(), {});
+  REQUIRE_FALSE(plain.ok());
+  CHECK_THAT(plain.error().message, Catch::Matchers::Contains("CURVE is off"));
 }
 
 // A quick figure for the docs, not a check: `shell_tests "[.latency]" -s`.

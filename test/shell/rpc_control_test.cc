@@ -27,8 +27,14 @@ class FakeControl : public ClusterRequests {
     requests.push_back(request);
     return answer;
   }
+  Result<bool> reloadKeys() override {
+    ++reloads;
+    return reload_answer;
+  }
   std::vector<ControlRequest> requests;
   Result<UserValue> answer = UserValue(true);
+  int reloads = 0;
+  Result<bool> reload_answer = true;
 
  private:
   std::mutex mutex_;
@@ -445,4 +451,24 @@ TEST_CASE("control methods are listed, documented, signed and callable in a mult
   CHECK(static_cast<bool>(xmlrpc_c::value_boolean(items[0])));
   CHECK(asInt(asStruct(items[1]).at("faultCode")) == 2);
   CHECK(f.requests.requests.size() == 1);
+}
+
+TEST_CASE("supvisors.reload_keys asks the loop, and its refusal names the bad file",
+          "[rpc][rotation]") {
+  Fixture f;
+  requireTrue(f.call("supvisors.reload_keys"));
+  CHECK(f.requests.reloads == 1);
+  requireFault(f.call("supvisors.reload_keys", {str("x")}), 2, "INCORRECT_PARAMETERS");
+  CHECK(f.requests.reloads == 1);
+  f.requests.reload_answer = Error::transport(
+      "peer keys not reloaded, the keys in use are kept: key file /k/gamma.pub: line 3");
+  const auto refused = f.call("supvisors.reload_keys");
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.error().code == 30);
+  CHECK_THAT(refused.error().message, Catch::Matchers::StartsWith("FAILED: "));
+  CHECK_THAT(refused.error().message, Catch::Matchers::Contains("/k/gamma.pub: line 3"));
+  const auto help = f.call("system.methodHelp", {str("supvisors.reload_keys")});
+  REQUIRE(help.ok());
+  const auto own = f.dispatcher.ownMethods();
+  CHECK(std::find(own.begin(), own.end(), "supvisors.reload_keys") != own.end());
 }
