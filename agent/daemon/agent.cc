@@ -260,21 +260,30 @@ void Agent::simulateFinal(bool restart) {
 
 void Agent::run() {
   next_tick_ = monotonicNow();
-  // The sockets live as long as the agent (a new cluster life keeps them): one list for every
-  // turn of the loop rather than one built at each wake-up.
-  std::vector<zmq::pollitem_t> items{{nullptr, mailbox_.fd(), ZMQ_POLLIN, 0}};
-  const std::size_t relayIndex = items.size();
-  if (relay_) {
-    items.push_back(relay_->pollItem());
-    items.push_back(relay_->monitorPollItem());
-  }
-  const std::size_t peersIndex = items.size();
-  for (const auto& item : transport_->pollItems()) items.push_back(item);
-  // No beacons here: they are read at each tick (tick()), so they wake nobody.
-  const std::size_t eventsIndex = items.size();
-  if (events_)
-    for (const auto& item : events_->pollItems()) items.push_back(item);
+  // One list for every turn of the loop rather than one built at each wake-up; taken again
+  // when the transport's sockets change (a key reload or a failed handshake re-creates a
+  // DEALER and its monitor: a stale handle would make zmq::poll fail).
+  std::vector<zmq::pollitem_t> items;
+  std::size_t relayIndex = 0, peersIndex = 0, eventsIndex = 0;
+  std::uint64_t itemsVersion = 0;
+  const auto buildItems = [&] {
+    items.assign({{nullptr, mailbox_.fd(), ZMQ_POLLIN, 0}});
+    relayIndex = items.size();
+    if (relay_) {
+      items.push_back(relay_->pollItem());
+      items.push_back(relay_->monitorPollItem());
+    }
+    peersIndex = items.size();
+    for (const auto& item : transport_->pollItems()) items.push_back(item);
+    // No beacons here: they are read at each tick (tick()), so they wake nobody.
+    eventsIndex = items.size();
+    if (events_)
+      for (const auto& item : events_->pollItems()) items.push_back(item);
+    itemsVersion = transport_->pollItemsVersion();
+  };
+  buildItems();
   while (!stop_requested_.load()) {
+    if (transport_->pollItemsVersion() != itemsVersion) buildItems();
     for (auto& item : items) item.revents = 0;
     double wake_at = next_tick_;
     if (const auto nudge = nudges_.next()) wake_at = std::min(wake_at, *nudge);

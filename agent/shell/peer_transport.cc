@@ -177,6 +177,7 @@ Status ZmqPeerTransport::open() {
 Status ZmqPeerTransport::openDealer(Peer& peer) {
   const PeerEndpoint& endpoint = peer.endpoint;
   const std::string address = tcpEndpoint(endpoint.host, endpoint.peer_port);
+  ++poll_items_version_;  // new sockets below: the loop's poll list must be taken again
   peer.monitor.close();
   peer.dealer.close();
   peer.handshaking = false;

@@ -138,6 +138,9 @@ class PeerTransport {
 
   // For the loop's zmq::poll (ZMQ_POLLIN): call receive() when any is readable.
   virtual std::vector<zmq::pollitem_t> pollItems() = 0;
+  // Changes whenever pollItems() would return other sockets (a key reload or a failed
+  // handshake re-creates a DEALER and its monitor): a loop that keeps the list takes it again.
+  virtual std::uint64_t pollItemsVersion() const { return 0; }
 
   // Refusals since the previous call (at most kMaxPendingRefusals kept; all are counted).
   virtual std::vector<PeerRefusal> takeRefusals() = 0;
@@ -212,6 +215,7 @@ class ZmqPeerTransport final : public PeerTransport {
   bool send(const std::string& identifier, std::string bytes) override;
   std::vector<ReceivedFrame> receive(std::size_t max_frames = 1000) override;
   std::vector<zmq::pollitem_t> pollItems() override;
+  std::uint64_t pollItemsVersion() const override { return poll_items_version_; }
   std::vector<PeerRefusal> takeRefusals() override;
   const PeerTransportStats& stats() const override { return stats_; }
   Result<PeerKeyUpdate> updateKeys(
@@ -251,6 +255,7 @@ class ZmqPeerTransport final : public PeerTransport {
   std::map<std::string, std::unique_ptr<Peer>> peers_;  // by identifier
   std::vector<std::string> renewed_;                    // for takeRenewedLinks()
   bool router_bound_ = true;  // false only after a re-bind failed (the next reload retries)
+  std::uint64_t poll_items_version_ = 0;  // +1 at each openDealer (its sockets are new)
   PeerTransportStats stats_;
 };
 
