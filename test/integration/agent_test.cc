@@ -11,6 +11,7 @@
 #include "test/support/await.h"
 #include "test/support/command.h"
 #include "test/support/raw_tcp.h"
+#include "test/support/relay_conf.h"
 #include "test/support/supervisord.h"
 
 namespace supvisors::test {
@@ -227,13 +228,8 @@ struct RelayedAgent {
 
   explicit RelayedAgent(bool relay_autorestart)
       : supervisord(SupervisordOptions{
-            .extra = "[program:hello]\ncommand=sleep 1000\nstartsecs=0\n"
-                     "[eventlistener:supvisors_relay]\ncommand=" SUPVISORS_BINARY_DIR
-                     "/agent/supvisors-relay " +
-                     endpoint +
-                     "\nevents=PROCESS_STATE,PROCESS_GROUP_ADDED,PROCESS_GROUP_REMOVED,"
-                     "SUPERVISOR_STATE_CHANGE\nbuffer_size=1024\nautorestart=" +
-                     (relay_autorestart ? "true" : "false") + "\n"}),
+            .extra = "[program:hello]\ncommand=sleep 1000\nstartsecs=0\n" +
+                     relayListenerSection(endpoint, /*ticks=*/false, relay_autorestart)}),
         agent(AgentProcessOptions{.serverurl = supervisord.unixUrl(),
                                   .supervisor_extra = "resync_period = 600",
                                   .agent_extra = "relay_endpoint = " + endpoint,

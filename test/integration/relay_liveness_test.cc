@@ -21,6 +21,7 @@
 #include "test/support/await.h"
 #include "test/support/command.h"
 #include "test/support/prometheus_parse.h"
+#include "test/support/relay_conf.h"
 #include "test/support/supervisord.h"
 
 namespace supvisors::test {
@@ -64,13 +65,8 @@ struct LivenessRig {
 
   explicit LivenessRig(bool ticks)
       : supervisord(SupervisordOptions{
-            .extra = "[program:hello]\ncommand=sleep 1000\nstartsecs=0\n"
-                     "[eventlistener:supvisors_relay]\ncommand=" SUPVISORS_BINARY_DIR
-                     "/agent/supvisors-relay " +
-                     endpoint +
-                     "\nevents=PROCESS_STATE,PROCESS_GROUP_ADDED,PROCESS_GROUP_REMOVED,"
-                     "SUPERVISOR_STATE_CHANGE" +
-                     (ticks ? ",TICK_5" : "") + "\nbuffer_size=1024\nautorestart=true\n"}),
+            .extra = "[program:hello]\ncommand=sleep 1000\nstartsecs=0\n" +
+                     relayListenerSection(endpoint, ticks, /*autorestart=*/true)}),
         agent(AgentProcessOptions{.serverurl = supervisord.unixUrl(),
                                   .supervisor_extra = "resync_period = 600\ncall_timeout = 1",
                                   .agent_extra = "relay_endpoint = " + endpoint,
