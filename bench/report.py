@@ -5,7 +5,8 @@
         one figure from its samples (any benchmark may use it)
     report.py record-footprint --samples FILE --results DIR [--smaps-dir DIR] [--params "k=v ..."]
         the figures of bench/run.sh's footprint cases (see run.sh for the samples format); it
-        first removes every DIR/footprint-*.json, so a run replaces them all
+        first removes the DIR/footprint-*.json of the cases it measured (programs x relay
+        mode), so a run replaces them and keeps the others
     report.py docs [--results DIR] [--doc FILE]
         rewrites the part of FILE between the markers below from every DIR/*.json
 
@@ -22,6 +23,7 @@ import glob
 import json
 import os
 import platform
+import re
 import statistics
 import subprocess
 import sys
@@ -123,8 +125,13 @@ def record_footprint(args):
                 continue
             n, relay, load = int(parts[0]), parts[1], parts[2]
             cases.setdefault((n, relay, load), []).append(parts[3:])
+    # A run replaces the figures of the cases it measured (programs x relay mode), none may be
+    # left from an older run of those; the cases it did not measure (SIZES, RELAYS) are kept.
+    measured = {(n, MODES[relay][0]) for (n, relay, _load) in cases}
     for old in glob.glob(os.path.join(args.results, "footprint-*.json")):
-        os.remove(old)  # a run replaces all footprint figures: none may be left from an older one
+        m = re.search(r"-n(\d+)-(polling|relay-poll10|relay)(-idle|-churn)?\.json$", old)
+        if m and (int(m.group(1)), m.group(2)) in measured:
+            os.remove(old)
     for (n, relay, load), lines in sorted(cases.items()):
         mode, label, crash_label = MODES[relay]
         rank = n * 100 + list(MODES).index(relay) * 10 + (load == "churn")
