@@ -6,6 +6,7 @@
 #include <limits>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "common/process_state.h"
 
@@ -287,6 +288,23 @@ std::optional<std::int64_t> toInteger(const Scalar& s) {
   return v;
 }
 
+// The next <member> of a <struct>, its name and scalar value read: true; at </struct>: false;
+// on anything else: nullopt, with `in`'s error set (`where` completes its message).
+std::optional<bool> nextMember(Reader& in, std::string& name, Scalar& scalar,
+                               std::string_view where) {
+  const auto t = in.tag();
+  if (!t) return std::nullopt;
+  if (t->closing && t->name == "struct") return false;
+  if (t->closing || t->name != "member" || t->empty) {
+    in.fail("expected <member> or </struct>" + std::string(where));
+    return std::nullopt;
+  }
+  if (!in.open("name") || !in.text(name) || !in.close("name") || !in.open("value") ||
+      !in.value(scalar) || !in.close("member"))
+    return std::nullopt;
+  return true;
+}
+
 // One <struct> of the array, read into `info`; the same checks and messages as
 // processInfoFromValue.
 Result<ProcessInfo> readProcess(Reader& in) {
@@ -294,16 +312,9 @@ Result<ProcessInfo> readProcess(Reader& in) {
   std::string name;
   Scalar scalar;
   while (true) {
-    const auto t = in.tag();
-    if (!t) return *in.error;
-    if (t->closing && t->name == "struct") break;
-    if (t->closing || t->name != "member" || t->empty) {
-      in.fail("expected <member> or </struct>");
-      return *in.error;
-    }
-    if (!in.open("name") || !in.text(name) || !in.close("name") || !in.open("value") ||
-        !in.value(scalar) || !in.close("member"))
-      return *in.error;
+    const auto more = nextMember(in, name, scalar, "");
+    if (!more) return *in.error;
+    if (!*more) break;
     for (std::size_t f = 0; f < kFieldCount; ++f)
       if (name == kFieldNames[f]) fields[f] = scalar;  // a repeated member: the last one
   }
@@ -352,16 +363,9 @@ Error readFault(Reader& in) {
   std::string message, name;
   Scalar scalar;
   while (true) {
-    const auto t = in.tag();
-    if (!t) return *in.error;
-    if (t->closing && t->name == "struct") break;
-    if (t->closing || t->name != "member" || t->empty) {
-      in.fail("expected <member> or </struct> in the fault");
-      return *in.error;
-    }
-    if (!in.open("name") || !in.text(name) || !in.close("name") || !in.open("value") ||
-        !in.value(scalar) || !in.close("member"))
-      return *in.error;
+    const auto more = nextMember(in, name, scalar, " in the fault");
+    if (!more) return *in.error;
+    if (!*more) break;
     if (name == "faultCode" && (scalar.type == "int" || scalar.type == "i8"))
       code = toInteger(scalar);
     else if (name == "faultString" && scalar.type == "string")
