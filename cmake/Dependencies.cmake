@@ -33,7 +33,11 @@ endfunction()
 
 if(SUPVISORS_STATIC_DEPS)
   add_library(supvisors_spdlog STATIC ${CMAKE_CURRENT_LIST_DIR}/spdlog_static.cc)
-  target_compile_definitions(supvisors_spdlog PUBLIC SPDLOG_COMPILED_LIB SPDLOG_FMT_EXTERNAL)
+  # The definitions of Debian's spdlog::spdlog target. SPDLOG_SHARED_LIB only gives SPDLOG_API
+  # default visibility on Linux (the default anyway): kept so that every translation unit is
+  # compiled as with the shared library (and ccache finds them).
+  target_compile_definitions(supvisors_spdlog
+                             PUBLIC SPDLOG_COMPILED_LIB SPDLOG_FMT_EXTERNAL SPDLOG_SHARED_LIB)
   target_compile_options(supvisors_spdlog PRIVATE -ffunction-sections -fdata-sections)
   target_link_libraries(supvisors_spdlog PUBLIC fmt::fmt Threads::Threads)
   add_library(supvisors::spdlog ALIAS supvisors_spdlog)
