@@ -66,6 +66,27 @@ StateModesMessage ClusterView::stateModes() const {
   return m;
 }
 
+bool ClusterView::sameStateModes(const StateModesMessage& m) const {
+  if (m.fsm_state != fsm_state || m.degraded_mode != degraded || m.discovery_mode ||
+      m.master_identifier != master || m.starting_jobs != starting_jobs ||
+      m.stopping_jobs != stopping_jobs)
+    return false;
+  // stateModes() keys instance_states by identifier: distinct identifiers (validated config)
+  // give one entry per instance.
+  if (m.instance_states.size() != instances.size()) return false;
+  for (const auto& i : instances) {
+    const auto it = m.instance_states.find(i.identifier);
+    if (it == m.instance_states.end() || it->second != i.state) return false;
+  }
+  auto started = m.started_applications.begin();
+  for (const auto& [name, a] : tables->applications) {
+    if (!a.ever_started) continue;
+    if (started == m.started_applications.end() || *started != name) return false;
+    ++started;
+  }
+  return started == m.started_applications.end();
+}
+
 // ---------------------------------------------------------------------------------------------
 // Engine: construction and dispatch
 
@@ -278,7 +299,7 @@ void Engine::onPeer(const PeerMessage& message) {
                  },
                  [&](const StateModesMessage& m) {
                    if (!isListening(peer->state)) return;
-                   peer->state_modes = m;
+                   peer->state_modes = std::make_shared<const StateModesMessage>(m);
                    // The applications started once anywhere count as started here too.
                    for (const auto& name : m.started_applications)
                      if (started_applications_.insert(name).second) tables_dirty_ = true;
@@ -308,7 +329,7 @@ void Engine::onBeacon(const PeerBeacon& beacon) {
 }
 
 void Engine::onNewLife(InstanceView& peer) {
-  const bool restarted = peer.state_modes.has_value() || peer.table_received;
+  const bool restarted = peer.state_modes != nullptr || peer.table_received;
   peer.state_modes.reset();  // what the former life said no longer holds
   peer.table_received = false;
   peer.table_version = 0;
@@ -571,7 +592,8 @@ void Engine::evaluate() {
   for (int pass = 0; pass < 8; ++pass) {
     processFailed();
     activateChecked();
-    view_.degraded = degradedMode(options_, synchroContext(false));
+    localSynchroContext();
+    view_.degraded = local_degraded_;
     if (!evaluateOnce()) break;
   }
 }
@@ -645,7 +667,7 @@ bool Engine::evaluateElection() {
     if (i.local) continue;
     PeerElectionView peer;
     peer.identifier = i.identifier;
-    peer.told = i.state_modes.has_value();
+    peer.told = i.state_modes != nullptr;
     if (i.state_modes) {
       peer.fsm_state = i.state_modes->fsm_state;
       peer.master = i.state_modes->master_identifier;
@@ -718,7 +740,7 @@ bool Engine::evaluateAfterElection() {
     }
     if (view_.fsm_state == SupvisorsState::Conciliation && conflicts_.empty() && commander_.idle())
       return setFsmState(SupvisorsState::Operation, "no conflict left");
-    if (!synchronizationLost(options_, synchroContext(false))) return false;
+    if (!synchronizationLost(options_, localSynchroContext())) return false;
     switch (failure_strategy_) {
       case SupvisorsFailureStrategy::Continue:
         return false;
@@ -851,10 +873,12 @@ void Engine::publishStateIfChanged() {
     out_.push_back(now);
     last_published_ = now;
   }
-  auto modes = view_.stateModes();
   const bool refresh =
       view_.tick >= last_state_sent_tick_ + static_cast<std::uint64_t>(config_.state_refresh_ticks);
-  if (!last_state_sent_ || !(*last_state_sent_ == modes) || refresh) {
+  // Compared in place: building the whole StateModes (a map of every instance) after every
+  // step only to find it unchanged was work in N for each message received.
+  if (!last_state_sent_ || !view_.sameStateModes(*last_state_sent_) || refresh) {
+    auto modes = view_.stateModes();
     last_state_sent_ = modes;
     last_state_sent_tick_ = view_.tick;
     send(peersIn(listening), std::move(modes));
@@ -925,6 +949,30 @@ SynchroContext Engine::synchroContext(bool stable) const {
   }
   c.instance_lost = instance_lost_;
   return c;
+}
+
+const SynchroContext& Engine::localSynchroContext() {
+  bool same = local_synchro_states_.size() == view_.instances.size();
+  for (std::size_t k = 0; same && k < view_.instances.size(); ++k)
+    same = local_synchro_states_[k] == view_.instances[k].state;
+  if (!same) {
+    local_synchro_ = synchroContext(false);
+    local_synchro_states_.clear();
+    for (const auto& i : view_.instances) local_synchro_states_.push_back(i.state);
+    local_degraded_ = degradedMode(options_, local_synchro_);
+    return local_synchro_;
+  }
+  // What does not depend on the instance states, as synchroContext(false) sets it.
+  local_synchro_.ticks_since_start = first_tick_ == 0 ? 0 : view_.tick - first_tick_;
+  local_synchro_.timeout_ticks = timeout_ticks_;
+  local_synchro_.core_guard_ticks = core_guard_ticks_;
+  local_synchro_.user_ended = false;
+  if (user_end_sync_) {
+    const auto* master = user_master_.empty() ? nullptr : view_.find(user_master_);
+    local_synchro_.user_ended = user_master_.empty() || (master && canLead(*master));
+  }
+  local_synchro_.instance_lost = instance_lost_;
+  return local_synchro_;
 }
 
 std::string Engine::resolve(const std::string& name) const {
@@ -1014,7 +1062,7 @@ void Engine::runCommander() {
   // refuses the orders of this agent ("the requester is not RUNNING here"), and a joining
   // instance often hears its peers a tick after they heard it.
   const std::string& self = view_.local().identifier;
-  std::set<std::string> capable;
+  std::vector<const InstanceView*> capable;
   for (const auto& i : view_.instances) {
     if (!i.eligible() || !i.table_received || i.processes_lost) continue;
     if (!i.local) {
@@ -1023,12 +1071,20 @@ void Engine::runCommander() {
       if (us == i.state_modes->instance_states.end() || us->second != InstanceState::Running)
         continue;
     }
-    capable.insert(i.identifier);
+    capable.push_back(&i);
   }
+  // The set of identifiers is built again only when it changed: this runs at every step.
+  bool same = capable.size() == capable_.size();
+  for (std::size_t k = 0; same && k < capable.size(); ++k)
+    same = capable_.count(capable[k]->identifier) > 0;
   std::string gained;
-  for (const auto& id : capable)
-    if (!capable_.count(id)) gained += (gained.empty() ? "" : ", ") + view_.instance(id).nick;
-  capable_ = std::move(capable);
+  if (!same) {
+    std::set<std::string> ids;
+    for (const auto* i : capable) ids.insert(i->identifier);
+    for (const auto& id : ids)
+      if (!capable_.count(id)) gained += (gained.empty() ? "" : ", ") + view_.instance(id).nick;
+    capable_ = std::move(ids);
+  }
   if (!master || !config_.rules ||
       (view_.fsm_state != SupvisorsState::Operation &&
        view_.fsm_state != SupvisorsState::Conciliation)) {
