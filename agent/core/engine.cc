@@ -100,6 +100,7 @@ Engine::Engine(EngineConfig config) : config_(std::move(config)), commander_(con
   core_guard_ticks_ = config_.ticksFor(config_.core_guard);
   grace_ticks_ = config_.ticksFor(config_.goodbye_grace);
   supervisor_lost_ticks_ = config_.ticksFor(config_.supervisor_lost_after);
+  election_patience_ticks_ = 2 * static_cast<std::uint64_t>(config_.inactivity_ticks);
   failure_window_ticks_ = 2 * config_.inactivity_ticks + config_.ticksFor(config_.job_margin);
   view_.local_index = config_.local_index;
   for (std::size_t i = 0; i < config_.instances.size(); ++i) {
@@ -620,23 +621,29 @@ bool Engine::evaluateOnce() {
   return false;
 }
 
-bool Engine::evaluateSynchronization() {
-  // Deviation: a peer that already acts under a Master ends our synchronisation at once; the
-  // election then adopts that Master.
+std::set<std::string> Engine::actingMasters() const {
   // The Master must be acting: a peer past ELECTION by its own word, or this agent itself in
   // its first life here (a restarted Master resumes; one back from RESYNC does not).
+  std::set<std::string> acting;
   for (const auto& peer : view_.instances) {
     if (peer.local || !canLead(peer) || !peer.state_modes) continue;
     const auto& modes = *peer.state_modes;
     if (!isPostElection(modes.fsm_state) || modes.master_identifier.empty()) continue;
     const auto* master = view_.find(modes.master_identifier);
     if (!master || !canLead(*master)) continue;
-    const bool acting =
-        master->local ? !has_operated_
+    if (master->local ? !has_operated_
                       : master->state_modes && isPostElection(master->state_modes->fsm_state) &&
-                            master->state_modes->master_identifier == master->identifier;
-    if (acting) return setFsmState(SupvisorsState::Election, "the cluster already has a Master");
+                            master->state_modes->master_identifier == master->identifier)
+      acting.insert(master->identifier);
   }
+  return acting;
+}
+
+bool Engine::evaluateSynchronization() {
+  // Deviation: a peer that already acts under a Master ends our synchronisation at once; the
+  // election then adopts that Master.
+  if (!actingMasters().empty())
+    return setFsmState(SupvisorsState::Election, "the cluster already has a Master");
   // USER: a Master chosen by the user elsewhere is accepted here (Supvisors).
   if (hasOption(options_, SynchronizationOption::User) && !user_end_sync_) {
     for (const auto& peer : view_.instances) {
@@ -657,32 +664,53 @@ bool Engine::evaluateSynchronization() {
 }
 
 bool Engine::evaluateElection() {
-  ElectionContext context;
-  std::vector<MasterCandidate> candidates;
-  for (const auto& i : view_.instances) {
-    context.local_states[i.identifier] = i.state;
-    if (i.state == InstanceState::Running) context.running.insert(i.identifier);
-    if (!canLead(i)) continue;
-    candidates.push_back({i.identifier, i.nick, core_.count(i.identifier) > 0});
-    if (i.local) continue;
-    PeerElectionView peer;
-    peer.identifier = i.identifier;
-    peer.told = i.state_modes != nullptr;
-    if (i.state_modes) {
-      peer.fsm_state = i.state_modes->fsm_state;
-      peer.master = i.state_modes->master_identifier;
-      peer.instance_states = i.state_modes->instance_states;
-    }
-    context.peers.push_back(std::move(peer));
-  }
-  if (!unstableReason(context).empty()) return false;
+  // Deviation: in its first election, an agent adopts a Master that already acts, the only
+  // one, at once, stable context or not (Supvisors waits for a stable context here too): a
+  // late joiner needs nothing else to agree with its peers, and in a large cluster under load
+  // that context may not come. Not after: two agents back from a partition, each seeing the
+  // other still acting, could adopt each other.
   std::string chosen;
-  if (user_end_sync_ && !user_master_.empty()) {
-    const auto* user = view_.find(user_master_);
-    if (user && canLead(*user)) chosen = user_master_;
+  if (!has_operated_) {
+    if (const auto acting = actingMasters(); acting.size() == 1) chosen = *acting.begin();
   }
-  if (chosen.empty()) chosen = electMaster(candidates, declaredMasters(context.peers));
-  if (chosen.empty()) return false;
+  if (chosen.empty()) {
+    ElectionContext context;
+    std::vector<MasterCandidate> candidates;
+    for (const auto& i : view_.instances) {
+      const MasterCandidate candidate{i.identifier, i.nick, core_.count(i.identifier) > 0};
+      context.instances.push_back(candidate);
+      context.local_states[i.identifier] = i.state;
+      if (i.state == InstanceState::Running) context.running.insert(i.identifier);
+      if (!canLead(i)) continue;
+      candidates.push_back(candidate);
+      if (i.local) continue;
+      PeerElectionView peer;
+      peer.identifier = i.identifier;
+      peer.told = i.state_modes != nullptr;
+      if (i.state_modes) {
+        peer.fsm_state = i.state_modes->fsm_state;
+        peer.master = i.state_modes->master_identifier;
+        peer.instance_states = i.state_modes->instance_states;
+      }
+      context.peers.push_back(std::move(peer));
+    }
+    const auto declared = declaredMasters(context.peers);
+    const bool user = user_end_sync_ && !user_master_.empty();
+    if (user) {
+      const auto* master = view_.find(user_master_);
+      if (master && canLead(*master)) chosen = user_master_;
+    }
+    if (chosen.empty()) chosen = electMaster(candidates, declared);
+    if (chosen.empty()) return false;
+    if (!unstableReason(context).empty()) {
+      // Deviation: Supvisors waits for a stable context however long it takes. After
+      // 2 × inactivity_ticks in ELECTION, it is enough that every view leads to the same
+      // choice (a Master chosen by the user still waits for the stable context).
+      const bool waited = view_.tick - election_since_ >= election_patience_ticks_;
+      if (user || !waited || !disagreementReason(context, candidates, declared, chosen).empty())
+        return false;
+    }
+  }
   bool changed = false;
   if (chosen != view_.master) {
     setMaster(chosen);
@@ -835,6 +863,7 @@ bool Engine::setFsmState(SupvisorsState to, const std::string& why) {
   last_published_ = PublishState{to, view_.master, view_.degraded};
   out_.push_back(*last_published_);
   if (isClosingState(to)) closing_since_ = view_.tick;
+  if (to == SupvisorsState::Election) election_since_ = view_.tick;
   const bool master = !view_.master.empty() && view_.master == view_.local().identifier;
   if (to == SupvisorsState::Distribution && master) {
     distribution_due_ = true;

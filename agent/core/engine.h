@@ -203,6 +203,8 @@ class Engine {
   // The global FSM, evaluated until nothing changes.
   void evaluate();
   bool evaluateOnce();
+  // The Masters that act as such by their peers' word (at most one outside a partition).
+  std::set<std::string> actingMasters() const;
   bool evaluateSynchronization();
   bool evaluateElection();
   bool evaluateAfterElection();
@@ -257,6 +259,8 @@ class Engine {
   std::uint64_t first_tick_ = 0;  // 0 until the first Tick
   bool heartbeat_due_ = false;
   bool has_operated_ = false;  // this life has been past ELECTION
+  std::uint64_t election_since_ = 0;           // tick of the last entry in ELECTION
+  std::uint64_t election_patience_ticks_ = 0;  // then a weaker agreement will do
   std::uint64_t closing_since_ = 0;
   std::optional<std::uint64_t> master_incarnation_;
   bool user_end_sync_ = false;
