@@ -506,7 +506,7 @@ run_apps() {  # MODE BASE_PORT
     fi
     params="programs=$APP_MEMBERS,ranks=3,instances=3,startsecs=$startsecs,\
 relay=$([ "$how" = off ] && echo false || echo true),poll_period_s=$POLL_PERIOD,\
-tick_period_s=0.2,strategy=CONFIG,called_on=alpha_the_Master,cycles=$APP_CYCLES,\
+tick_period_s=0.1,strategy=CONFIG,called_on=alpha_the_Master,cycles=$APP_CYCLES,\
 cycles_failing_a_check=$bad,load_1min_before=$load0,load_1min_after=$(load1)"
     [ "$how" = turned ] && params+=",supervisord_loop_turned_every_s=0.01"
     record "$out" start "api-start-application-startsecs$startsecs-$mode" ms "$params" \
@@ -563,11 +563,11 @@ if part cluster; then
 fi
 # Scale (issue 9): bench/scale_bench.py on the netns fault bed (test/netns/bed.py; needs root):
 # launch to OPERATION and idle peer traffic per agent at 3, 10 and 30 instances, with the
-# default tick_period (0.2 s) and with 1 s (about 20 minutes on 2 cores). Without root it is
+# default tick_period (0.1 s) and with 1 s (about 20 minutes on 2 cores). Without root it is
 # skipped with a message (exit 77), the other parts stand.
 if part scale; then
   if [ "$MODE" = full ]; then scale_args=()
-  else scale_args=(--sizes 3 --launch-sizes 3 --ticks 0.2 --launches 1 --windows 1 --window 5 --settle 3
+  else scale_args=(--sizes 3 --launch-sizes 3 --ticks 0.1 --launches 1 --windows 1 --window 5 --settle 3
                     --breakdown 5); fi
   rc=0
   "$PY" "$HERE/scale_bench.py" "$BUILD_DIR" --results "$RESULTS" "${scale_args[@]}" || rc=$?

@@ -21,10 +21,10 @@ For each size N (instances), one bed of N hosts:
                      what statistics cost. One sample per agent and window.
 
 Usage: bench/scale_bench.py BUILD_DIR [--sizes 3,10,30] [--launch-sizes 3,10,30]
-                           [--ticks 0.2,1] [--launches 5] [--windows 3] [--window 20]
+                           [--ticks 0.1,1] [--launches 5] [--windows 3] [--window 20]
                            [--results DIR]
-Each size is measured with each tick_period of --ticks (0.2 s is the default; inactivity_ticks
-stays 5). A size whose launch does not reach OPERATION within 60 + 2 N seconds is recorded as
+Each size is measured with each tick_period of --ticks (0.1 s is the default; inactivity_ticks
+stays at its default, 8). A size whose launch does not reach OPERATION within 60 + 2 N seconds is recorded as
 such (a launch figure without samples) and not measured further.
 (--launches 0 or --windows 0 skip a part.) Needs root (the bed's namespaces and nftables).
 Writes bench/results/scale-*.json through bench/report.py. Every loop is bounded; the bed
@@ -51,7 +51,7 @@ import bed as bedlib  # noqa: E402
 
 RESULTS = os.path.join(HERE, "results")
 PORT = bedlib.PEER_PORT
-TICK_PERIOD = 0.2  # the default: a tick message and 2 beacons per peer per tick
+TICK_PERIOD = 0.1  # the default: a tick message and 2 beacons per peer per tick
 COUNTERS = f"""table inet svbench {{
   chain input {{ type filter hook input priority -10; policy accept;
     iifname "eth0" tcp dport {PORT} counter
@@ -381,7 +381,7 @@ def record_no_launch(results, n, tick, attempts, timeout, params, display):
 
 def run_size(args, n, tick, do_launch, do_traffic):
     common = {"instances": n, "network": "netns_bed_bridge", "tick_period_s": tick,
-              "inactivity_ticks": 5, "poll_period_s": 1, "relay": "off",
+              "inactivity_ticks": 8, "poll_period_s": 1, "relay": "off",
               "synchro_options": "STRICT;TIMEOUT", "programs_per_host": 1}
     log(f"== {n} instances, {tick_label(tick)}: bed up (supervisords only)")
     bed = bed_for(args.build_dir, n, args.timeout, tick)
@@ -491,8 +491,8 @@ def main():
     parser.add_argument("build_dir")
     parser.add_argument("--sizes", default="3,10,30", help="sizes for the traffic windows")
     parser.add_argument("--launch-sizes", default="3,10,30", help="sizes for the launches")
-    parser.add_argument("--ticks", default="0.2,1",
-                        help="tick_period values (0.2 is the default), each with every size")
+    parser.add_argument("--ticks", default="0.1,1",
+                        help="tick_period values (0.1 is the default), each with every size")
     parser.add_argument("--launches", type=int, default=5)
     parser.add_argument("--windows", type=int, default=3)
     parser.add_argument("--window", type=float, default=20)

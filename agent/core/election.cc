@@ -28,7 +28,51 @@ const MasterCandidate* best(const std::vector<const MasterCandidate*>& pool) {
   return chosen;
 }
 
+// Whether `who` would be chosen rather than `chosen` if it were a candidate too.
+bool precedes(const std::string& who, const std::string& chosen, const ElectionContext& context,
+              const std::vector<MasterCandidate>& candidates,
+              const std::set<std::string>& declared) {
+  if (who == chosen) return true;
+  const auto known = std::find_if(context.instances.begin(), context.instances.end(),
+                                  [&](const MasterCandidate& c) { return c.identifier == who; });
+  if (known == context.instances.end()) return false;
+  auto pool = candidates;
+  pool.push_back(*known);
+  return electMaster(pool, declared) == who;
+}
+
 }  // namespace
+
+std::string disagreementReason(const ElectionContext& context,
+                               const std::vector<MasterCandidate>& candidates,
+                               const std::set<std::string>& declared, const std::string& chosen) {
+  const auto matters = [&](const std::string& who) {
+    return precedes(who, chosen, context, candidates, declared);
+  };
+  for (const auto& [id, state] : context.local_states)
+    if (transient(state) && matters(id))
+      return id + " is " + std::string(enumName(state)) + " here";
+  for (const auto& peer : context.peers) {
+    if (!peer.told) {
+      if (matters(peer.identifier)) return "no state yet from " + peer.identifier;
+      continue;
+    }
+    std::vector<MasterCandidate> seen;
+    for (const auto& [id, state] : peer.instance_states)
+      if (transient(state) && matters(id))
+        return id + " is " + std::string(enumName(state)) + " for " + peer.identifier;
+    for (const auto& instance : context.instances) {
+      const auto found = peer.instance_states.find(instance.identifier);
+      if (found != peer.instance_states.end() && found->second == InstanceState::Running)
+        seen.push_back(instance);
+    }
+    const auto theirs = electMaster(seen, declared);
+    if (theirs != chosen)
+      return peer.identifier + " would elect " + (theirs.empty() ? "nobody" : theirs);
+  }
+  if (declared.size() > 1) return "peers declare different Masters";
+  return {};
+}
 
 std::string unstableReason(const ElectionContext& context) {
   for (const auto& [id, state] : context.local_states)

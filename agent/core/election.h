@@ -1,10 +1,16 @@
 #pragma once
 // Master election (reference §4.4), as pure functions over what this agent sees.
 //
-// A Master is chosen only in a stable context: every RUNNING peer has told its view, no view
-// holds an instance CHECKING, CHECKED or FAILED, every view has the same RUNNING set as ours,
-// and the peers that already act under a Master (DISTRIBUTION, OPERATION, CONCILIATION)
-// agree on one. The choice, identical on every agent given the same views:
+// Supvisors chooses a Master only in a stable context: every RUNNING peer has told its view, no
+// view holds an instance CHECKING, CHECKED or FAILED, every view has the same RUNNING set as
+// ours, and the peers that already act under a Master (DISTRIBUTION, OPERATION,
+// CONCILIATION) agree on one (unstableReason). The engine asks for it first; after a while in
+// ELECTION, unless the user chose the Master, it asks less (disagreementReason): that every
+// view leads to the same choice. Deviation: with many instances under load some pair is nearly
+// always between two states, and the stable context never comes (30 instances on one 2-core
+// machine stayed in ELECTION); a state change that cannot alter the choice then no longer
+// holds the election back.
+// The choice, identical on every agent given the same views:
 //   1. a Master already declared by a running peer (late joiners adopt it; Supvisors too);
 //   2. else among the eligible RUNNING instances, the core identifiers if any is there;
 //   3. the smallest nick identifier (then the smallest identifier, for a total order).
@@ -41,10 +47,21 @@ struct ElectionContext {
   std::set<std::string> running;                      // RUNNING here (local included)
   std::map<std::string, InstanceState> local_states;  // our own view
   std::vector<PeerElectionView> peers;                // RUNNING peers not leaving
+  std::vector<MasterCandidate> instances;             // every declared instance, for the order
 };
 
 // Why the context is not stable yet ("" when stable): one readable reason for the log.
 std::string unstableReason(const ElectionContext& context);
+
+// Why electing `chosen` (electMaster of `candidates` and `declared`) might not be what every
+// agent does ("" when it is safe): a peer has not told its view yet, an instance CHECKING,
+// CHECKED or FAILED in some view (ours included) would take precedence over `chosen` were it
+// RUNNING, a peer's view of the RUNNING instances leads it to another Master, or peers
+// declare different Masters. Instances and peers that would come after `chosen` in the order
+// are not waited for.
+std::string disagreementReason(const ElectionContext& context,
+                               const std::vector<MasterCandidate>& candidates,
+                               const std::set<std::string>& declared, const std::string& chosen);
 
 // The Masters declared by peers acting under one (post-election states), sorted, distinct.
 std::set<std::string> declaredMasters(const std::vector<PeerElectionView>& peers);

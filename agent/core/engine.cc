@@ -66,6 +66,27 @@ StateModesMessage ClusterView::stateModes() const {
   return m;
 }
 
+bool ClusterView::sameStateModes(const StateModesMessage& m) const {
+  if (m.fsm_state != fsm_state || m.degraded_mode != degraded || m.discovery_mode ||
+      m.master_identifier != master || m.starting_jobs != starting_jobs ||
+      m.stopping_jobs != stopping_jobs)
+    return false;
+  // stateModes() keys instance_states by identifier: distinct identifiers (validated config)
+  // give one entry per instance.
+  if (m.instance_states.size() != instances.size()) return false;
+  for (const auto& i : instances) {
+    const auto it = m.instance_states.find(i.identifier);
+    if (it == m.instance_states.end() || it->second != i.state) return false;
+  }
+  auto started = m.started_applications.begin();
+  for (const auto& [name, a] : tables->applications) {
+    if (!a.ever_started) continue;
+    if (started == m.started_applications.end() || *started != name) return false;
+    ++started;
+  }
+  return started == m.started_applications.end();
+}
+
 // ---------------------------------------------------------------------------------------------
 // Engine: construction and dispatch
 
@@ -79,6 +100,7 @@ Engine::Engine(EngineConfig config) : config_(std::move(config)), commander_(con
   core_guard_ticks_ = config_.ticksFor(config_.core_guard);
   grace_ticks_ = config_.ticksFor(config_.goodbye_grace);
   supervisor_lost_ticks_ = config_.ticksFor(config_.supervisor_lost_after);
+  election_patience_ticks_ = 2 * static_cast<std::uint64_t>(config_.inactivity_ticks);
   failure_window_ticks_ = 2 * config_.inactivity_ticks + config_.ticksFor(config_.job_margin);
   view_.local_index = config_.local_index;
   for (std::size_t i = 0; i < config_.instances.size(); ++i) {
@@ -278,7 +300,7 @@ void Engine::onPeer(const PeerMessage& message) {
                  },
                  [&](const StateModesMessage& m) {
                    if (!isListening(peer->state)) return;
-                   peer->state_modes = m;
+                   peer->state_modes = std::make_shared<const StateModesMessage>(m);
                    // The applications started once anywhere count as started here too.
                    for (const auto& name : m.started_applications)
                      if (started_applications_.insert(name).second) tables_dirty_ = true;
@@ -308,7 +330,7 @@ void Engine::onBeacon(const PeerBeacon& beacon) {
 }
 
 void Engine::onNewLife(InstanceView& peer) {
-  const bool restarted = peer.state_modes.has_value() || peer.table_received;
+  const bool restarted = peer.state_modes != nullptr || peer.table_received;
   peer.state_modes.reset();  // what the former life said no longer holds
   peer.table_received = false;
   peer.table_version = 0;
@@ -571,7 +593,8 @@ void Engine::evaluate() {
   for (int pass = 0; pass < 8; ++pass) {
     processFailed();
     activateChecked();
-    view_.degraded = degradedMode(options_, synchroContext(false));
+    localSynchroContext();
+    view_.degraded = local_degraded_;
     if (!evaluateOnce()) break;
   }
 }
@@ -598,23 +621,29 @@ bool Engine::evaluateOnce() {
   return false;
 }
 
-bool Engine::evaluateSynchronization() {
-  // Deviation: a peer that already acts under a Master ends our synchronisation at once; the
-  // election then adopts that Master.
+std::set<std::string> Engine::actingMasters() const {
   // The Master must be acting: a peer past ELECTION by its own word, or this agent itself in
   // its first life here (a restarted Master resumes; one back from RESYNC does not).
+  std::set<std::string> acting;
   for (const auto& peer : view_.instances) {
     if (peer.local || !canLead(peer) || !peer.state_modes) continue;
     const auto& modes = *peer.state_modes;
     if (!isPostElection(modes.fsm_state) || modes.master_identifier.empty()) continue;
     const auto* master = view_.find(modes.master_identifier);
     if (!master || !canLead(*master)) continue;
-    const bool acting =
-        master->local ? !has_operated_
+    if (master->local ? !has_operated_
                       : master->state_modes && isPostElection(master->state_modes->fsm_state) &&
-                            master->state_modes->master_identifier == master->identifier;
-    if (acting) return setFsmState(SupvisorsState::Election, "the cluster already has a Master");
+                            master->state_modes->master_identifier == master->identifier)
+      acting.insert(master->identifier);
   }
+  return acting;
+}
+
+bool Engine::evaluateSynchronization() {
+  // Deviation: a peer that already acts under a Master ends our synchronisation at once; the
+  // election then adopts that Master.
+  if (!actingMasters().empty())
+    return setFsmState(SupvisorsState::Election, "the cluster already has a Master");
   // USER: a Master chosen by the user elsewhere is accepted here (Supvisors).
   if (hasOption(options_, SynchronizationOption::User) && !user_end_sync_) {
     for (const auto& peer : view_.instances) {
@@ -635,32 +664,53 @@ bool Engine::evaluateSynchronization() {
 }
 
 bool Engine::evaluateElection() {
-  ElectionContext context;
-  std::vector<MasterCandidate> candidates;
-  for (const auto& i : view_.instances) {
-    context.local_states[i.identifier] = i.state;
-    if (i.state == InstanceState::Running) context.running.insert(i.identifier);
-    if (!canLead(i)) continue;
-    candidates.push_back({i.identifier, i.nick, core_.count(i.identifier) > 0});
-    if (i.local) continue;
-    PeerElectionView peer;
-    peer.identifier = i.identifier;
-    peer.told = i.state_modes.has_value();
-    if (i.state_modes) {
-      peer.fsm_state = i.state_modes->fsm_state;
-      peer.master = i.state_modes->master_identifier;
-      peer.instance_states = i.state_modes->instance_states;
-    }
-    context.peers.push_back(std::move(peer));
-  }
-  if (!unstableReason(context).empty()) return false;
+  // Deviation: in its first election, an agent adopts a Master that already acts, the only
+  // one, at once, stable context or not (Supvisors waits for a stable context here too): a
+  // late joiner needs nothing else to agree with its peers, and in a large cluster under load
+  // that context may not come. Not after: two agents back from a partition, each seeing the
+  // other still acting, could adopt each other.
   std::string chosen;
-  if (user_end_sync_ && !user_master_.empty()) {
-    const auto* user = view_.find(user_master_);
-    if (user && canLead(*user)) chosen = user_master_;
+  if (!has_operated_) {
+    if (const auto acting = actingMasters(); acting.size() == 1) chosen = *acting.begin();
   }
-  if (chosen.empty()) chosen = electMaster(candidates, declaredMasters(context.peers));
-  if (chosen.empty()) return false;
+  if (chosen.empty()) {
+    ElectionContext context;
+    std::vector<MasterCandidate> candidates;
+    for (const auto& i : view_.instances) {
+      const MasterCandidate candidate{i.identifier, i.nick, core_.count(i.identifier) > 0};
+      context.instances.push_back(candidate);
+      context.local_states[i.identifier] = i.state;
+      if (i.state == InstanceState::Running) context.running.insert(i.identifier);
+      if (!canLead(i)) continue;
+      candidates.push_back(candidate);
+      if (i.local) continue;
+      PeerElectionView peer;
+      peer.identifier = i.identifier;
+      peer.told = i.state_modes != nullptr;
+      if (i.state_modes) {
+        peer.fsm_state = i.state_modes->fsm_state;
+        peer.master = i.state_modes->master_identifier;
+        peer.instance_states = i.state_modes->instance_states;
+      }
+      context.peers.push_back(std::move(peer));
+    }
+    const auto declared = declaredMasters(context.peers);
+    const bool user = user_end_sync_ && !user_master_.empty();
+    if (user) {
+      const auto* master = view_.find(user_master_);
+      if (master && canLead(*master)) chosen = user_master_;
+    }
+    if (chosen.empty()) chosen = electMaster(candidates, declared);
+    if (chosen.empty()) return false;
+    if (!unstableReason(context).empty()) {
+      // Deviation: Supvisors waits for a stable context however long it takes. After
+      // 2 × inactivity_ticks in ELECTION, it is enough that every view leads to the same
+      // choice (a Master chosen by the user still waits for the stable context).
+      const bool waited = view_.tick - election_since_ >= election_patience_ticks_;
+      if (user || !waited || !disagreementReason(context, candidates, declared, chosen).empty())
+        return false;
+    }
+  }
   bool changed = false;
   if (chosen != view_.master) {
     setMaster(chosen);
@@ -718,7 +768,7 @@ bool Engine::evaluateAfterElection() {
     }
     if (view_.fsm_state == SupvisorsState::Conciliation && conflicts_.empty() && commander_.idle())
       return setFsmState(SupvisorsState::Operation, "no conflict left");
-    if (!synchronizationLost(options_, synchroContext(false))) return false;
+    if (!synchronizationLost(options_, localSynchroContext())) return false;
     switch (failure_strategy_) {
       case SupvisorsFailureStrategy::Continue:
         return false;
@@ -813,6 +863,7 @@ bool Engine::setFsmState(SupvisorsState to, const std::string& why) {
   last_published_ = PublishState{to, view_.master, view_.degraded};
   out_.push_back(*last_published_);
   if (isClosingState(to)) closing_since_ = view_.tick;
+  if (to == SupvisorsState::Election) election_since_ = view_.tick;
   const bool master = !view_.master.empty() && view_.master == view_.local().identifier;
   if (to == SupvisorsState::Distribution && master) {
     distribution_due_ = true;
@@ -851,10 +902,12 @@ void Engine::publishStateIfChanged() {
     out_.push_back(now);
     last_published_ = now;
   }
-  auto modes = view_.stateModes();
   const bool refresh =
       view_.tick >= last_state_sent_tick_ + static_cast<std::uint64_t>(config_.state_refresh_ticks);
-  if (!last_state_sent_ || !(*last_state_sent_ == modes) || refresh) {
+  // Compared in place: building the whole StateModes (a map of every instance) after every
+  // step only to find it unchanged was work in N for each message received.
+  if (!last_state_sent_ || !view_.sameStateModes(*last_state_sent_) || refresh) {
+    auto modes = view_.stateModes();
     last_state_sent_ = modes;
     last_state_sent_tick_ = view_.tick;
     send(peersIn(listening), std::move(modes));
@@ -925,6 +978,30 @@ SynchroContext Engine::synchroContext(bool stable) const {
   }
   c.instance_lost = instance_lost_;
   return c;
+}
+
+const SynchroContext& Engine::localSynchroContext() {
+  bool same = local_synchro_states_.size() == view_.instances.size();
+  for (std::size_t k = 0; same && k < view_.instances.size(); ++k)
+    same = local_synchro_states_[k] == view_.instances[k].state;
+  if (!same) {
+    local_synchro_ = synchroContext(false);
+    local_synchro_states_.clear();
+    for (const auto& i : view_.instances) local_synchro_states_.push_back(i.state);
+    local_degraded_ = degradedMode(options_, local_synchro_);
+    return local_synchro_;
+  }
+  // What does not depend on the instance states, as synchroContext(false) sets it.
+  local_synchro_.ticks_since_start = first_tick_ == 0 ? 0 : view_.tick - first_tick_;
+  local_synchro_.timeout_ticks = timeout_ticks_;
+  local_synchro_.core_guard_ticks = core_guard_ticks_;
+  local_synchro_.user_ended = false;
+  if (user_end_sync_) {
+    const auto* master = user_master_.empty() ? nullptr : view_.find(user_master_);
+    local_synchro_.user_ended = user_master_.empty() || (master && canLead(*master));
+  }
+  local_synchro_.instance_lost = instance_lost_;
+  return local_synchro_;
 }
 
 std::string Engine::resolve(const std::string& name) const {
@@ -1014,7 +1091,7 @@ void Engine::runCommander() {
   // refuses the orders of this agent ("the requester is not RUNNING here"), and a joining
   // instance often hears its peers a tick after they heard it.
   const std::string& self = view_.local().identifier;
-  std::set<std::string> capable;
+  std::vector<const InstanceView*> capable;
   for (const auto& i : view_.instances) {
     if (!i.eligible() || !i.table_received || i.processes_lost) continue;
     if (!i.local) {
@@ -1023,12 +1100,20 @@ void Engine::runCommander() {
       if (us == i.state_modes->instance_states.end() || us->second != InstanceState::Running)
         continue;
     }
-    capable.insert(i.identifier);
+    capable.push_back(&i);
   }
+  // The set of identifiers is built again only when it changed: this runs at every step.
+  bool same = capable.size() == capable_.size();
+  for (std::size_t k = 0; same && k < capable.size(); ++k)
+    same = capable_.count(capable[k]->identifier) > 0;
   std::string gained;
-  for (const auto& id : capable)
-    if (!capable_.count(id)) gained += (gained.empty() ? "" : ", ") + view_.instance(id).nick;
-  capable_ = std::move(capable);
+  if (!same) {
+    std::set<std::string> ids;
+    for (const auto* i : capable) ids.insert(i->identifier);
+    for (const auto& id : ids)
+      if (!capable_.count(id)) gained += (gained.empty() ? "" : ", ") + view_.instance(id).nick;
+    capable_ = std::move(ids);
+  }
   if (!master || !config_.rules ||
       (view_.fsm_state != SupvisorsState::Operation &&
        view_.fsm_state != SupvisorsState::Conciliation)) {

@@ -75,8 +75,10 @@ struct InstanceView {
   std::uint64_t handshake_requested_tick = 0;
   // The last inconsistency found at handshake (why it is ISOLATED).
   std::vector<std::string> handshake_differences;
-  // The peer's own state and modes, from its current incarnation.
-  std::optional<StateModesMessage> state_modes;
+  // The peer's own state and modes, from its current incarnation (null until told). Shared,
+  // never changed once received: the copies of the view the loop publishes after each step
+  // share it instead of copying a map of every instance per peer (N² per copy).
+  std::shared_ptr<const StateModesMessage> state_modes;
   // The peer's process table as last received (kept for display once lost). These three maps
   // are shared with the published copies of the view until the engine changes them.
   CopyOnWrite<std::map<std::string, PeerProcess>> processes;
@@ -126,6 +128,8 @@ struct ClusterView {
   const InstanceView& local() const { return instances[local_index]; }
   // The StateModes this agent publishes (reference §3.3.2 for the local instance).
   StateModesMessage stateModes() const;
+  // stateModes() == modes, without building it (no allocation): run after every step.
+  bool sameStateModes(const StateModesMessage& modes) const;
 };
 
 class Engine {
@@ -199,6 +203,8 @@ class Engine {
   // The global FSM, evaluated until nothing changes.
   void evaluate();
   bool evaluateOnce();
+  // The Masters that act as such by their peers' word (at most one outside a partition).
+  std::set<std::string> actingMasters() const;
   bool evaluateSynchronization();
   bool evaluateElection();
   bool evaluateAfterElection();
@@ -225,6 +231,10 @@ class Engine {
   std::set<std::string> stableRunning() const;
   // `stable`: the RUNNING set agreed by every RUNNING peer (end of SYNCHRONIZATION); else ours.
   SynchroContext synchroContext(bool stable) const;
+  // synchroContext(false), kept between steps: its identifier lists and RUNNING set are built
+  // again only when an instance state changed (evaluate() asks for it at every step), and
+  // degradedMode() of it with them (it reads nothing else).
+  const SynchroContext& localSynchroContext();
   // RUNNING and not leaving: may be or stay Master.
   static bool canLead(const InstanceView& instance);
   void onNewLife(InstanceView& peer);
@@ -240,12 +250,17 @@ class Engine {
   int grace_ticks_ = 0;
   int supervisor_lost_ticks_ = 0;
   std::set<std::string> core_;
+  SynchroContext local_synchro_;                // localSynchroContext(), once built
+  std::vector<InstanceState> local_synchro_states_;  // the instance states it was built from
+  bool local_degraded_ = false;                 // degradedMode(options_, local_synchro_)
 
   ClusterView view_;
   std::vector<Command> out_;
   std::uint64_t first_tick_ = 0;  // 0 until the first Tick
   bool heartbeat_due_ = false;
   bool has_operated_ = false;  // this life has been past ELECTION
+  std::uint64_t election_since_ = 0;           // tick of the last entry in ELECTION
+  std::uint64_t election_patience_ticks_ = 0;  // then a weaker agreement will do
   std::uint64_t closing_since_ = 0;
   std::optional<std::uint64_t> master_incarnation_;
   bool user_end_sync_ = false;

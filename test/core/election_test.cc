@@ -56,3 +56,78 @@ TEST_CASE("peers acting under different Masters make the context unstable", "[el
   CHECK(unstableReason(context) == "peers declare different Masters");
   CHECK(declaredMasters(context.peers) == std::set<std::string>{"b", "c"});
 }
+
+namespace {
+// a, b, c, d declared (nicks = identifiers, no core); a, b, c RUNNING here, d CHECKING here.
+ElectionContext fourInstances() {
+  ElectionContext context;
+  for (const auto* id : {"a", "b", "c", "d"}) context.instances.push_back({id, id, false});
+  context.running = {"a", "b", "c"};
+  context.local_states = {{"a", S::Running}, {"b", S::Running}, {"c", S::Running},
+                          {"d", S::Checking}};
+  const std::map<std::string, S> agreed{{"a", S::Running}, {"b", S::Running}, {"c", S::Running}};
+  context.peers = {peer("b", agreed), peer("c", agreed)};
+  return context;
+}
+std::vector<MasterCandidate> runningCandidates(const ElectionContext& context) {
+  std::vector<MasterCandidate> out;
+  for (const auto& i : context.instances)
+    if (context.running.count(i.identifier)) out.push_back(i);
+  return out;
+}
+}  // namespace
+
+TEST_CASE("a state change that cannot alter the choice does not hold the election back",
+          "[election]") {
+  auto context = fourInstances();
+  const auto candidates = runningCandidates(context);
+  REQUIRE(electMaster(candidates, {}) == "a");
+  // d is CHECKING here and FAILED for c, c sees d and b sees not: Supvisors would wait.
+  context.peers[1].instance_states["d"] = S::Failed;
+  context.peers[0].instance_states["d"] = S::Running;
+  CHECK_FALSE(unstableReason(context).empty());
+  CHECK(disagreementReason(context, candidates, {}, "a").empty());
+}
+
+TEST_CASE("the election waits for what could change its choice", "[election]") {
+  auto context = fourInstances();
+  const auto candidates = runningCandidates(context);
+  SECTION("an instance before the choice is CHECKING here") {
+    context.local_states["0"] = S::Checking;
+    context.instances.push_back({"0", "0", false});
+    CHECK(disagreementReason(context, candidates, {}, "a") == "0 is CHECKING here");
+  }
+  SECTION("the chosen one is FAILED for a peer") {
+    context.peers[1].instance_states["a"] = S::Failed;
+    CHECK(disagreementReason(context, candidates, {}, "a") == "a is FAILED for c");
+  }
+  SECTION("a peer does not see the chosen one") {
+    context.peers[0].instance_states.erase("a");
+    CHECK(disagreementReason(context, candidates, {}, "a") == "b would elect b");
+  }
+  SECTION("a core instance RUNNING for a peer only") {
+    context.instances[3].core = true;  // d
+    CHECK(disagreementReason(context, candidates, {}, "a") == "d is CHECKING here");
+    context.local_states["d"] = S::Stopped;
+    context.peers[0].instance_states["d"] = S::Running;
+    CHECK(disagreementReason(context, candidates, {}, "a") == "b would elect d");
+  }
+  SECTION("a peer that would come first has not told its view") {
+    context.instances[1].nick = "0";  // b first by nick
+    const auto reordered = runningCandidates(context);
+    REQUIRE(electMaster(reordered, {}) == "b");
+    context.peers[0].told = false;
+    CHECK(disagreementReason(context, reordered, {}, "b") == "no state yet from b");
+  }
+  SECTION("a peer that would come after the choice has not told its view") {
+    context.peers[1].told = false;
+    CHECK(disagreementReason(context, candidates, {}, "a").empty());
+  }
+  SECTION("peers declare different Masters") {
+    context.peers[0] = peer("b", context.peers[0].instance_states, SupvisorsState::Operation, "b");
+    context.peers[1] = peer("c", context.peers[1].instance_states, SupvisorsState::Operation, "c");
+    const auto declared = declaredMasters(context.peers);
+    CHECK(disagreementReason(context, candidates, declared, electMaster(candidates, declared)) ==
+          "peers declare different Masters");
+  }
+}

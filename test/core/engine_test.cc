@@ -202,6 +202,97 @@ TEST_CASE("a joining instance adopts the Master of a peer in OPERATION", "[engin
   CHECK(engine.view().master == "a");
 }
 
+namespace {
+
+// a, b and c, this agent being `local`; synchronisation ends when the core a and b are RUNNING.
+EngineConfig threeInstances(std::size_t local) {
+  EngineConfig c = testConfig();
+  c.instances = {InstanceEntry::named("a", "a"), InstanceEntry::named("b", "b"),
+                 InstanceEntry::named("c", "c")};
+  c.local_index = local;
+  c.core_identifiers = {"a", "b"};
+  c.synchro_options = {SynchronizationOption::Core};
+  c.core_guard = 0.0;  // no 15 s guard: the synchronisation ends as soon as a and b are RUNNING
+  return c;
+}
+
+StateModesMessage modesOf(SupvisorsState fsm, std::string master,
+                          std::map<std::string, InstanceState> states) {
+  StateModesMessage modes;
+  modes.fsm_state = fsm;
+  modes.master_identifier = std::move(master);
+  modes.instance_states = std::move(states);
+  return modes;
+}
+
+// One tick here with a heartbeat from each peer, so that none goes silent.
+void tickWithPeers(Engine& engine, std::uint64_t tick, const std::vector<std::string>& peers) {
+  engine.step(Tick{tick});
+  for (const auto& peer : peers) engine.step(from(peer, 1, TickMessage{}));
+}
+
+}  // namespace
+
+TEST_CASE("a first election adopts the acting Master without waiting for a stable context",
+          "[engine]") {
+  Engine engine(threeInstances(2));  // c joins a cluster run by a
+  tickWithPeers(engine, 1, {"a", "b"});
+  for (const auto* peer : {"a", "b"}) {
+    engine.step(from(peer, 1, localHandshake(engine.config())));
+    engine.step(from(peer, 1, ProcessTableMessage{1, {}}));
+  }
+  using S = InstanceState;
+  // b still sees c FAILED (its last incarnation): Supvisors would wait for b's view to change.
+  engine.step(from("b", 1, modesOf(SupvisorsState::Operation, "a",
+                                   {{"a", S::Running}, {"b", S::Running}, {"c", S::Failed}})));
+  engine.step(from("a", 1, modesOf(SupvisorsState::Operation, "a",
+                                   {{"a", S::Running}, {"b", S::Running}, {"c", S::Running}})));
+  CHECK(engine.view().master == "a");
+  CHECK(engine.view().fsm_state == SupvisorsState::Operation);
+}
+
+TEST_CASE("an election held back by a state that cannot alter the choice ends after a while",
+          "[engine]") {
+  Engine engine(threeInstances(0));  // a: the first core identifier, the Master to be
+  using S = InstanceState;
+  tickWithPeers(engine, 1, {"b", "c"});
+  for (const auto* peer : {"b", "c"}) {
+    engine.step(from(peer, 1, localHandshake(engine.config())));
+    engine.step(from(peer, 1, ProcessTableMessage{1, {}}));
+  }
+  // b sees c FAILED, c sees itself RUNNING: the context is not stable.
+  engine.step(from("b", 1, modesOf(SupvisorsState::Election, "",
+                                   {{"a", S::Running}, {"b", S::Running}, {"c", S::Failed}})));
+  engine.step(from("c", 1, modesOf(SupvisorsState::Election, "",
+                                   {{"a", S::Running}, {"b", S::Running}, {"c", S::Running}})));
+  tickWithPeers(engine, 2, {"b", "c"});
+  REQUIRE(engine.view().fsm_state == SupvisorsState::Election);
+  const auto patience = 2 * static_cast<std::uint64_t>(engine.config().inactivity_ticks);
+  std::uint64_t tick = 3;
+  for (; tick <= 2 + patience && engine.view().fsm_state == SupvisorsState::Election; ++tick)
+    tickWithPeers(engine, tick, {"b", "c"});
+  // Not before the patience is over; then a, first for every view, is elected.
+  CHECK(tick > patience);
+  CHECK(engine.view().master == "a");
+  CHECK(engine.view().fsm_state != SupvisorsState::Election);
+
+  SECTION("but not when a view would elect another Master") {
+    Engine other(threeInstances(1));  // b, whose view of a differs from c's
+    tickWithPeers(other, 1, {"a", "c"});
+    for (const auto* peer : {"a", "c"}) {
+    other.step(from(peer, 1, localHandshake(other.config())));
+    other.step(from(peer, 1, ProcessTableMessage{1, {}}));
+  }
+    other.step(from("a", 1, modesOf(SupvisorsState::Election, "",
+                                    {{"a", S::Running}, {"b", S::Running}, {"c", S::Running}})));
+    other.step(from("c", 1, modesOf(SupvisorsState::Election, "",
+                                    {{"a", S::Checking}, {"b", S::Running}, {"c", S::Running}})));
+    for (std::uint64_t t = 2; t <= 2 + 2 * patience; ++t) tickWithPeers(other, t, {"a", "c"});
+    CHECK(other.view().fsm_state == SupvisorsState::Election);
+    CHECK(other.view().master.empty());
+  }
+}
+
 TEST_CASE("end_sync answers with Supvisors' faults", "[engine]") {
   Engine engine(testConfig({.synchro = {SynchronizationOption::User}}));
   auto result = [&](const std::string& master) {

@@ -94,7 +94,7 @@ ClusterSnapshot sampleCluster() {
   m.instance_states = {{kAlpha, InstanceState::Running},
                        {kBeta, InstanceState::Running},
                        {kGamma, InstanceState::Failed}};
-  beta.state_modes = m;
+  beta.state_modes = std::make_shared<const StateModesMessage>(m);
   PeerProcess fatal;
   fatal.group = "g";
   fatal.name = "p";
@@ -102,7 +102,7 @@ ClusterSnapshot sampleCluster() {
   beta.processes.write()["g:p"] = fatal;
 
   InstanceView gamma = view(s.config.instances[2], InstanceState::Stopped);
-  gamma.state_modes = m;  // stale: reset to defaults while STOPPED
+  gamma.state_modes = std::make_shared<const StateModesMessage>(m);  // stale: reset to defaults while STOPPED
 
   s.view.instances = {alpha, beta, gamma};
   s.view.local_index = 0;
