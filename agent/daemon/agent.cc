@@ -54,33 +54,35 @@ constexpr double kRelayProofWindow = 8.0;
 
 }  // namespace
 
+PeerProcess toPeerProcess(const LocalProcess& p) {
+  PeerProcess q;
+  q.group = p.info.group;
+  q.name = p.info.name;
+  q.state = p.info.state;
+  q.pid = p.info.pid;
+  q.start = p.info.start;
+  q.stop = p.info.stop;
+  q.now = p.info.now;
+  q.uptime = isRunningState(p.info.state) && p.info.start > 0
+                 ? static_cast<double>(std::max<std::int64_t>(0, p.info.now - p.info.start))
+                 : 0.0;
+  q.expected = p.info.spawnerr.empty();
+  q.spawnerr = p.info.spawnerr;
+  q.extra_args = p.extra_args;
+  q.disabled = p.disabled;
+  if (p.config) {
+    q.startsecs = p.config->startsecs;
+    q.stopwaitsecs = p.config->stopwaitsecs;
+    q.process_index = p.config->process_index;
+    q.program_name = p.config->program_name;
+  }
+  return q;
+}
+
 std::vector<PeerProcess> toPeerProcesses(const std::map<std::string, LocalProcess>& table) {
   std::vector<PeerProcess> out;
   out.reserve(table.size());
-  for (const auto& [namespec, p] : table) {
-    PeerProcess q;
-    q.group = p.info.group;
-    q.name = p.info.name;
-    q.state = p.info.state;
-    q.pid = p.info.pid;
-    q.start = p.info.start;
-    q.stop = p.info.stop;
-    q.now = p.info.now;
-    q.uptime = isRunningState(p.info.state) && p.info.start > 0
-                   ? static_cast<double>(std::max<std::int64_t>(0, p.info.now - p.info.start))
-                   : 0.0;
-    q.expected = p.info.spawnerr.empty();
-    q.spawnerr = p.info.spawnerr;
-    q.extra_args = p.extra_args;
-    q.disabled = p.disabled;
-    if (p.config) {
-      q.startsecs = p.config->startsecs;
-      q.stopwaitsecs = p.config->stopwaitsecs;
-      q.process_index = p.config->process_index;
-      q.program_name = p.config->program_name;
-    }
-    out.push_back(std::move(q));
-  }
+  for (const auto& [namespec, p] : table) out.push_back(toPeerProcess(p));
   return out;
 }
 
@@ -814,8 +816,10 @@ void Agent::apply(const RelayBatch& batch) {
   if (batch.gap) spdlog::info("relay: events were lost (serial gap); reading supervisord again");
   if (resync && poller_) poller_->requestNow();
   enforceDisabilities();
-  localTableChanged();
+  // The local view first: it is the table as the event left it, and readers of the local
+  // processes should not wait for the engine's step (its tables, the cluster snapshot).
   publish(now_mono);
+  localTableChanged();
 }
 
 void Agent::apply(const RelayLinkEvents& link) {
@@ -880,8 +884,23 @@ void Agent::setRelayPace(bool eventsFlow) {
 
 void Agent::localTableChanged() {
   if (table_.version() == last_table_version_sent_) return;
+  const bool first = last_table_version_sent_ == ~std::uint64_t{0};  // of this engine's life
   last_table_version_sent_ = table_.version();
-  step(LocalProcessesChanged{toPeerProcesses(table_.processes())});
+  const LocalTable::Changes changes = table_.takeChanges();
+  if (first || changes.all) {
+    step(LocalProcessesChanged{toPeerProcesses(table_.processes())});
+    return;
+  }
+  // After a relay event: the entries it touched, not a copy of the whole table.
+  LocalProcessesChanged event;
+  event.partial = true;
+  for (const std::string& namespec : changes.namespecs) {
+    if (const LocalProcess* p = table_.find(namespec))
+      event.processes.push_back(toPeerProcess(*p));
+    else
+      event.removed.push_back(namespec);
+  }
+  step(event);
 }
 
 void Agent::publish(double now_mono) {
