@@ -265,18 +265,18 @@ void Agent::run() {
   // One list for every turn of the loop rather than one built at each wake-up; taken again
   // when the transport's sockets change (a key reload or a failed handshake re-creates a
   // DEALER and its monitor: a stale handle would make zmq::poll fail).
+  // No socket monitors in it (the relay's, the peer transport's): each polled socket costs
+  // two checks of its mailbox at every wake-up, and what they report (a connection made or
+  // lost, a handshake) can wait for the next tick, which reads them (tick()).
   std::vector<zmq::pollitem_t> items;
   std::size_t relayIndex = 0, peersIndex = 0, eventsIndex = 0;
   std::uint64_t itemsVersion = 0;
   const auto buildItems = [&] {
     items.assign({{nullptr, mailbox_.fd(), ZMQ_POLLIN, 0}});
     relayIndex = items.size();
-    if (relay_) {
-      items.push_back(relay_->pollItem());
-      items.push_back(relay_->monitorPollItem());
-    }
+    if (relay_) items.push_back(relay_->pollItem());
     peersIndex = items.size();
-    for (const auto& item : transport_->pollItems()) items.push_back(item);
+    for (const auto& item : transport_->wakeItems()) items.push_back(item);
     // No beacons here: they are read at each tick (tick()), so they wake nobody.
     eventsIndex = items.size();
     if (events_)
@@ -343,10 +343,6 @@ void Agent::run() {
       const auto batch = relay_->receive();
       if (!batch.empty()) apply(batch);
     }
-    if (relay_ && (items[relayIndex + 1].revents & ZMQ_POLLIN)) {
-      const auto link = relay_->linkEvents();
-      if (!link.empty()) apply(link);
-    }
     bool peersReady = false;
     for (std::size_t i = peersIndex; i < eventsIndex; ++i)
       peersReady = peersReady || (items[i].revents & ZMQ_POLLIN);
@@ -403,6 +399,13 @@ void Agent::tick(double now_mono) {
   // now is stamped with the same local tick as one read when it arrived, so they wait for the
   // tick in the socket rather than wake the loop 2 x (peers) times a tick.
   receiveBeacons();
+  // The socket monitors, not polled (run()): the relay connected or gone, the peers' streams
+  // connected, renewed or refused (read by the transport's receive()).
+  if (relay_) {
+    const auto link = relay_->linkEvents();
+    if (!link.empty()) apply(link);
+  }
+  receivePeers();
   step(Tick{ticks_, wallNow(), now_mono});
   publishPeers();
   forgetStatistics();
