@@ -216,16 +216,26 @@ void Engine::onLocalSupervisor(const LocalSupervisorChanged& event) {
 
 void Engine::onLocalProcesses(const LocalProcessesChanged& event) {
   auto& local = localMutable();
-  std::map<std::string, PeerProcess> next;
-  for (const auto& p : event.processes) next[makeNamespec(p.group, p.name)] = p;
   ProcessDeltaMessage delta;
   delta.base_version = local.table_version;
-  for (const auto& [namespec, p] : next) {
-    const auto old = local.processes->find(namespec);
-    if (old == local.processes->end() || !(old->second == p)) delta.updated.push_back(p);
+  std::map<std::string, PeerProcess> next;
+  if (event.partial) {
+    // Only what the shell says may have changed: O(changes) comparisons, not O(table).
+    for (const auto& p : event.processes) {
+      const auto old = local.processes->find(makeNamespec(p.group, p.name));
+      if (old == local.processes->end() || !(old->second == p)) delta.updated.push_back(p);
+    }
+    for (const auto& namespec : event.removed)
+      if (local.processes->count(namespec)) delta.removed.push_back(namespec);
+  } else {
+    for (const auto& p : event.processes) next[makeNamespec(p.group, p.name)] = p;
+    for (const auto& [namespec, p] : next) {
+      const auto old = local.processes->find(namespec);
+      if (old == local.processes->end() || !(old->second == p)) delta.updated.push_back(p);
+    }
+    for (const auto& [namespec, p] : *local.processes)
+      if (!next.count(namespec)) delta.removed.push_back(namespec);
   }
-  for (const auto& [namespec, p] : *local.processes)
-    if (!next.count(namespec)) delta.removed.push_back(namespec);
   if (delta.updated.empty() && delta.removed.empty() && local.table_received) {
     lost_tables_.erase(local.identifier);
     return;
@@ -239,7 +249,13 @@ void Engine::onLocalProcesses(const LocalProcessesChanged& event) {
   lost_tables_.erase(local.identifier);
   changed.insert(changed.end(), delta.removed.begin(), delta.removed.end());
   markProcessesChanged(local, changed);
-  local.processes = std::move(next);
+  if (event.partial) {
+    auto& processes = local.processes.write();  // one copy if a published view shares it
+    for (const auto& p : delta.updated) processes[makeNamespec(p.group, p.name)] = p;
+    for (const auto& namespec : delta.removed) processes.erase(namespec);
+  } else {
+    local.processes = std::move(next);
+  }
   local.table_version = ++local_table_version_;
   local.table_received = true;
   found(local);

@@ -59,9 +59,15 @@ struct LocalSupervisorChanged {
   bool reachable = true;
 };
 
-// The local process table, whole, as the shell last read it (LocalTable mapped to PeerProcess).
+// The local process table as the shell last read it (LocalTable mapped to PeerProcess): whole,
+// or, when `partial`, only the entries that may have changed since the previous one and the
+// namespecs removed. The partial form spares the shell a copy of every process per relay event
+// and the engine a comparison of every process (docs/BENCHMARKS.md "Crash to view"); the
+// first table of an engine's life is whole.
 struct LocalProcessesChanged {
   std::vector<PeerProcess> processes;
+  bool partial = false;
+  std::vector<std::string> removed;  // partial only: namespecs no longer in the table
 };
 
 // supvisors.end_sync(master): end SYNCHRONIZATION now (USER option); master "" = elect.

@@ -22,6 +22,20 @@ void LocalTable::stampMonotonic(LocalProcess& p, const LocalProcess* previous, d
 }
 
 namespace {
+bool sameConfig(const std::shared_ptr<const ProcessConfig>& a,
+                const std::shared_ptr<const ProcessConfig>& b) {
+  return a == b || (a && b && *a == *b);
+}
+}  // namespace
+
+bool operator==(const LocalProcess& a, const LocalProcess& b) {
+  return a.info == b.info && sameConfig(a.config, b.config) &&
+         a.start_monotonic == b.start_monotonic && a.stop_monotonic == b.stop_monotonic &&
+         a.update_monotonic == b.update_monotonic && a.extra_args == b.extra_args &&
+         a.disabled == b.disabled;
+}
+
+namespace {
 // Equality that ignores `now` and the description's uptime, which move on every poll.
 bool sameStatus(const ProcessInfo& a, const ProcessInfo& b) {
   return a.state == b.state && a.pid == b.pid && a.start == b.start && a.stop == b.stop &&
@@ -46,7 +60,9 @@ LocalTableDelta LocalTable::applyAll(const std::vector<ProcessInfo>& infos,
     LocalProcess p;
     p.info = info;
     if (const auto c = configByName.find(namespec); c != configByName.end())
-      p.config = *c->second;
+      p.config = previous && previous->config && *previous->config == *c->second
+                     ? previous->config
+                     : std::make_shared<const ProcessConfig>(*c->second);
     else if (previous && !configs.empty())
       p.config.reset();  // a fresh config list without it: it has no config any more
     else if (previous)
@@ -56,7 +72,7 @@ LocalTableDelta LocalTable::applyAll(const std::vector<ProcessInfo>& infos,
       // reading must not take a process back (it would stay so until the next full one).
       LocalProcess kept = *previous;
       kept.config = p.config;
-      if (kept.config != previous->config) delta.changed.push_back(namespec);
+      if (!sameConfig(kept.config, previous->config)) delta.changed.push_back(namespec);
       next.emplace(namespec, std::move(kept));
       continue;
     }
@@ -68,7 +84,7 @@ LocalTableDelta LocalTable::applyAll(const std::vector<ProcessInfo>& infos,
     if (!previous) {
       p.update_monotonic = now_mono;
       delta.added.push_back(namespec);
-    } else if (!sameStatus(previous->info, info) || previous->config != p.config) {
+    } else if (!sameStatus(previous->info, info) || !sameConfig(previous->config, p.config)) {
       p.update_monotonic = now_mono;
       delta.changed.push_back(namespec);
     } else {
@@ -83,6 +99,7 @@ LocalTableDelta LocalTable::applyAll(const std::vector<ProcessInfo>& infos,
   // `now` and descriptions refresh silently; only real changes bump the version.
   processes_ = std::move(next);
   if (!delta.empty()) ++version_;
+  changes_.all = true;  // every entry's `now` was refreshed, changed or not
   return delta;
 }
 
@@ -91,6 +108,7 @@ bool LocalTable::setExtraArgs(const std::string& namespec, const std::string& ex
   if (it == processes_.end() || it->second.extra_args == extra_args) return false;
   it->second.extra_args = extra_args;
   ++version_;
+  changes_.namespecs.insert(namespec);
   return true;
 }
 
@@ -104,8 +122,10 @@ bool LocalTable::applyOne(const ProcessInfo& info, double now_mono) {
     p.update_monotonic = now_mono;
     processes_.emplace(namespec, std::move(p));
     ++version_;
+    changes_.namespecs.insert(namespec);
     return true;
   }
+  changes_.namespecs.insert(namespec);  // `now` at least is refreshed
   LocalProcess& p = it->second;
   const bool changed = !sameStatus(p.info, info);
   const LocalProcess previous = p;
@@ -152,6 +172,7 @@ bool LocalTable::applyEvent(const ProcessStateEvent& event, double now_mono, dou
     info.spawnerr = *event.expected ? "" : "Bad exit code";
   p.update_monotonic = now_mono;
   ++version_;
+  changes_.namespecs.insert(it->first);
   return true;
 }
 
@@ -161,6 +182,7 @@ bool LocalTable::setDisabled(const std::string& namespec, bool disabled) {
   if (it->second.disabled != disabled) {
     it->second.disabled = disabled;
     ++version_;
+    changes_.namespecs.insert(namespec);
   }
   return true;
 }
@@ -170,6 +192,7 @@ std::vector<std::string> LocalTable::removeGroup(const std::string& group) {
   for (auto it = processes_.begin(); it != processes_.end();) {
     if (it->second.info.group == group) {
       removed.push_back(it->first);
+      changes_.namespecs.insert(it->first);
       it = processes_.erase(it);
     } else {
       ++it;

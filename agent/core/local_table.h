@@ -15,8 +15,11 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
+#include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "agent/core/supervisor_event.h"
@@ -26,14 +29,18 @@ namespace supvisors {
 
 struct LocalProcess {
   ProcessInfo info;
-  std::optional<ProcessConfig> config;  // absent until getAllConfigInfo has listed it
+  // Absent until getAllConfigInfo has listed it. Shared, never written: the loop publishes a
+  // copy of the table after every relay event (LocalSnapshot), and a config is most of an
+  // entry's strings; a reading that finds the same config keeps the same pointer.
+  std::shared_ptr<const ProcessConfig> config;
   double start_monotonic = 0.0;         // 0 when never started
   double stop_monotonic = 0.0;          // 0 when never stopped
   double update_monotonic = 0.0;        // when this entry last changed
   std::string extra_args;               // of its latest start through supvisors-exec ("" none)
   bool disabled = false;                // its program is disabled (agent/core/disabilities.h)
 
-  friend bool operator==(const LocalProcess&, const LocalProcess&) = default;
+  // By value, configs included.
+  friend bool operator==(const LocalProcess& a, const LocalProcess& b);
 };
 
 // What changed between two snapshots, by namespec (sorted).
@@ -80,12 +87,23 @@ class LocalTable {
   // Increments on every change; lets readers cache what they derive from a table.
   std::uint64_t version() const { return version_; }
 
+  // The entries touched since the last takeChanges(): their namespecs (sorted; a removed one
+  // included), or `all` when the whole table was replaced (applyAll refreshes every entry's
+  // `now`). Lets the shell tell the engine only what may have changed after one relay event
+  // instead of copying the whole table (LocalProcessesChanged::partial).
+  struct Changes {
+    bool all = false;
+    std::set<std::string> namespecs;
+  };
+  Changes takeChanges() { return std::exchange(changes_, Changes{}); }
+
  private:
   // Fills the monotonic times of `p` from its wall times, as seen at `now_mono`.
   static void stampMonotonic(LocalProcess& p, const LocalProcess* previous, double now_mono);
 
   std::map<std::string, LocalProcess> processes_;
   std::uint64_t version_ = 0;
+  Changes changes_{true, {}};  // a new table is news as a whole
 };
 
 }  // namespace supvisors

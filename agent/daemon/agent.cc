@@ -54,33 +54,35 @@ constexpr double kRelayProofWindow = 8.0;
 
 }  // namespace
 
+PeerProcess toPeerProcess(const LocalProcess& p) {
+  PeerProcess q;
+  q.group = p.info.group;
+  q.name = p.info.name;
+  q.state = p.info.state;
+  q.pid = p.info.pid;
+  q.start = p.info.start;
+  q.stop = p.info.stop;
+  q.now = p.info.now;
+  q.uptime = isRunningState(p.info.state) && p.info.start > 0
+                 ? static_cast<double>(std::max<std::int64_t>(0, p.info.now - p.info.start))
+                 : 0.0;
+  q.expected = p.info.spawnerr.empty();
+  q.spawnerr = p.info.spawnerr;
+  q.extra_args = p.extra_args;
+  q.disabled = p.disabled;
+  if (p.config) {
+    q.startsecs = p.config->startsecs;
+    q.stopwaitsecs = p.config->stopwaitsecs;
+    q.process_index = p.config->process_index;
+    q.program_name = p.config->program_name;
+  }
+  return q;
+}
+
 std::vector<PeerProcess> toPeerProcesses(const std::map<std::string, LocalProcess>& table) {
   std::vector<PeerProcess> out;
   out.reserve(table.size());
-  for (const auto& [namespec, p] : table) {
-    PeerProcess q;
-    q.group = p.info.group;
-    q.name = p.info.name;
-    q.state = p.info.state;
-    q.pid = p.info.pid;
-    q.start = p.info.start;
-    q.stop = p.info.stop;
-    q.now = p.info.now;
-    q.uptime = isRunningState(p.info.state) && p.info.start > 0
-                   ? static_cast<double>(std::max<std::int64_t>(0, p.info.now - p.info.start))
-                   : 0.0;
-    q.expected = p.info.spawnerr.empty();
-    q.spawnerr = p.info.spawnerr;
-    q.extra_args = p.extra_args;
-    q.disabled = p.disabled;
-    if (p.config) {
-      q.startsecs = p.config->startsecs;
-      q.stopwaitsecs = p.config->stopwaitsecs;
-      q.process_index = p.config->process_index;
-      q.program_name = p.config->program_name;
-    }
-    out.push_back(std::move(q));
-  }
+  for (const auto& [namespec, p] : table) out.push_back(toPeerProcess(p));
   return out;
 }
 
@@ -263,18 +265,18 @@ void Agent::run() {
   // One list for every turn of the loop rather than one built at each wake-up; taken again
   // when the transport's sockets change (a key reload or a failed handshake re-creates a
   // DEALER and its monitor: a stale handle would make zmq::poll fail).
+  // No socket monitors in it (the relay's, the peer transport's): each polled socket costs
+  // two checks of its mailbox at every wake-up, and what they report (a connection made or
+  // lost, a handshake) can wait for the next tick, which reads them (tick()).
   std::vector<zmq::pollitem_t> items;
   std::size_t relayIndex = 0, peersIndex = 0, eventsIndex = 0;
   std::uint64_t itemsVersion = 0;
   const auto buildItems = [&] {
     items.assign({{nullptr, mailbox_.fd(), ZMQ_POLLIN, 0}});
     relayIndex = items.size();
-    if (relay_) {
-      items.push_back(relay_->pollItem());
-      items.push_back(relay_->monitorPollItem());
-    }
+    if (relay_) items.push_back(relay_->pollItem());
     peersIndex = items.size();
-    for (const auto& item : transport_->pollItems()) items.push_back(item);
+    for (const auto& item : transport_->wakeItems()) items.push_back(item);
     // No beacons here: they are read at each tick (tick()), so they wake nobody.
     eventsIndex = items.size();
     if (events_)
@@ -341,10 +343,6 @@ void Agent::run() {
       const auto batch = relay_->receive();
       if (!batch.empty()) apply(batch);
     }
-    if (relay_ && (items[relayIndex + 1].revents & ZMQ_POLLIN)) {
-      const auto link = relay_->linkEvents();
-      if (!link.empty()) apply(link);
-    }
     bool peersReady = false;
     for (std::size_t i = peersIndex; i < eventsIndex; ++i)
       peersReady = peersReady || (items[i].revents & ZMQ_POLLIN);
@@ -401,6 +399,13 @@ void Agent::tick(double now_mono) {
   // now is stamped with the same local tick as one read when it arrived, so they wait for the
   // tick in the socket rather than wake the loop 2 x (peers) times a tick.
   receiveBeacons();
+  // The socket monitors, not polled (run()): the relay connected or gone, the peers' streams
+  // connected, renewed or refused (read by the transport's receive()).
+  if (relay_) {
+    const auto link = relay_->linkEvents();
+    if (!link.empty()) apply(link);
+  }
+  receivePeers();
   step(Tick{ticks_, wallNow(), now_mono});
   publishPeers();
   forgetStatistics();
@@ -814,8 +819,10 @@ void Agent::apply(const RelayBatch& batch) {
   if (batch.gap) spdlog::info("relay: events were lost (serial gap); reading supervisord again");
   if (resync && poller_) poller_->requestNow();
   enforceDisabilities();
-  localTableChanged();
+  // The local view first: it is the table as the event left it, and readers of the local
+  // processes should not wait for the engine's step (its tables, the cluster snapshot).
   publish(now_mono);
+  localTableChanged();
 }
 
 void Agent::apply(const RelayLinkEvents& link) {
@@ -880,8 +887,23 @@ void Agent::setRelayPace(bool eventsFlow) {
 
 void Agent::localTableChanged() {
   if (table_.version() == last_table_version_sent_) return;
+  const bool first = last_table_version_sent_ == ~std::uint64_t{0};  // of this engine's life
   last_table_version_sent_ = table_.version();
-  step(LocalProcessesChanged{toPeerProcesses(table_.processes())});
+  const LocalTable::Changes changes = table_.takeChanges();
+  if (first || changes.all) {
+    step(LocalProcessesChanged{toPeerProcesses(table_.processes())});
+    return;
+  }
+  // After a relay event: the entries it touched, not a copy of the whole table.
+  LocalProcessesChanged event;
+  event.partial = true;
+  for (const std::string& namespec : changes.namespecs) {
+    if (const LocalProcess* p = table_.find(namespec))
+      event.processes.push_back(toPeerProcess(*p));
+    else
+      event.removed.push_back(namespec);
+  }
+  step(event);
 }
 
 void Agent::publish(double now_mono) {

@@ -17,9 +17,12 @@
 // executes the commands it returns (send to peers, log, answer the user, run an order on the
 // local supervisord through the OrderExecutor and feed its OrderDone back). An idle tick is
 // kept cheap (docs/BENCHMARKS.md "Cluster (issue 5)"): the UDP beacons are not polled but read
-// just before each Tick (only the Tick step reads liveness), and a sign of life (a beacon, a
-// peer's heartbeat) after which the engine says nothing publishes no cluster snapshot: the next
-// tick's carries it.
+// just before each Tick (only the Tick step reads liveness), nor are the socket monitors of the
+// relay and the peer transport (read at each tick: a connection made or lost is known within a
+// tick), and a sign of life (a beacon, a peer's heartbeat) after which the engine says nothing
+// publishes no cluster snapshot: the next tick's carries it. A relay event publishes the local snapshot before the engine's step, and
+// tells the engine only the entries it touched (LocalProcessesChanged::partial), not a copy of
+// the whole table.
 //
 // The event stream (event_link = ZMQ; docs/EVENTS.md): after each cluster snapshot, EventDiff
 // finds the Supvisors messages it implies and the EventPublisher (an XPUB that never blocks)
@@ -386,7 +389,9 @@ class Agent final : public ClusterRequests {
                              // resync_period: relay events keep us current
 };
 
-// The local table as the cluster needs it (PeerProcess, reference §3.3.9 subset).
+// The local table as the cluster needs it (PeerProcess, reference §3.3.9 subset), and one
+// entry of it (what the engine is told of a process after a relay event touched it).
+PeerProcess toPeerProcess(const LocalProcess& process);
 std::vector<PeerProcess> toPeerProcesses(const std::map<std::string, LocalProcess>& table);
 
 }  // namespace supvisors

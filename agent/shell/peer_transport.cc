@@ -367,6 +367,12 @@ bool ZmqPeerTransport::send(const std::string& identifier, std::string bytes) {
   return false;
 }
 
+std::vector<zmq::pollitem_t> ZmqPeerTransport::wakeItems() {
+  std::vector<zmq::pollitem_t> items{{router_.handle(), 0, ZMQ_POLLIN, 0}};
+  if (zap_) items.push_back(zap_->pollItem());
+  return items;
+}
+
 std::vector<ReceivedFrame> ZmqPeerTransport::receive(std::size_t max_frames) {
   if (zap_) {
     zap_->service();

@@ -58,6 +58,7 @@
 //   auto created = ZmqPeerTransport::create(context, options);   // bind error names address
 //   std::unique_ptr<PeerTransport> transport = std::move(created).value();
 //   items = {..., transport->pollItems()...};                    // zmq::poll(items, tick)
+//   (or transport->wakeItems(), and receive() at every tick too)
 //   if any of those is readable:
 //     for (ReceivedFrame& f : transport->receive()) decode f.bytes, check sender == f.identifier
 //     for (PeerRefusal& r : transport->takeRefusals()) log "peer with a wrong key refused"
@@ -138,6 +139,13 @@ class PeerTransport {
 
   // For the loop's zmq::poll (ZMQ_POLLIN): call receive() when any is readable.
   virtual std::vector<zmq::pollitem_t> pollItems() = 0;
+  // The part of pollItems() whose input must wake the loop at once (the ROUTER, the ZAP
+  // handler); the socket monitors' events (connections, handshakes) can wait for the next
+  // receive(), which a loop polling only these must call at least once a tick. Each socket
+  // in a zmq::poll costs two checks of its mailbox per wake-up: an idle agent wakes at least
+  // once a tick, plus once per peer heartbeat, so the monitors (one per peer) were most of
+  // its polling (docs/BENCHMARKS.md "Idle CPU").
+  virtual std::vector<zmq::pollitem_t> wakeItems() { return pollItems(); }
   // Changes whenever pollItems() would return other sockets (a key reload or a failed
   // handshake re-creates a DEALER and its monitor): a loop that keeps the list takes it again.
   virtual std::uint64_t pollItemsVersion() const { return 0; }
@@ -215,6 +223,7 @@ class ZmqPeerTransport final : public PeerTransport {
   bool send(const std::string& identifier, std::string bytes) override;
   std::vector<ReceivedFrame> receive(std::size_t max_frames = 1000) override;
   std::vector<zmq::pollitem_t> pollItems() override;
+  std::vector<zmq::pollitem_t> wakeItems() override;
   std::uint64_t pollItemsVersion() const override { return poll_items_version_; }
   std::vector<PeerRefusal> takeRefusals() override;
   const PeerTransportStats& stats() const override { return stats_; }

@@ -32,7 +32,8 @@
 //     for (const SupervisorEvent& e : batch.events) apply(e);
 //     if (batch.gap) scheduleResync();
 //   }
-//   // and receiver.monitorPollItem() in the same poll: ZMQ_POLLIN -> receiver.linkEvents()
+//   // and receiver.monitorPollItem() in the same poll: ZMQ_POLLIN -> receiver.linkEvents(),
+//   // or linkEvents() once a tick, unpolled (the agent: a disconnection is known a tick later)
 //
 // Thread-safety: none. Owned by the loop thread, like every ZeroMQ socket (DESIGN.md).
 

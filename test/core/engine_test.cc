@@ -335,6 +335,60 @@ TEST_CASE("a local table change travels as a delta and a gap asks for the whole 
   CHECK(std::holds_alternative<ProcessTableRequest>(asks[0].body));
 }
 
+TEST_CASE("a partial local table changes only the entries it names", "[engine]") {
+  Engine engine(testConfig());
+  join(engine);
+  PeerProcess web, db;
+  web.group = web.name = "web";
+  web.state = ProcessState::Running;
+  web.pid = 10;
+  db.group = db.name = "db";
+  db.state = ProcessState::Running;
+  db.pid = 11;
+  engine.step(LocalProcessesChanged{{db, web}});
+  const auto local = [&] { return *engine.view().local().processes; };
+  REQUIRE(local().size() == 2);
+
+  // web crashed: only web is named; db stays as it was and only web travels to the peer.
+  PeerProcess crashed = web;
+  crashed.state = ProcessState::Exited;
+  crashed.pid = 0;
+  LocalProcessesChanged partial;
+  partial.partial = true;
+  partial.processes = {crashed};
+  auto out = engine.step(partial);
+  CHECK(local().at("web").state == ProcessState::Exited);
+  CHECK(local().at("db") == db);
+  auto sends = commandsOf<SendPeer>(out);
+  REQUIRE(sends.size() == 1);
+  auto delta = std::get<ProcessDeltaMessage>(sends[0].body);
+  REQUIRE(delta.updated.size() == 1);
+  CHECK(delta.updated[0].name == "web");
+  CHECK(delta.removed.empty());
+  const auto crashedTables = engine.view().tables;
+  CHECK(crashedTables->findProcess("web")->instances.at("a").info.state ==
+        ProcessState::Exited);
+
+  // Named but unchanged: no delta, no rebuild.
+  out = engine.step(partial);
+  CHECK(commandsOf<SendPeer>(out).empty());
+  CHECK(engine.view().tables->version == crashedTables->version);
+
+  // A removal by name; an unknown name is ignored.
+  LocalProcessesChanged removal;
+  removal.partial = true;
+  removal.removed = {"db", "nosuch"};
+  out = engine.step(removal);
+  CHECK(local().size() == 1);
+  CHECK(local().count("web") == 1);
+  sends = commandsOf<SendPeer>(out);
+  REQUIRE(sends.size() == 1);
+  delta = std::get<ProcessDeltaMessage>(sends[0].body);
+  CHECK(delta.updated.empty());
+  CHECK(delta.removed == std::vector<std::string>{"db"});
+  CHECK(engine.view().tables->findProcess("db") == nullptr);
+}
+
 TEST_CASE("a renewed stream sends the peer our state and whole table again",
           "[engine][rotation]") {
   Engine engine(testConfig());

@@ -136,3 +136,31 @@ TEST_CASE("a reading taken before a relay event does not take the process back",
   CHECK(table.find("web")->info.state == ProcessState::Stopped);
   CHECK(delta.changed == std::vector<std::string>{"web"});
 }
+
+TEST_CASE("the table names the entries touched since it was last asked", "[local_table]") {
+  LocalTable table;
+  CHECK(table.takeChanges().all);  // a new table is news as a whole
+  (void)table.applyAll({info("web", "web", ProcessState::Running, 1000, 1010),
+                        info("db", "db", ProcessState::Running, 1000, 1010),
+                        info("mq", "mq", ProcessState::Running, 1000, 1010)},
+                       {}, 500.0);
+  CHECK(table.takeChanges().all);  // a reading refreshes every entry's `now`
+  CHECK_FALSE(table.takeChanges().all);
+
+  ProcessStateEvent exited;
+  exited.group = "web";
+  exited.name = "web";
+  exited.state = ProcessState::Exited;
+  REQUIRE(table.applyEvent(exited, 510.0, 1020.0));
+  REQUIRE(table.setDisabled("mq", true));
+  auto changes = table.takeChanges();
+  CHECK_FALSE(changes.all);
+  CHECK(changes.namespecs == std::set<std::string>{"mq", "web"});
+  CHECK(table.takeChanges().namespecs.empty());  // taken
+
+  // A flag set to what it was is no change; a removed group is one.
+  REQUIRE(table.setDisabled("mq", true));
+  CHECK(table.takeChanges().namespecs.empty());
+  CHECK(table.removeGroup("db") == std::vector<std::string>{"db"});
+  CHECK(table.takeChanges().namespecs == std::set<std::string>{"db"});
+}

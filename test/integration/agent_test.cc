@@ -165,6 +165,56 @@ TEST_CASE("with the relay, process events reach the agent without waiting for a 
   CHECK(awaitCondition([&] { return stateIs(agent, "chatty", "STOPPED"); }));
 }
 
+// The cluster view (the engine's tables: sstatus, get_all_process_info) follows the relay's
+// events one by one: after each event the engine is told only the entries it touched
+// (LocalProcessesChanged::partial), and no full reading comes to set it right meanwhile.
+TEST_CASE("with the relay, the cluster view follows each event as the local view does",
+          "[agent][e2e][relay]") {
+  TempDir run("rc");
+  const std::string endpoint = "ipc://" + (run.path() / "agent.relay").string();
+  Supervisord supervisord(SupervisordOptions{
+      .extra = "[program:hello]\ncommand=sleep 1000\nstartsecs=0\nautostart=true\n\n"
+               "[program:victim]\ncommand=sleep 1000\nstartsecs=0\nautostart=false\n"
+               "autorestart=false\n\n"
+               "[program:quiet]\ncommand=sleep 1000\nstartsecs=0\nautostart=false\n\n" +
+               relayListenerSection(endpoint, /*ticks=*/false, /*autorestart=*/true)});
+  supervisord.start();
+  AgentProcess agent(AgentProcessOptions{.serverurl = supervisord.unixUrl(),
+                                         .supervisor_extra = "resync_period = 3600",
+                                         .agent_extra = "relay_endpoint = " + endpoint,
+                                         .poll_period = 600});
+  agent.start();
+  const auto clusterState = [&](const std::string& name) -> std::string {
+    // Its exit code says whether the process runs (3 if not, as supervisorctl status).
+    const auto r = ctl(agent, {"--json", "sstatus", name + ":" + name});
+    const auto json = nlohmann::json::parse(r.output, nullptr, false);
+    if (!json.is_array() || json.size() != 1) return "";
+    return json[0].value("statename", "");
+  };
+  const auto bothAre = [&](const std::string& name, const std::string& state) {
+    return awaitCondition([&] { return stateIs(agent, name, state) && clusterState(name) == state; });
+  };
+  REQUIRE(bothAre("hello", "RUNNING"));
+  REQUIRE(bothAre("victim", "STOPPED"));
+  REQUIRE(bothAre("quiet", "STOPPED"));
+
+  REQUIRE(runCommand({"supervisorctl", "-s", supervisord.unixUrl(), "start", "victim", "quiet"})
+              .exit_code == 0);
+  CHECK(bothAre("victim", "RUNNING"));
+  CHECK(bothAre("quiet", "RUNNING"));
+  const auto pid = localInfo(agent, "victim")["pid"].get<int>();
+  REQUIRE(pid > 0);
+  ::kill(pid, SIGKILL);  // a crash, no autorestart
+  CHECK(bothAre("victim", "EXITED"));
+  REQUIRE(runCommand({"supervisorctl", "-s", supervisord.unixUrl(), "stop", "quiet"}).exit_code ==
+          0);
+  CHECK(bothAre("quiet", "STOPPED"));
+  // Untouched by those events, hello is still known to both.
+  CHECK(clusterState("hello") == "RUNNING");
+  // Every change came from events: the agent read supervisord in full only at its start.
+  CHECK_THAT(agent.log(), Contains("relay events flow"));
+}
+
 TEST_CASE("a bad configuration is refused with exit code 78 naming file, line and option",
           "[agent][config]") {
   TempDir dir;

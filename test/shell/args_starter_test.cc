@@ -32,7 +32,7 @@ LocalProcess process(const std::string& group, const std::string& name, ProcessS
   c.group = group;
   c.name = name;
   c.command = command;
-  p.config = c;
+  p.config = std::make_shared<const ProcessConfig>(c);
   return p;
 }
 

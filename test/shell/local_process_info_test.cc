@@ -98,8 +98,10 @@ TEST_CASE("syslog, none and redirect_stderr mean no log file to tail", "[local_p
   CHECK(hasLogFile("/var/log/x.log"));
 
   LocalProcess p = sampleProcess("x", "x");
-  p.config->stderr_logfile = "/tmp/x.err";
-  p.config->redirect_stderr = true;
+  ProcessConfig redirected = *p.config;
+  redirected.stderr_logfile = "/tmp/x.err";
+  redirected.redirect_stderr = true;
+  p.config = std::make_shared<const ProcessConfig>(redirected);
   const auto s = asStruct(localProcessInfoValue(p, 0));
   CHECK(xmlrpc_c::value_boolean(s.at("has_stderr")) == false);
 }

@@ -88,7 +88,7 @@ inline LocalProcess sampleProcess(const std::string& group, const std::string& n
   c.program_name = "prog";
   c.stdout_logfile = "/tmp/" + name + ".out";
   c.stderr_logfile = "";
-  p.config = c;
+  p.config = std::make_shared<const ProcessConfig>(c);
   p.start_monotonic = 500.25;
   p.stop_monotonic = 400.5;
   p.extra_args = "-x 1";
