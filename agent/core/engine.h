@@ -250,9 +250,9 @@ class Engine {
   int grace_ticks_ = 0;
   int supervisor_lost_ticks_ = 0;
   std::set<std::string> core_;
-  SynchroContext local_synchro_;                // localSynchroContext(), once built
+  SynchroContext local_synchro_;                     // localSynchroContext(), once built
   std::vector<InstanceState> local_synchro_states_;  // the instance states it was built from
-  bool local_degraded_ = false;                 // degradedMode(options_, local_synchro_)
+  bool local_degraded_ = false;                      // degradedMode(options_, local_synchro_)
 
   ClusterView view_;
   std::vector<Command> out_;

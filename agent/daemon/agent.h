@@ -20,9 +20,9 @@
 // just before each Tick (only the Tick step reads liveness), nor are the socket monitors of the
 // relay and the peer transport (read at each tick: a connection made or lost is known within a
 // tick), and a sign of life (a beacon, a peer's heartbeat) after which the engine says nothing
-// publishes no cluster snapshot: the next tick's carries it. A relay event publishes the local snapshot before the engine's step, and
-// tells the engine only the entries it touched (LocalProcessesChanged::partial), not a copy of
-// the whole table.
+// publishes no cluster snapshot: the next tick's carries it. A relay event publishes the local
+// snapshot before the engine's step, and tells the engine only the entries it touched
+// (LocalProcessesChanged::partial), not a copy of the whole table.
 //
 // The event stream (event_link = ZMQ; docs/EVENTS.md): after each cluster snapshot, EventDiff
 // finds the Supvisors messages it implies and the EventPublisher (an XPUB that never blocks)

@@ -25,8 +25,8 @@
 // Security (docs/SECURITY-PEERS.md):
 //   - CURVE mode (own key pair given): the ROUTER is a CURVE server with our secret key;
 //     every DEALER a CURVE client with our pair and the peer's public key. A ZAP handler
-//     (zap_handler.h, on inproc://zeromq.zap.01 of the same context) admits only the public keys of the
-//     peers; refusals are counted and reported by takeRefusals() for the log ("peer with a
+//     (zap_handler.h, on inproc://zeromq.zap.01 of the same context) admits only the public keys of
+//     the peers; refusals are counted and reported by takeRefusals() for the log ("peer with a
 //     wrong key refused"). The ZAP handler is serviced by the loop thread: pollItems()
 //     includes it and receive() answers pending requests before reading, so a handshake waits
 //     at most one loop iteration. A frame is delivered only if its routing id is an identifier

@@ -63,8 +63,8 @@ ElectionContext fourInstances() {
   ElectionContext context;
   for (const auto* id : {"a", "b", "c", "d"}) context.instances.push_back({id, id, false});
   context.running = {"a", "b", "c"};
-  context.local_states = {{"a", S::Running}, {"b", S::Running}, {"c", S::Running},
-                          {"d", S::Checking}};
+  context.local_states = {
+      {"a", S::Running}, {"b", S::Running}, {"c", S::Running}, {"d", S::Checking}};
   const std::map<std::string, S> agreed{{"a", S::Running}, {"b", S::Running}, {"c", S::Running}};
   context.peers = {peer("b", agreed), peer("c", agreed)};
   return context;

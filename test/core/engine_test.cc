@@ -243,10 +243,12 @@ TEST_CASE("a first election adopts the acting Master without waiting for a stabl
   }
   using S = InstanceState;
   // b still sees c FAILED (its last incarnation): Supvisors would wait for b's view to change.
-  engine.step(from("b", 1, modesOf(SupvisorsState::Operation, "a",
-                                   {{"a", S::Running}, {"b", S::Running}, {"c", S::Failed}})));
-  engine.step(from("a", 1, modesOf(SupvisorsState::Operation, "a",
-                                   {{"a", S::Running}, {"b", S::Running}, {"c", S::Running}})));
+  engine.step(from("b", 1,
+                   modesOf(SupvisorsState::Operation, "a",
+                           {{"a", S::Running}, {"b", S::Running}, {"c", S::Failed}})));
+  engine.step(from("a", 1,
+                   modesOf(SupvisorsState::Operation, "a",
+                           {{"a", S::Running}, {"b", S::Running}, {"c", S::Running}})));
   CHECK(engine.view().master == "a");
   CHECK(engine.view().fsm_state == SupvisorsState::Operation);
 }
@@ -261,10 +263,12 @@ TEST_CASE("an election held back by a state that cannot alter the choice ends af
     engine.step(from(peer, 1, ProcessTableMessage{1, {}}));
   }
   // b sees c FAILED, c sees itself RUNNING: the context is not stable.
-  engine.step(from("b", 1, modesOf(SupvisorsState::Election, "",
-                                   {{"a", S::Running}, {"b", S::Running}, {"c", S::Failed}})));
-  engine.step(from("c", 1, modesOf(SupvisorsState::Election, "",
-                                   {{"a", S::Running}, {"b", S::Running}, {"c", S::Running}})));
+  engine.step(from("b", 1,
+                   modesOf(SupvisorsState::Election, "",
+                           {{"a", S::Running}, {"b", S::Running}, {"c", S::Failed}})));
+  engine.step(from("c", 1,
+                   modesOf(SupvisorsState::Election, "",
+                           {{"a", S::Running}, {"b", S::Running}, {"c", S::Running}})));
   tickWithPeers(engine, 2, {"b", "c"});
   REQUIRE(engine.view().fsm_state == SupvisorsState::Election);
   const auto patience = 2 * static_cast<std::uint64_t>(engine.config().inactivity_ticks);
@@ -280,13 +284,15 @@ TEST_CASE("an election held back by a state that cannot alter the choice ends af
     Engine other(threeInstances(1));  // b, whose view of a differs from c's
     tickWithPeers(other, 1, {"a", "c"});
     for (const auto* peer : {"a", "c"}) {
-    other.step(from(peer, 1, localHandshake(other.config())));
-    other.step(from(peer, 1, ProcessTableMessage{1, {}}));
-  }
-    other.step(from("a", 1, modesOf(SupvisorsState::Election, "",
-                                    {{"a", S::Running}, {"b", S::Running}, {"c", S::Running}})));
-    other.step(from("c", 1, modesOf(SupvisorsState::Election, "",
-                                    {{"a", S::Checking}, {"b", S::Running}, {"c", S::Running}})));
+      other.step(from(peer, 1, localHandshake(other.config())));
+      other.step(from(peer, 1, ProcessTableMessage{1, {}}));
+    }
+    other.step(from("a", 1,
+                    modesOf(SupvisorsState::Election, "",
+                            {{"a", S::Running}, {"b", S::Running}, {"c", S::Running}})));
+    other.step(from("c", 1,
+                    modesOf(SupvisorsState::Election, "",
+                            {{"a", S::Checking}, {"b", S::Running}, {"c", S::Running}})));
     for (std::uint64_t t = 2; t <= 2 + 2 * patience; ++t) tickWithPeers(other, t, {"a", "c"});
     CHECK(other.view().fsm_state == SupvisorsState::Election);
     CHECK(other.view().master.empty());
@@ -366,8 +372,7 @@ TEST_CASE("a partial local table changes only the entries it names", "[engine]")
   CHECK(delta.updated[0].name == "web");
   CHECK(delta.removed.empty());
   const auto crashedTables = engine.view().tables;
-  CHECK(crashedTables->findProcess("web")->instances.at("a").info.state ==
-        ProcessState::Exited);
+  CHECK(crashedTables->findProcess("web")->instances.at("a").info.state == ProcessState::Exited);
 
   // Named but unchanged: no delta, no rebuild.
   out = engine.step(partial);

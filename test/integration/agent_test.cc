@@ -192,7 +192,8 @@ TEST_CASE("with the relay, the cluster view follows each event as the local view
     return json[0].value("statename", "");
   };
   const auto bothAre = [&](const std::string& name, const std::string& state) {
-    return awaitCondition([&] { return stateIs(agent, name, state) && clusterState(name) == state; });
+    return awaitCondition(
+        [&] { return stateIs(agent, name, state) && clusterState(name) == state; });
   };
   REQUIRE(bothAre("hello", "RUNNING"));
   REQUIRE(bothAre("victim", "STOPPED"));

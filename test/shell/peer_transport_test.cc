@@ -525,7 +525,7 @@ TEST_CASE("the sockets to wake on leave out the monitors, which receive() still 
     // Without ever polling it, the DEALER monitor's news arrives through receive(): a stream
     // that connects again after the peer's restart is reported as renewed.
     (void)a->transport->takeRenewedLinks();
-    b->transport.reset();  // b restarts on the same port (its former socket closes in the
+    b->transport.reset();         // b restarts on the same port (its former socket closes in the
     REQUIRE(awaitCondition([&] {  // background: bind again until the port is free)
       auto created = ZmqPeerTransport::create(b->context, optionsFor(*b, {a.get()}));
       if (created.ok()) b->transport = std::move(created).value();

@@ -102,7 +102,8 @@ ClusterSnapshot sampleCluster() {
   beta.processes.write()["g:p"] = fatal;
 
   InstanceView gamma = view(s.config.instances[2], InstanceState::Stopped);
-  gamma.state_modes = std::make_shared<const StateModesMessage>(m);  // stale: reset to defaults while STOPPED
+  gamma.state_modes =
+      std::make_shared<const StateModesMessage>(m);  // stale: reset to defaults while STOPPED
 
   s.view.instances = {alpha, beta, gamma};
   s.view.local_index = 0;
