@@ -985,15 +985,20 @@ SynchroContext Engine::synchroContext(bool stable) const {
   }
   c.core = config_.core_identifiers;
   if (stable) c.running = stableRunning();
+  stampSynchroContext(c);
+  return c;
+}
+
+void Engine::stampSynchroContext(SynchroContext& c) const {
   c.ticks_since_start = first_tick_ == 0 ? 0 : view_.tick - first_tick_;
   c.timeout_ticks = timeout_ticks_;
   c.core_guard_ticks = core_guard_ticks_;
+  c.user_ended = false;
   if (user_end_sync_) {
     const auto* master = user_master_.empty() ? nullptr : view_.find(user_master_);
     c.user_ended = user_master_.empty() || (master && canLead(*master));
   }
   c.instance_lost = instance_lost_;
-  return c;
 }
 
 const SynchroContext& Engine::localSynchroContext() {
@@ -1007,16 +1012,7 @@ const SynchroContext& Engine::localSynchroContext() {
     local_degraded_ = degradedMode(options_, local_synchro_);
     return local_synchro_;
   }
-  // What does not depend on the instance states, as synchroContext(false) sets it.
-  local_synchro_.ticks_since_start = first_tick_ == 0 ? 0 : view_.tick - first_tick_;
-  local_synchro_.timeout_ticks = timeout_ticks_;
-  local_synchro_.core_guard_ticks = core_guard_ticks_;
-  local_synchro_.user_ended = false;
-  if (user_end_sync_) {
-    const auto* master = user_master_.empty() ? nullptr : view_.find(user_master_);
-    local_synchro_.user_ended = user_master_.empty() || (master && canLead(*master));
-  }
-  local_synchro_.instance_lost = instance_lost_;
+  stampSynchroContext(local_synchro_);  // what does not depend on the instance states
   return local_synchro_;
 }
 

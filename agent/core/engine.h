@@ -231,6 +231,8 @@ class Engine {
   std::set<std::string> stableRunning() const;
   // `stable`: the RUNNING set agreed by every RUNNING peer (end of SYNCHRONIZATION); else ours.
   SynchroContext synchroContext(bool stable) const;
+  // Sets what of a SynchroContext does not depend on the instance states (ticks, USER end).
+  void stampSynchroContext(SynchroContext& c) const;
   // synchroContext(false), kept between steps: its identifier lists and RUNNING set are built
   // again only when an instance state changed (evaluate() asks for it at every step), and
   // degradedMode() of it with them (it reads nothing else).
