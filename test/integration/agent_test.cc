@@ -379,7 +379,9 @@ TEST_CASE("Python's xmlrpc.client against a running agent: every key, type and v
       .extra = kPrograms + "[program:idle]\ncommand=sleep 1000\nautostart=false\nstopwaitsecs=4\n\n"
                            "[program:broken]\ncommand=/nonexistent/program\nstartretries=0\n"
                            "stdout_logfile=NONE\n\n"
-                           "[program:quick]\ncommand=/bin/true\nstartsecs=0\nautostart=false\n"
+                           // Not /bin/true: reaped before supervisord saw it RUNNING, it is
+                           // an abnormal termination, `supervisorctl start` exits 7 (under load)
+                           "[program:quick]\ncommand=/bin/sleep 0.5\nstartsecs=0\nautostart=false\n"
                            "autorestart=false\nredirect_stderr=true\n"});
   supervisord.start();
   AgentProcess agent(AgentProcessOptions{.serverurl = supervisord.unixUrl()});
