@@ -231,16 +231,21 @@ void tickWithPeers(Engine& engine, std::uint64_t tick, const std::vector<std::st
   for (const auto& peer : peers) engine.step(from(peer, 1, TickMessage{}));
 }
 
+// The first tick, then each peer heard, handshaken and its (empty) table received: RUNNING.
+void meetPeers(Engine& engine, const std::vector<std::string>& peers) {
+  tickWithPeers(engine, 1, peers);
+  for (const auto& peer : peers) {
+    engine.step(from(peer, 1, localHandshake(engine.config())));
+    engine.step(from(peer, 1, ProcessTableMessage{1, {}}));
+  }
+}
+
 }  // namespace
 
 TEST_CASE("a first election adopts the acting Master without waiting for a stable context",
           "[engine]") {
   Engine engine(threeInstances(2));  // c joins a cluster run by a
-  tickWithPeers(engine, 1, {"a", "b"});
-  for (const auto* peer : {"a", "b"}) {
-    engine.step(from(peer, 1, localHandshake(engine.config())));
-    engine.step(from(peer, 1, ProcessTableMessage{1, {}}));
-  }
+  meetPeers(engine, {"a", "b"});
   using S = InstanceState;
   // b still sees c FAILED (its last incarnation): Supvisors would wait for b's view to change.
   engine.step(from("b", 1,
@@ -257,11 +262,7 @@ TEST_CASE("an election held back by a state that cannot alter the choice ends af
           "[engine]") {
   Engine engine(threeInstances(0));  // a: the first core identifier, the Master to be
   using S = InstanceState;
-  tickWithPeers(engine, 1, {"b", "c"});
-  for (const auto* peer : {"b", "c"}) {
-    engine.step(from(peer, 1, localHandshake(engine.config())));
-    engine.step(from(peer, 1, ProcessTableMessage{1, {}}));
-  }
+  meetPeers(engine, {"b", "c"});
   // b sees c FAILED, c sees itself RUNNING: the context is not stable.
   engine.step(from("b", 1,
                    modesOf(SupvisorsState::Election, "",
@@ -282,11 +283,7 @@ TEST_CASE("an election held back by a state that cannot alter the choice ends af
 
   SECTION("but not when a view would elect another Master") {
     Engine other(threeInstances(1));  // b, whose view of a differs from c's
-    tickWithPeers(other, 1, {"a", "c"});
-    for (const auto* peer : {"a", "c"}) {
-      other.step(from(peer, 1, localHandshake(other.config())));
-      other.step(from(peer, 1, ProcessTableMessage{1, {}}));
-    }
+    meetPeers(other, {"a", "c"});
     other.step(from("a", 1,
                     modesOf(SupvisorsState::Election, "",
                             {{"a", S::Running}, {"b", S::Running}, {"c", S::Running}})));
