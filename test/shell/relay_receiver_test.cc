@@ -174,15 +174,19 @@ TEST_CASE("relay: an ipc endpoint gets its folder, and a stale socket file is re
   test::TempDir dir("relay");
   const auto path = dir.path() / "run" / "sub" / "agent.relay";
   const std::string endpoint = "ipc://" + path.string();
-  zmq::context_t context;
   {
-    RelayReceiver receiver = bindOrFail(context, endpoint);
+    // Its own context: libzmq closes a listener (and unlinks its socket file) in an I/O thread
+    // after the socket is gone; terminating the context waits for that, so the late unlink
+    // cannot remove the file bound below (a race seen once under load).
+    zmq::context_t first_context;
+    RelayReceiver receiver = bindOrFail(first_context, endpoint);
     CHECK(std::filesystem::exists(path));
     CHECK(receiver.endpoint() == endpoint);
-    Pusher pusher(context, endpoint);
+    Pusher pusher(first_context, endpoint);
     pusher.sendEvent("pool", 0, "over_ipc");
     CHECK(processName(receiveEvents(receiver, 1).events[0]) == "over_ipc");
   }
+  zmq::context_t context;
   // A socket file left behind by a dead agent: a bound, never-listening unix socket.
   std::filesystem::remove(path);
   const int fd = ::socket(AF_UNIX, SOCK_STREAM, 0);
