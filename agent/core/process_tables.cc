@@ -167,6 +167,7 @@ std::shared_ptr<const ProcessTables> buildProcessTables(const ProcessTablesInput
     if (input.rules) application.rules = input.rules->applicationRules(name);
     application.managed = application.rules.has_value();
     application.ever_started = input.started_applications.count(name) > 0;
+    if (application.ever_started) tables->started_applications.push_back(name);
     const auto processes = tables->processesOf(name);
     application.state = applicationState(processes);
     evaluateOperationalStatus(application, processes);

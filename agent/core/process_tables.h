@@ -25,6 +25,9 @@ struct ProcessTables {
   std::uint64_t version = 0;  // increases with every rebuild that changed something
   std::map<std::string, ProcessStatus> processes;          // by namespec
   std::map<std::string, ApplicationStatus> applications;  // by name
+  // The names of the applications ever_started, sorted: what StateModes publishes, kept
+  // here so that the comparison run after every engine step does not walk every application.
+  std::vector<std::string> started_applications;
 
   const ProcessStatus* findProcess(const std::string& namespec) const;
   const ApplicationStatus* findApplication(const std::string& name) const;
