@@ -61,8 +61,7 @@ StateModesMessage ClusterView::stateModes() const {
   m.starting_jobs = starting_jobs;
   m.stopping_jobs = stopping_jobs;
   for (const auto& i : instances) m.instance_states[i.identifier] = i.state;
-  for (const auto& [name, a] : tables->applications)
-    if (a.ever_started) m.started_applications.push_back(name);
+  m.started_applications = tables->started_applications;
   return m;
 }
 
@@ -78,13 +77,34 @@ bool ClusterView::sameStateModes(const StateModesMessage& m) const {
     const auto it = m.instance_states.find(i.identifier);
     if (it == m.instance_states.end() || it->second != i.state) return false;
   }
-  auto started = m.started_applications.begin();
-  for (const auto& [name, a] : tables->applications) {
-    if (!a.ever_started) continue;
-    if (started == m.started_applications.end() || *started != name) return false;
-    ++started;
+  return m.started_applications == tables->started_applications;
+}
+
+bool ClusterView::onlyClocksMoved(const ClusterView& before) const {
+  if (fsm_state != before.fsm_state || master != before.master || degraded != before.degraded ||
+      tables != before.tables || decisions != before.decisions ||
+      starting_jobs != before.starting_jobs || stopping_jobs != before.stopping_jobs ||
+      illegal_transitions != before.illegal_transitions ||
+      dropped_messages != before.dropped_messages || dropped_beacons != before.dropped_beacons ||
+      instances.size() != before.instances.size())
+    return false;
+  for (std::size_t k = 0; k < instances.size(); ++k) {
+    const InstanceView& i = instances[k];
+    const InstanceView& b = before.instances[k];
+    if (i.state != b.state || i.supervisor_reachable != b.supervisor_reachable ||
+        i.supervisor_unreachable_since != b.supervisor_unreachable_since ||
+        i.handshake_requested_tick != b.handshake_requested_tick ||
+        i.leaving_until != b.leaving_until || i.rehandshaking != b.rehandshaking ||
+        i.state_modes != b.state_modes || &*i.processes != &*b.processes ||
+        &*i.process_ticks != &*b.process_ticks ||
+        &*i.process_changes != &*b.process_changes || i.table_version != b.table_version ||
+        i.table_received != b.table_received || i.processes_lost != b.processes_lost ||
+        i.transport_errors != b.transport_errors || i.failures != b.failures ||
+        i.node_id != b.node_id || i.stereotypes != b.stereotypes ||
+        i.handshake_differences != b.handshake_differences)
+      return false;
   }
-  return started == m.started_applications.end();
+  return true;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1103,7 +1123,8 @@ void Engine::runCommander() {
   // refuses the orders of this agent ("the requester is not RUNNING here"), and a joining
   // instance often hears its peers a tick after they heard it.
   const std::string& self = view_.local().identifier;
-  std::vector<const InstanceView*> capable;
+  std::vector<const InstanceView*>& capable = capable_scratch_;  // no allocation per step
+  capable.clear();
   for (const auto& i : view_.instances) {
     if (!i.eligible() || !i.table_received || i.processes_lost) continue;
     if (!i.local) {

@@ -130,6 +130,12 @@ struct ClusterView {
   StateModesMessage stateModes() const;
   // stateModes() == modes, without building it (no allocation): run after every step.
   bool sameStateModes(const StateModesMessage& modes) const;
+  // This view differs from `before` (an earlier copy of the same engine's view) by nothing
+  // but what every tick moves: the tick, the instances' liveness stamps, clocks and stream
+  // stall flags. Identities, not contents, for what is shared (tables, decisions, tables of
+  // processes, StateModes): a changed one is a new object. Lets the shell refresh its
+  // published copy less often than every tick (Agent::step).
+  bool onlyClocksMoved(const ClusterView& before) const;
 };
 
 class Engine {
@@ -305,6 +311,7 @@ class Engine {
   int failure_window_ticks_ = 0;  // a non-Master keeps a failure this long under a Master
   std::map<std::string, std::uint64_t> repaired_;  // namespec -> tick of its last repair here
   std::set<std::string> capable_;  // instances that could take a start at the last step
+  std::vector<const InstanceView*> capable_scratch_;  // runCommander's list, kept for its capacity
   // Nicks of the instances that became capable while a global sequence ran or in CONCILIATION:
   // the repair runs once back in OPERATION with no sequence ("" when none is due).
   std::string repair_due_;

@@ -17,6 +17,7 @@
 #include "agent/daemon/logging.h"
 #include "agent/shell/args_file.h"
 #include "agent/shell/clock.h"
+#include "agent/shell/input_waiter.h"
 #include "agent/shell/metrics_page.h"
 #include "agent/shell/stats_json.h"
 #include "common/exec_wrapper.h"
@@ -46,6 +47,13 @@ std::uint64_t newIncarnation(std::uint64_t previous) {
 }
 // Seconds between two returns of freed memory to the system (malloc_trim).
 constexpr double kTrimPeriod = 30.0;
+// Seconds the published cluster view may keep the clocks and liveness stamps of an earlier
+// tick while nothing else changed (Agent::step).
+constexpr double kClockRefreshPeriod = 1.0;
+// Seconds between two readings of the socket monitors at a tick (Agent::tick).
+constexpr double kMonitorPeriod = 0.5;
+// The peer frames read in one turn of the loop (PeerTransport::receive).
+constexpr std::size_t kMaxPeerFrames = 1000;
 // How long relay events prove supervisord alive (its getState checks are spared meanwhile):
 // TICK_5 comes every 5 s, give or take one turn of supervisord's loop (1 s), plus a margin
 // for a loaded machine. A SIGSTOPped supervisord is seen unreachable at most this long plus
@@ -264,11 +272,12 @@ void Agent::run() {
   next_tick_ = monotonicNow();
   // One list for every turn of the loop rather than one built at each wake-up; taken again
   // when the transport's sockets change (a key reload or a failed handshake re-creates a
-  // DEALER and its monitor: a stale handle would make zmq::poll fail).
+  // DEALER and its monitor: a stale handle would make the wait fail).
   // No socket monitors in it (the relay's, the peer transport's): each polled socket costs
-  // two checks of its mailbox at every wake-up, and what they report (a connection made or
+  // a check of its mailbox at every wake-up (input_waiter.h), and what they report (a connection made or
   // lost, a handshake) can wait for the next tick, which reads them (tick()).
   std::vector<zmq::pollitem_t> items;
+  InputWaiter waiter;
   std::size_t relayIndex = 0, peersIndex = 0, eventsIndex = 0;
   std::uint64_t itemsVersion = 0;
   const auto buildItems = [&] {
@@ -286,20 +295,19 @@ void Agent::run() {
   buildItems();
   while (!stop_requested_.load()) {
     if (transport_->pollItemsVersion() != itemsVersion) buildItems();
-    for (auto& item : items) item.revents = 0;
     double wake_at = next_tick_;
     if (const auto nudge = nudges_.next()) wake_at = std::min(wake_at, *nudge);
     const double wait = std::max(0.0, wake_at - monotonicNow());
     try {
-      zmq::poll(items.data(), items.size(),
-                std::chrono::milliseconds(static_cast<long>(std::ceil(wait * 1000.0))));
+      waiter.wait(items, std::chrono::milliseconds(static_cast<long>(std::ceil(wait * 1000.0))));
     } catch (const zmq::error_t& e) {
-      if (e.num() != EINTR) {
-        spdlog::critical("agent loop: poll failed: {}", e.what());
-        break;
-      }
+      spdlog::critical("agent loop: waiting for input failed: {}", e.what());
+      break;
     }
-    for (auto& input : mailbox_.drain()) {
+    // Only when its eventfd woke us: every post() and notify() makes it readable.
+    std::vector<LoopInput> inputs;
+    if (items[0].revents & ZMQ_POLLIN) inputs = mailbox_.drain();
+    for (auto& input : inputs) {
       if (const auto* reading = std::get_if<PollReading>(&input)) {
         apply(*reading);
       } else if (auto* request = std::get_if<EndSyncRequest>(&input)) {
@@ -346,7 +354,7 @@ void Agent::run() {
     bool peersReady = false;
     for (std::size_t i = peersIndex; i < eventsIndex; ++i)
       peersReady = peersReady || (items[i].revents & ZMQ_POLLIN);
-    if (peersReady) receivePeers();
+    if (peersReady) receivePeers(PeerTransport::Monitors::Skip);
     bool eventsReady = false;
     for (std::size_t i = eventsIndex; i < items.size(); ++i)
       eventsReady = eventsReady || (items[i].revents & ZMQ_POLLIN);
@@ -399,15 +407,22 @@ void Agent::tick(double now_mono) {
   // now is stamped with the same local tick as one read when it arrived, so they wait for the
   // tick in the socket rather than wake the loop 2 x (peers) times a tick.
   receiveBeacons();
-  // The socket monitors, not polled (run()): the relay connected or gone, the peers' streams
-  // connected, renewed or refused (read by the transport's receive()).
-  if (relay_) {
-    const auto link = relay_->linkEvents();
-    if (!link.empty()) apply(link);
+  // The socket monitors, not waited on (run()), are read every kMonitorPeriod: the relay
+  // connected or gone, the peers' streams connected, renewed or refused (read by the
+  // transport's receive()). Their news waits that long; a tick that read them all cost the
+  // idle agent two or more mailbox checks (a getpid and a poll each) for nothing.
+  const bool monitors = now_mono >= next_monitors_;
+  if (monitors) {
+    next_monitors_ = now_mono + kMonitorPeriod;
+    if (relay_) {
+      const auto link = relay_->linkEvents();
+      if (!link.empty()) apply(link);
+    }
+    receivePeers(PeerTransport::Monitors::Read);
   }
-  receivePeers();
   step(Tick{ticks_, wallNow(), now_mono});
-  publishPeers();
+  // The peers' counters (the transport's, the beacons', the decoding drops) at the same pace.
+  if (monitors) publishPeers();
   forgetStatistics();
 }
 
@@ -538,8 +553,8 @@ void Agent::newLife(const std::string& why) {
   publishCluster();
 }
 
-void Agent::receivePeers() {
-  for (ReceivedFrame& frame : transport_->receive()) {
+void Agent::receivePeers(PeerTransport::Monitors monitors) {
+  for (ReceivedFrame& frame : transport_->receive(kMaxPeerFrames, monitors)) {
     auto decoded = decodePeerMessage(frame.bytes);
     if (!decoded.ok()) {
       const auto reason = static_cast<std::size_t>(peerDecodeErrorOf(decoded.error()));
@@ -649,15 +664,38 @@ bool livenessOnly(const Event& event) {
   return received && std::holds_alternative<TickMessage>(received->message.body);
 }
 
+// Commands that only send the tick's heartbeats to the peers.
+bool heartbeatsOnly(const std::vector<Command>& commands) {
+  for (const Command& command : commands) {
+    const auto* send = std::get_if<SendPeer>(&command);
+    if (!send || !std::holds_alternative<TickMessage>(send->body)) return false;
+  }
+  return true;
+}
+
 }  // namespace
+
+bool Agent::publishedClocksFresh(double now_mono) const {
+  const auto published = cluster_.get();
+  return published->ready && now_mono - published->taken_monotonic < kClockRefreshPeriod &&
+         engine_->view().onlyClocksMoved(published->view);
+}
 
 void Agent::step(const Event& event) {
   std::vector<Command> commands = engine_->step(event);
   // A sign of life that made the engine say nothing changed only a peer's liveness stamps and
-  // remote clocks: readers get them with the snapshot of the next local tick (at most
-  // tick_period later) instead of a new snapshot per message, which was most of an idle
-  // agent's snapshots (2 beacons and 1 heartbeat per peer and tick).
+  // remote clocks: readers get them with a later snapshot (below) instead of a new snapshot
+  // per message, which was most of an idle agent's snapshots (2 beacons and 1 heartbeat per
+  // peer and tick).
   if (commands.empty() && livenessOnly(event)) return;
+  // Likewise a tick that only sent heartbeats and moved nothing but the tick, the clocks and
+  // liveness stamps: the published view keeps them for up to kClockRefreshPeriod (Supvisors
+  // refreshes them every 5 s) rather than being copied at every tick of an idle agent.
+  if (std::holds_alternative<Tick>(event) && heartbeatsOnly(commands) &&
+      publishedClocksFresh(std::get<Tick>(event).monotonic_time)) {
+    for (const Command& command : commands) execute(command);
+    return;
+  }
   std::vector<Command> answers;
   for (Command& command : commands) {
     if (std::holds_alternative<UserResult>(command))

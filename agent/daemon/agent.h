@@ -279,7 +279,7 @@ class Agent final : public ClusterRequests {
   void follow(const ExecuteOrder& order, const OrderDone& done);
   // Turns supervisord's loop when a followed process is due to move on.
   void pokeSupervisor(double now);
-  void receivePeers();
+  void receivePeers(PeerTransport::Monitors monitors);
   void receiveBeacons();
   // Reads the key files again and applies them (loop thread); the Error names the bad files.
   Status reloadPeerKeys(const std::string& why);
@@ -297,6 +297,9 @@ class Agent final : public ClusterRequests {
   void publish(double now_mono);
   // Publishes the cluster snapshot, and on the event stream what changed since the last one.
   void publishCluster();
+  // The published cluster view is under kClockRefreshPeriod old and differs from the engine's
+  // by clocks and liveness stamps only.
+  bool publishedClocksFresh(double now_mono) const;
   void serviceEvents();
   // The peer layer's and the event publisher's counters for /metrics (every tick: the
   // transport and the publisher are the loop's alone).
@@ -367,6 +370,7 @@ class Agent final : public ClusterRequests {
   std::map<std::string, std::string> serving_keys_;  // per peer: the key it serves with (CURVE)
   std::uint64_t ticks_ = 0;
   double next_tick_ = 0.0;  // monotonic seconds
+  double next_monitors_ = 0.0;  // monotonic seconds: the next tick that reads the socket monitors
   std::uint64_t last_table_version_sent_ = ~std::uint64_t{0};
   std::uint64_t next_request_id_ = 1;
   std::map<std::uint64_t, Answer> pending_;  // user requests the engine has not answered

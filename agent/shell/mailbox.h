@@ -3,7 +3,7 @@
 //
 // Worker threads (the supervisord poller, the HTTP server's write requests, signal
 // handlers through notify()) post items; the loop thread drains them. The wake-up is an
-// eventfd, so the loop can wait on it together with its ZeroMQ sockets in one zmq_poll.
+// eventfd, so the loop can wait on it together with its ZeroMQ sockets (input_waiter.h).
 //
 // Thread-safety: post()/notify() from any thread (notify() is async-signal-safe);
 // drain()/fd() from the loop thread.

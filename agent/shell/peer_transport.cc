@@ -373,13 +373,15 @@ std::vector<zmq::pollitem_t> ZmqPeerTransport::wakeItems() {
   return items;
 }
 
-std::vector<ReceivedFrame> ZmqPeerTransport::receive(std::size_t max_frames) {
+std::vector<ReceivedFrame> ZmqPeerTransport::receive(std::size_t max_frames, Monitors monitors) {
   if (zap_) {
     zap_->service();
     stats_.zap_refusals = zap_->refusals();
   }
-  serviceMonitor();
-  serviceDealerMonitors();
+  if (monitors == Monitors::Read) {
+    serviceMonitor();
+    serviceDealerMonitors();
+  }
   std::vector<ReceivedFrame> frames;
   while (frames.size() < max_frames) {
     std::vector<zmq::message_t> parts;

@@ -133,16 +133,23 @@ class PeerTransport {
   // even when true (the connection may break): the protocol tolerates loss.
   virtual bool send(const std::string& identifier, std::string bytes) = 0;
 
+  // Whether receive() also reads the socket monitors' events (connections made, lost, renewed;
+  // handshakes failed): a loop woken by every peer message reads them at its tick instead,
+  // since with CURVE there is one monitor per peer (work in peers per message).
+  enum class Monitors { Read, Skip };
   // What has arrived, up to `max_frames` (so a burst cannot starve the loop's other
-  // sockets), without blocking. Also services pending ZAP requests and socket events.
-  virtual std::vector<ReceivedFrame> receive(std::size_t max_frames = 1000) = 0;
+  // sockets), without blocking. Also services pending ZAP requests and, unless told to skip
+  // them, the socket monitors' events.
+  virtual std::vector<ReceivedFrame> receive(std::size_t max_frames = 1000,
+                                             Monitors monitors = Monitors::Read) = 0;
 
   // For the loop's zmq::poll (ZMQ_POLLIN): call receive() when any is readable.
   virtual std::vector<zmq::pollitem_t> pollItems() = 0;
   // The part of pollItems() whose input must wake the loop at once (the ROUTER, the ZAP
   // handler); the socket monitors' events (connections, handshakes) can wait for the next
-  // receive(), which a loop polling only these must call at least once a tick. Each socket
-  // in a zmq::poll costs two checks of its mailbox per wake-up: an idle agent wakes at least
+  // receive() with Monitors::Read, which a loop polling only these must call regularly (the
+  // agent: every kMonitorPeriod, agent.cc). Each socket
+  // waited on costs a check of its mailbox per wake-up (input_waiter.h): an idle agent wakes at least
   // once a tick, plus once per peer heartbeat, so the monitors (one per peer) were most of
   // its polling (docs/BENCHMARKS.md "Idle CPU").
   virtual std::vector<zmq::pollitem_t> wakeItems() { return pollItems(); }
@@ -221,7 +228,8 @@ class ZmqPeerTransport final : public PeerTransport {
   ~ZmqPeerTransport() override;
 
   bool send(const std::string& identifier, std::string bytes) override;
-  std::vector<ReceivedFrame> receive(std::size_t max_frames = 1000) override;
+  std::vector<ReceivedFrame> receive(std::size_t max_frames = 1000,
+                                     Monitors monitors = Monitors::Read) override;
   std::vector<zmq::pollitem_t> pollItems() override;
   std::vector<zmq::pollitem_t> wakeItems() override;
   std::uint64_t pollItemsVersion() const override { return poll_items_version_; }

@@ -488,3 +488,46 @@ TEST_CASE("beacons from strangers or before the first tick are dropped and count
   CHECK(engine.view().instance("b").state == InstanceState::Stopped);
   CHECK_FALSE(engine.view().instance("b").liveness.incarnation());
 }
+
+// Agent::step keeps its published copy of the view while only this is true (docs/BENCHMARKS.md
+// "Idle CPU"): what it misses then must be clocks and liveness stamps, nothing a reader acts on.
+TEST_CASE("a view that only ticks says so; a change of state, table or Master does not",
+          "[engine]") {
+  Engine engine(testConfig({.inactivity_ticks = 3}));
+  join(engine);
+  auto modes = engine.view().stateModes();
+  modes.fsm_state = SupvisorsState::Election;
+  engine.step(from("b", 1, modes));
+  REQUIRE(engine.view().fsm_state == SupvisorsState::Operation);
+
+  const ClusterView settled = engine.view();
+  for (std::uint64_t t = 2; t <= 4; ++t) {
+    engine.step(Tick{t});
+    engine.step(peerTick(1));
+  }
+  CHECK(engine.view().tick == 4);
+  CHECK(engine.view().instance("b").liveness.lastHeardTick() == 4);
+  CHECK(engine.view().onlyClocksMoved(settled));
+
+  SECTION("a process of the peer changed") {
+    PeerProcess p;
+    p.group = "app";
+    p.name = "worker";
+    p.state = ProcessState::Stopped;
+    engine.step(from("b", 1, ProcessTableMessage{2, {p}}));
+    REQUIRE(engine.view().instance("b").processes->at("app:worker").state ==
+            ProcessState::Stopped);
+    CHECK_FALSE(engine.view().onlyClocksMoved(settled));
+  }
+  SECTION("the peer fell silent") {
+    for (std::uint64_t t = 5; t <= 9; ++t) engine.step(Tick{t});
+    REQUIRE(engine.view().instance("b").state != InstanceState::Running);
+    CHECK_FALSE(engine.view().onlyClocksMoved(settled));
+  }
+  SECTION("the peer's supervisord stopped answering") {
+    engine.step(Tick{5});
+    engine.step(peerTick(1, /*supervisor_reachable=*/false));
+    REQUIRE_FALSE(engine.view().instance("b").supervisor_reachable);
+    CHECK_FALSE(engine.view().onlyClocksMoved(settled));
+  }
+}

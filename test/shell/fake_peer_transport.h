@@ -97,7 +97,8 @@ class FakePeerTransport final : public PeerTransport {
     return delivered;
   }
 
-  std::vector<ReceivedFrame> receive(std::size_t max_frames = 1000) override {
+  std::vector<ReceivedFrame> receive(std::size_t max_frames = 1000,
+                                     Monitors = Monitors::Read) override {
     std::vector<ReceivedFrame> frames;
     auto& inbox = network_.inboxes_[identifier_].frames;
     while (!inbox.empty() && frames.size() < max_frames) {

@@ -1,0 +1,130 @@
+// InputWaiter against real ZeroMQ sockets (inproc and ipc) and an eventfd.
+#include <catch2/catch.hpp>
+
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdint>
+#include <thread>
+
+#include "agent/shell/input_waiter.h"
+
+using namespace supvisors;
+using namespace std::chrono_literals;
+
+namespace {
+
+struct Pair {
+  zmq::context_t context;
+  zmq::socket_t pull{context, zmq::socket_type::pull};
+  zmq::socket_t push{context, zmq::socket_type::push};
+  explicit Pair(const char* endpoint) {
+    pull.bind(endpoint);
+    push.connect(endpoint);
+  }
+};
+
+struct EventFd {
+  int fd = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+  ~EventFd() { ::close(fd); }
+  void post() const {
+    const std::uint64_t one = 1;
+    REQUIRE(::write(fd, &one, sizeof one) == sizeof one);
+  }
+};
+
+}  // namespace
+
+TEST_CASE("an input waiter times out when nothing comes", "[input_waiter]") {
+  Pair pair("inproc://idle");
+  EventFd event;
+  std::vector<zmq::pollitem_t> items{{nullptr, event.fd, ZMQ_POLLIN, 0},
+                                     {pair.pull.handle(), 0, ZMQ_POLLIN, 0}};
+  InputWaiter waiter;
+  const auto start = std::chrono::steady_clock::now();
+  CHECK(waiter.wait(items, 50ms) == 0);
+  CHECK(std::chrono::steady_clock::now() - start >= 45ms);  // it did wait (poll rounds down)
+  CHECK(items[0].revents == 0);
+  CHECK(items[1].revents == 0);
+}
+
+TEST_CASE("an input waiter reports a message queued before it waits", "[input_waiter]") {
+  Pair pair("inproc://queued");
+  pair.push.send(zmq::str_buffer("one"));
+  std::vector<zmq::pollitem_t> items{{pair.pull.handle(), 0, ZMQ_POLLIN, 0}};
+  InputWaiter waiter;
+  REQUIRE(waiter.wait(items, 10s) == 1);  // returns at once, not after 10 s
+  CHECK(items[0].revents == ZMQ_POLLIN);
+}
+
+TEST_CASE("an input waiter wakes on a message sent while it waits", "[input_waiter]") {
+  Pair pair("ipc:///tmp/supvisors-input-waiter-test.ipc");
+  std::vector<zmq::pollitem_t> items{{pair.pull.handle(), 0, ZMQ_POLLIN, 0}};
+  InputWaiter waiter;
+  std::thread sender([&] {
+    std::this_thread::sleep_for(100ms);  // lets the waiter block first
+    pair.push.send(zmq::str_buffer("late"));
+  });
+  int ready = 0;
+  for (int turn = 0; turn < 100 && ready == 0; ++turn) ready = waiter.wait(items, 10s);
+  sender.join();
+  REQUIRE(ready == 1);
+  CHECK(items[0].revents == ZMQ_POLLIN);
+  zmq::message_t message;
+  CHECK(pair.pull.recv(message, zmq::recv_flags::dontwait));
+  CHECK(message.to_string() == "late");
+}
+
+TEST_CASE("an input waiter wakes on a plain descriptor", "[input_waiter]") {
+  Pair pair("inproc://plain");
+  EventFd event;
+  std::vector<zmq::pollitem_t> items{{pair.pull.handle(), 0, ZMQ_POLLIN, 0},
+                                     {nullptr, event.fd, ZMQ_POLLIN, 0}};
+  InputWaiter waiter;
+  std::thread poster([&] {
+    std::this_thread::sleep_for(100ms);
+    event.post();
+  });
+  int ready = 0;
+  for (int turn = 0; turn < 100 && ready == 0; ++turn) ready = waiter.wait(items, 10s);
+  poster.join();
+  REQUIRE(ready == 1);
+  CHECK(items[0].revents == 0);
+  CHECK(items[1].revents == ZMQ_POLLIN);
+}
+
+// ZMQ_FD is edge-triggered: a receive that leaves a message behind consumes the signal, so a
+// waiter that only polled ZMQ_FD would sleep on a message already there.
+TEST_CASE("an input waiter reports what a receive left queued", "[input_waiter]") {
+  Pair pair("inproc://left");
+  EventFd event;
+  std::vector<zmq::pollitem_t> items{{nullptr, event.fd, ZMQ_POLLIN, 0},
+                                     {pair.pull.handle(), 0, ZMQ_POLLIN, 0}};
+  InputWaiter waiter;
+  for (const char* text : {"a", "b", "c"}) pair.push.send(zmq::buffer(std::string(text)));
+  std::vector<std::string> received;
+  for (int turn = 0; turn < 3; ++turn) {
+    REQUIRE(waiter.wait(items, 10s) == 1);
+    REQUIRE(items[1].revents == ZMQ_POLLIN);
+    zmq::message_t message;
+    REQUIRE(pair.pull.recv(message, zmq::recv_flags::dontwait));
+    received.push_back(message.to_string());
+  }
+  CHECK(received == std::vector<std::string>{"a", "b", "c"});
+  CHECK(waiter.wait(items, 0ms) == 0);
+}
+
+TEST_CASE("a busy socket does not hide a plain descriptor from an input waiter",
+          "[input_waiter]") {
+  Pair pair("inproc://busy");
+  EventFd event;
+  std::vector<zmq::pollitem_t> items{{nullptr, event.fd, ZMQ_POLLIN, 0},
+                                     {pair.pull.handle(), 0, ZMQ_POLLIN, 0}};
+  pair.push.send(zmq::str_buffer("x"));
+  event.post();
+  InputWaiter waiter;
+  REQUIRE(waiter.wait(items, 10s) == 2);
+  CHECK(items[0].revents == ZMQ_POLLIN);
+  CHECK(items[1].revents == ZMQ_POLLIN);
+}
