@@ -58,8 +58,14 @@ void SupervisorPoller::watch(const std::string& namespec) {
 }
 
 void SupervisorPoller::proveAlive(double until_monotonic) {
-  proven_until_.store(until_monotonic);
+  const double before = proven_until_.exchange(until_monotonic);
   ++alive_proofs_;
+  if (until_monotonic >= before) return;  // called for every relay event: no wake-up then
+  {
+    std::lock_guard lock(mutex_);
+    proof_shortened_ = true;
+  }
+  wake_.notify_all();
 }
 
 PollerStats SupervisorPoller::stats() const {
@@ -146,10 +152,15 @@ void SupervisorPoller::run() {
     }
 
     // Until the next full reading, or the next liveness check if that comes first. While
-    // supervisord is proven alive the poller still wakes at poll_period (a wake costs
-    // microseconds), so a proof that lapses is followed by a check within poll_period.
-    const double untilFull = std::max(0.0, last_full_ + period_.load() - monotonicNow());
+    // supervisord is proven alive, the checks due before the proof lapses would be spared:
+    // the poller sleeps until it lapses (a relay event every TICK_5 keeps moving it: a wake
+    // every 8 s or so instead of every poll_period), then checks at once.
+    const double after = monotonicNow();
+    const double untilFull = std::max(0.0, last_full_ + period_.load() - after);
     double wait = std::min(untilFull, options_.poll_period);
+    const double provenFor = proven_until_.load() - after;
+    const bool provenSleep = ok && provenFor > wait;
+    if (provenSleep) wait = std::min(untilFull, provenFor);
     if (!ok) {
       // Every first_retry for the first 10 tries (a supervisord started beside the agent
       // answers within a second or so: the cluster must not wait a poll_period more), then
@@ -163,9 +174,14 @@ void SupervisorPoller::run() {
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(wait);
     // Woken early by stop(), requestNow(), or a shorter period (which then rules the wait).
     wake_.wait_until(lock, deadline, [&] {
-      return stopping_ || requested_ || check_requested_ || (ok && period_.load() < period);
+      return stopping_ || requested_ || check_requested_ || proof_shortened_ ||
+             (ok && period_.load() < period);
     });
     if (stopping_) return;
+    proof_shortened_ = false;
+    // The checks that poll_period would have made during that sleep.
+    if (provenSleep)
+      checks_spared_ += static_cast<std::uint64_t>((monotonicNow() - after) / options_.poll_period);
     requested = requested_ || period_.load() < period;
     check = check_requested_;  // the next reading, full or not, turns supervisord's loop
     requested_ = false;

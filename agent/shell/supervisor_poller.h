@@ -86,8 +86,9 @@ class SupervisorPoller {
   // The namespec every liveness check also reads with getProcessInfo ("" = none).
   void watch(const std::string& namespec);
   // supervisord is known to be alive until `until_monotonic` (seconds, monotonicNow()):
-  // liveness checks due before then are spared. 0 withdraws the proof (a checkNow() then
-  // makes the next check happen at once).
+  // liveness checks due before then are spared, and the poller sleeps until the proof lapses
+  // (or the next full reading) instead of waking every poll_period. An earlier time than the
+  // last one (0 withdraws the proof) wakes it: the next check is made at once.
   void proveAlive(double until_monotonic);
   PollerStats stats() const;
 
@@ -110,6 +111,7 @@ class SupervisorPoller {
   bool stopping_ = false;
   bool requested_ = false;
   bool check_requested_ = false;
+  bool proof_shortened_ = false;  // proveAlive() moved the proof earlier: wait again
   std::string watched_;  // under mutex_
   std::thread thread_;
 
