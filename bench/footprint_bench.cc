@@ -5,8 +5,9 @@
 //       until supervisord and the agent both report at least N processes RUNNING.
 //   footprint_bench window --agent-pid P --supervisord-pid Q --seconds S
 //                          [--churn URL --churn-programs K --churn-rate R]
-//       samples CPU (utime+stime of /proc/PID/stat) of both over S seconds, optionally while
-//       stopping and starting R programs per second (of p0000..p<K-1>) through supervisord,
+//       samples CPU (time on a CPU of their threads, /proc/PID/task/*/schedstat) of both over
+//       S seconds, optionally while stopping and starting R programs per second (of
+//       p0000..p<K-1>) through supervisord,
 //       then reads the agent's memory (/proc/P/status VmRSS, /proc/P/smaps_rollup Pss and
 //       Private_*). Prints one line of key=value.
 //   footprint_bench crash  --agent PORT --supervisor URL --program NAME --count C
@@ -69,8 +70,9 @@ double seconds(Clock::duration d) { return std::chrono::duration<double>(d).coun
 
 // ---- /proc readers -------------------------------------------------------------------------
 
-// utime + stime of the whole thread group (dead threads included), in seconds.
-double cpuSeconds(pid_t pid) {
+// utime + stime of the whole thread group (dead threads included), in seconds. Counted in
+// clock ticks (10 ms: 0.033 % of a 30-s window), too coarse for an idle agent.
+double tickCpuSeconds(pid_t pid) {
   std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
   std::string text((std::istreambuf_iterator<char>(in)), {});
   auto close = text.rfind(')');  // the comm field may hold spaces
@@ -81,6 +83,25 @@ double cpuSeconds(pid_t pid) {
   // After ") ": field 3 (state) is f[0]; utime is field 14, stime field 15.
   const double ticks = static_cast<double>(sysconf(_SC_CLK_TCK));
   return (std::stod(f.at(11)) + std::stod(f.at(12))) / ticks;
+}
+
+// Time on a CPU of the live threads of `pid`, in seconds: the first field of each
+// /proc/PID/task/TID/schedstat, in nanoseconds. Falls back to tickCpuSeconds() where the
+// kernel has no schedstat (CONFIG_SCHED_INFO). The benchmarked processes keep their threads.
+double cpuSeconds(pid_t pid) {
+  const std::filesystem::path tasks = "/proc/" + std::to_string(pid) + "/task";
+  std::error_code ec;
+  double total = 0.0;
+  bool any = false;
+  for (const auto& task : std::filesystem::directory_iterator(tasks, ec)) {
+    std::ifstream in(task.path() / "schedstat");
+    unsigned long long ns = 0;
+    if (in >> ns) {
+      total += static_cast<double>(ns) / 1e9;
+      any = true;
+    }
+  }
+  return any ? total : tickCpuSeconds(pid);
 }
 
 // Sum of "<name>: <n> kB" lines of a /proc file whose name is in `names`.

@@ -96,11 +96,10 @@ bool ClusterView::onlyClocksMoved(const ClusterView& before) const {
         i.handshake_requested_tick != b.handshake_requested_tick ||
         i.leaving_until != b.leaving_until || i.rehandshaking != b.rehandshaking ||
         i.state_modes != b.state_modes || &*i.processes != &*b.processes ||
-        &*i.process_ticks != &*b.process_ticks ||
-        &*i.process_changes != &*b.process_changes || i.table_version != b.table_version ||
-        i.table_received != b.table_received || i.processes_lost != b.processes_lost ||
-        i.transport_errors != b.transport_errors || i.failures != b.failures ||
-        i.node_id != b.node_id || i.stereotypes != b.stereotypes ||
+        &*i.process_ticks != &*b.process_ticks || &*i.process_changes != &*b.process_changes ||
+        i.table_version != b.table_version || i.table_received != b.table_received ||
+        i.processes_lost != b.processes_lost || i.transport_errors != b.transport_errors ||
+        i.failures != b.failures || i.node_id != b.node_id || i.stereotypes != b.stereotypes ||
         i.handshake_differences != b.handshake_differences)
       return false;
   }

@@ -274,8 +274,8 @@ void Agent::run() {
   // when the transport's sockets change (a key reload or a failed handshake re-creates a
   // DEALER and its monitor: a stale handle would make the wait fail).
   // No socket monitors in it (the relay's, the peer transport's): each polled socket costs
-  // a check of its mailbox at every wake-up (input_waiter.h), and what they report (a connection made or
-  // lost, a handshake) can wait for the next tick, which reads them (tick()).
+  // a check of its mailbox at every wake-up (input_waiter.h), and what they report (a connection
+  // made or lost, a handshake) can wait for the next tick, which reads them (tick()).
   std::vector<zmq::pollitem_t> items;
   InputWaiter waiter;
   std::size_t relayIndex = 0, peersIndex = 0, eventsIndex = 0;

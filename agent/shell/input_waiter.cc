@@ -39,7 +39,8 @@ int InputWaiter::wait(std::vector<zmq::pollitem_t>& items, std::chrono::millisec
   for (std::size_t i = 0; i < items.size(); ++i)
     fds_[i] = pollfd{descriptorOf(items[i]), POLLIN, 0};
   // With a socket ready, the plain descriptors are only looked at; else everything is waited for.
-  const int rc = ::poll(fds_.data(), fds_.size(), ready > 0 ? 0 : static_cast<int>(timeout.count()));
+  const int rc =
+      ::poll(fds_.data(), fds_.size(), ready > 0 ? 0 : static_cast<int>(timeout.count()));
   if (rc < 0) {
     if (errno == EINTR) return ready;
     throw zmq::error_t();

@@ -515,8 +515,7 @@ TEST_CASE("a view that only ticks says so; a change of state, table or Master do
     p.name = "worker";
     p.state = ProcessState::Stopped;
     engine.step(from("b", 1, ProcessTableMessage{2, {p}}));
-    REQUIRE(engine.view().instance("b").processes->at("app:worker").state ==
-            ProcessState::Stopped);
+    REQUIRE(engine.view().instance("b").processes->at("app:worker").state == ProcessState::Stopped);
     CHECK_FALSE(engine.view().onlyClocksMoved(settled));
   }
   SECTION("the peer fell silent") {

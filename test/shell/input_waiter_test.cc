@@ -115,8 +115,7 @@ TEST_CASE("an input waiter reports what a receive left queued", "[input_waiter]"
   CHECK(waiter.wait(items, 0ms) == 0);
 }
 
-TEST_CASE("a busy socket does not hide a plain descriptor from an input waiter",
-          "[input_waiter]") {
+TEST_CASE("a busy socket does not hide a plain descriptor from an input waiter", "[input_waiter]") {
   Pair pair("inproc://busy");
   EventFd event;
   std::vector<zmq::pollitem_t> items{{nullptr, event.fd, ZMQ_POLLIN, 0},
