@@ -2,8 +2,9 @@
 // ClusterSnapshot: an immutable copy of the engine's view of the cluster (instances, global
 // state, Master, every peer's state and modes), with the configuration the API reports
 // (strategies, the instances' addresses). The agent's loop publishes one after each engine
-// step that changed something; the HTTP server answers supvisors.* status methods from the
-// latest one and never waits for the loop.
+// step that changed something; a tick that moved only the clocks and liveness stamps
+// (ClusterView::onlyClocksMoved) refreshes it at most once a second. The HTTP server answers
+// supvisors.* status methods from the latest one and never waits for the loop.
 //
 // Thread-safety: never changes once published; ClusterSnapshotHolder is safe from any thread.
 

@@ -1,6 +1,7 @@
 #pragma once
 // EventDiff: what the event stream (reference supvisors-0.19 §6) publishes, found by comparing
-// two consecutive ClusterSnapshots (the agent publishes one after every engine step), so the
+// two consecutive ClusterSnapshots (the agent publishes one after every engine step that
+// changed the view, and at least once a second while only the clocks move), so the
 // pure engine needs no event of its own. Each message is a header and a JSON body; the bodies
 // are the XML-RPC structures of the API (cluster_info.h, application_info.h,
 // cluster_process_info.h) turned into JSON (xmlrpc_json.h), so an event and the matching
