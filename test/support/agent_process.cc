@@ -7,7 +7,6 @@
 #include <unistd.h>
 
 #include <fstream>
-#include <random>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
@@ -28,20 +27,12 @@ std::string supvisorsctlPath() {
 }
 
 int freeAgentPort() {
-  // Below the kernel's ephemeral range (32768-60999 by default): a port the kernel hands out
-  // for bind(0) or for the source of an outgoing connection can be taken by another test
-  // between this check and the agent's bind, which a port of this range cannot (only another
-  // test's pick of the same number, made unlikely by a random start).
-  static std::minstd_rand random(static_cast<unsigned>(std::random_device{}()) ^
-                                 static_cast<unsigned>(::getpid()));
-  for (int attempt = 0; attempt < 200; ++attempt) {
-    const int port = 20000 + static_cast<int>(random() % 12000);
-    // HTTP, peers (+ 1, TCP and UDP for beacons) and the event stream (+ 2, event_link = ZMQ).
-    if (isTcpPortFree(port) && isTcpPortFree(port + 1) && isUdpPortFree(port + 1) &&
-        isTcpPortFree(port + 2))
-      return port;
-  }
-  throw std::runtime_error("no free pair of TCP ports");
+  // HTTP, peers (+ 1, TCP and UDP for beacons) and the event stream (+ 2, event_link = ZMQ),
+  // below the kernel's ephemeral range (free_port.h).
+  return pickPorts(3, [](int port) {
+    return isTcpPortFree(port) && isTcpPortFree(port + 1) && isUdpPortFree(port + 1) &&
+           isTcpPortFree(port + 2);
+  });
 }
 
 AgentProcess::AgentProcess(AgentProcessOptions options) : options_(std::move(options)) {}
