@@ -32,7 +32,9 @@ int pickPorts(int width, const std::function<bool(int)>& usable) {
   throw std::runtime_error("no free port below the ephemeral range");
 }
 
-int freeTcpPort() { return pickPorts(1, isTcpPortFree); }
+int freeTcpPort() {
+  return pickPorts(1, isTcpPortFree);
+}
 
 bool isTcpPortFree(int port) {
   const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
