@@ -34,13 +34,21 @@ struct EventFd {
   }
 };
 
+// A plain descriptor (items[0]) and a ZeroMQ socket (items[1]) to wait on.
+struct Inputs {
+  Pair pair;
+  EventFd event;
+  std::vector<zmq::pollitem_t> items;
+  explicit Inputs(const char* endpoint)
+      : pair(endpoint),
+        items{{nullptr, event.fd, ZMQ_POLLIN, 0}, {pair.pull.handle(), 0, ZMQ_POLLIN, 0}} {}
+};
+
 }  // namespace
 
 TEST_CASE("an input waiter times out when nothing comes", "[input_waiter]") {
-  Pair pair("inproc://idle");
-  EventFd event;
-  std::vector<zmq::pollitem_t> items{{nullptr, event.fd, ZMQ_POLLIN, 0},
-                                     {pair.pull.handle(), 0, ZMQ_POLLIN, 0}};
+  Inputs in("inproc://idle");
+  auto& [pair, event, items] = in;
   InputWaiter waiter;
   const auto start = std::chrono::steady_clock::now();
   CHECK(waiter.wait(items, 50ms) == 0);
@@ -97,10 +105,8 @@ TEST_CASE("an input waiter wakes on a plain descriptor", "[input_waiter]") {
 // ZMQ_FD is edge-triggered: a receive that leaves a message behind consumes the signal, so a
 // waiter that only polled ZMQ_FD would sleep on a message already there.
 TEST_CASE("an input waiter reports what a receive left queued", "[input_waiter]") {
-  Pair pair("inproc://left");
-  EventFd event;
-  std::vector<zmq::pollitem_t> items{{nullptr, event.fd, ZMQ_POLLIN, 0},
-                                     {pair.pull.handle(), 0, ZMQ_POLLIN, 0}};
+  Inputs in("inproc://left");
+  auto& [pair, event, items] = in;
   InputWaiter waiter;
   for (const char* text : {"a", "b", "c"}) pair.push.send(zmq::buffer(std::string(text)));
   std::vector<std::string> received;
@@ -116,10 +122,8 @@ TEST_CASE("an input waiter reports what a receive left queued", "[input_waiter]"
 }
 
 TEST_CASE("a busy socket does not hide a plain descriptor from an input waiter", "[input_waiter]") {
-  Pair pair("inproc://busy");
-  EventFd event;
-  std::vector<zmq::pollitem_t> items{{nullptr, event.fd, ZMQ_POLLIN, 0},
-                                     {pair.pull.handle(), 0, ZMQ_POLLIN, 0}};
+  Inputs in("inproc://busy");
+  auto& [pair, event, items] = in;
   pair.push.send(zmq::str_buffer("x"));
   event.post();
   InputWaiter waiter;
