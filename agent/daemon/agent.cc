@@ -276,8 +276,10 @@ void Agent::run() {
   // No socket monitors in it (the relay's, the peer transport's): each polled socket costs
   // a check of its mailbox at every wake-up (input_waiter.h), and what they report (a connection
   // made or lost, a handshake) can wait for the next tick, which reads them (tick()).
+  // The relay's socket and the peers' ROUTER are received from only when the waiter reports
+  // them, or by receivePeers() (which says so): an idle wake-up checks neither (input_waiter.h).
+  // The event publisher sends between waits: checked before each.
   std::vector<zmq::pollitem_t> items;
-  InputWaiter waiter;
   std::size_t relayIndex = 0, peersIndex = 0, eventsIndex = 0;
   std::uint64_t itemsVersion = 0;
   const auto buildItems = [&] {
@@ -288,9 +290,15 @@ void Agent::run() {
     for (const auto& item : transport_->wakeItems()) items.push_back(item);
     // No beacons here: they are read at each tick (tick()), so they wake nobody.
     eventsIndex = items.size();
+    std::vector<void*> sending;
     if (events_)
-      for (const auto& item : events_->pollItems()) items.push_back(item);
+      for (const auto& item : events_->pollItems()) {
+        items.push_back(item);
+        sending.push_back(item.socket);
+      }
     itemsVersion = transport_->pollItemsVersion();
+    waiter_.checkAlways(std::move(sending));
+    waiter_.touched();
   };
   buildItems();
   while (!stop_requested_.load()) {
@@ -299,7 +307,7 @@ void Agent::run() {
     if (const auto nudge = nudges_.next()) wake_at = std::min(wake_at, *nudge);
     const double wait = std::max(0.0, wake_at - monotonicNow());
     try {
-      waiter.wait(items, std::chrono::milliseconds(static_cast<long>(std::ceil(wait * 1000.0))));
+      waiter_.wait(items, std::chrono::milliseconds(static_cast<long>(std::ceil(wait * 1000.0))));
     } catch (const zmq::error_t& e) {
       spdlog::critical("agent loop: waiting for input failed: {}", e.what());
       break;
@@ -554,6 +562,8 @@ void Agent::newLife(const std::string& why) {
 }
 
 void Agent::receivePeers(PeerTransport::Monitors monitors) {
+  // The ROUTER is read here with or without a report, and the ZAP socket answered.
+  waiter_.touched();
   for (ReceivedFrame& frame : transport_->receive(kMaxPeerFrames, monitors)) {
     auto decoded = decodePeerMessage(frame.bytes);
     if (!decoded.ok()) {

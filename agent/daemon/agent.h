@@ -97,6 +97,7 @@
 #include "agent/shell/cluster_snapshot.h"
 #include "agent/shell/event_diff.h"
 #include "agent/shell/event_publisher.h"
+#include "agent/shell/input_waiter.h"
 #include "agent/shell/local_snapshot.h"
 #include "agent/shell/mailbox.h"
 #include "agent/shell/order_executor.h"
@@ -370,6 +371,7 @@ class Agent final : public ClusterRequests {
   std::map<std::string, std::string> serving_keys_;  // per peer: the key it serves with (CURVE)
   std::uint64_t ticks_ = 0;
   double next_tick_ = 0.0;  // monotonic seconds
+  InputWaiter waiter_;          // the loop's wait (run()); told of the sockets used between waits
   double next_monitors_ = 0.0;  // monotonic seconds: the next tick that reads the socket monitors
   std::uint64_t last_table_version_sent_ = ~std::uint64_t{0};
   std::uint64_t next_request_id_ = 1;

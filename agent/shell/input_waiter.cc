@@ -1,20 +1,12 @@
 #include "agent/shell/input_waiter.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdint>
 
 namespace supvisors {
 
 namespace {
-
-// Whether the ZeroMQ socket has a message to receive (reads ZMQ_EVENTS: processes the socket's
-// pending commands and resets its ZMQ_FD).
-bool socketReadable(void* socket) {
-  std::uint32_t events = 0;
-  std::size_t size = sizeof events;
-  if (zmq_getsockopt(socket, ZMQ_EVENTS, &events, &size) != 0) throw zmq::error_t();
-  return (events & ZMQ_POLLIN) != 0;
-}
 
 int descriptorOf(const zmq::pollitem_t& item) {
   if (!item.socket) return item.fd;
@@ -24,34 +16,52 @@ int descriptorOf(const zmq::pollitem_t& item) {
   return fd;
 }
 
+bool contains(const std::vector<void*>& sockets, void* socket) {
+  return std::find(sockets.begin(), sockets.end(), socket) != sockets.end();
+}
+
 }  // namespace
 
+bool InputWaiter::mustCheck(void* socket) const {
+  return check_all_ || !contains(quiet_, socket) || contains(always_, socket);
+}
+
+// Whether the ZeroMQ socket has a message to receive (reads ZMQ_EVENTS: processes the socket's
+// pending commands and resets its ZMQ_FD). One found without is quiet until reported or touched.
+bool InputWaiter::readable(void* socket) {
+  ++socket_checks_;
+  std::uint32_t events = 0;
+  std::size_t size = sizeof events;
+  if (zmq_getsockopt(socket, ZMQ_EVENTS, &events, &size) != 0) throw zmq::error_t();
+  const bool input = (events & ZMQ_POLLIN) != 0;
+  if (!input && !contains(quiet_, socket)) quiet_.push_back(socket);
+  return input;  // one with input is reported, and so taken out of quiet_ by wait()
+}
+
 int InputWaiter::wait(std::vector<zmq::pollitem_t>& items, std::chrono::milliseconds timeout) {
+  if (check_all_) quiet_.clear();  // and sockets no longer listed are forgotten
   int ready = 0;
   for (auto& item : items) {
     item.revents = 0;
-    if (item.socket && socketReadable(item.socket)) {
+    if (item.socket && mustCheck(item.socket) && readable(item.socket)) {
       item.revents = ZMQ_POLLIN;
       ++ready;
     }
   }
+  check_all_ = false;
   fds_.resize(items.size());
   for (std::size_t i = 0; i < items.size(); ++i)
     fds_[i] = pollfd{descriptorOf(items[i]), POLLIN, 0};
   // With a socket ready, the plain descriptors are only looked at; else everything is waited for.
   const int rc =
       ::poll(fds_.data(), fds_.size(), ready > 0 ? 0 : static_cast<int>(timeout.count()));
-  if (rc < 0) {
-    if (errno == EINTR) return ready;
-    throw zmq::error_t();
-  }
-  if (rc == 0) return ready;
-  for (std::size_t i = 0; i < items.size(); ++i) {
+  if (rc < 0 && errno != EINTR) throw zmq::error_t();
+  for (std::size_t i = 0; rc > 0 && i < items.size(); ++i) {
     if (!(fds_[i].revents & (POLLIN | POLLERR | POLLHUP))) continue;
     auto& item = items[i];
     if (item.socket) {
       // Its ZMQ_FD woke us: input, or only a change of state (checked now, not reported).
-      if (!item.revents && socketReadable(item.socket)) {
+      if (!item.revents && readable(item.socket)) {
         item.revents = ZMQ_POLLIN;
         ++ready;
       }
@@ -60,6 +70,9 @@ int InputWaiter::wait(std::vector<zmq::pollitem_t>& items, std::chrono::millisec
       ++ready;
     }
   }
+  // What is reported is received from, maybe not to the end: checked again before the next wait.
+  for (const auto& item : items)
+    if (item.socket && item.revents) std::erase(quiet_, item.socket);
   return ready;
 }
 

@@ -6,20 +6,30 @@
 // (libzmq 4.3) makes a first pass that does not wait (one poll() and, for each ZeroMQ socket,
 // a check of its command mailbox: a getpid() and a poll() each), then the waiting poll(), then
 // checks every socket's mailbox again: 6 poll() and 4 getpid() per idle wake-up with two
-// sockets. wait() checks each socket's pending input (ZMQ_EVENTS) once, then, when none has any,
-// waits in one poll() on the sockets' ZMQ_FD and the plain descriptors, and checks again only
-// the sockets whose ZMQ_FD woke it: 3 poll() and 2 getpid() per idle wake-up.
+// sockets. wait() checks the pending input (ZMQ_EVENTS) of the sockets that need it (below),
+// then, when none has any, waits in one poll() on the sockets' ZMQ_FD and the plain
+// descriptors, and checks again only the sockets whose ZMQ_FD woke it.
 //
 // ZMQ_FD is edge-triggered: it becomes readable when the socket's state may have changed, and a
-// send or receive on the socket can consume that signal. This is why every wait() starts by
-// reading ZMQ_EVENTS of every socket (which also resets ZMQ_FD) before it waits: input left
-// queued by the caller's last receive is reported at once, never lost.
+// send or receive on the socket can consume that signal. A socket must therefore have its
+// ZMQ_EVENTS read (which also resets ZMQ_FD) after it was last used and before the wait sleeps
+// on its ZMQ_FD, or input left queued by that use would be reported late. But a socket found
+// with no input, and not used since, needs no new reading: its next message changes its state,
+// and ZMQ_FD signals that. So wait() reads ZMQ_EVENTS before sleeping only for the sockets
+//   - it reported at the previous wait (the caller received from them, maybe not all),
+//   - listed by checkAlways() (the caller sends on them, or receives without a report),
+//   - and every socket after touched() (the caller used some outside those rules).
+// An idle agent's wake-up then reads no socket's ZMQ_EVENTS: 1 poll() instead of 1 + 2 poll()
+// and 2 getpid() with the relay and the peer ROUTER (docs/BENCHMARKS.md "The idle tick").
+// A use the caller forgets to declare makes its input wait for the next touched(); the agent
+// calls it at least every half second (its socket monitors' tick).
 //
 // Thread-safety: that of the sockets (the caller's thread only).
 
 #include <poll.h>
 
 #include <chrono>
+#include <cstdint>
 #include <vector>
 
 #include <zmq.hpp>
@@ -34,8 +44,24 @@ class InputWaiter {
   // ready). EINTR counts as a wake-up with nothing ready. Errors of ZeroMQ throw zmq::error_t.
   int wait(std::vector<zmq::pollitem_t>& items, std::chrono::milliseconds timeout);
 
+  // The caller used some of the sockets outside what the previous wait() reported (a send, a
+  // receive not reported, a new socket in the list): the next wait() checks them all.
+  void touched() { check_all_ = true; }
+  // Sockets the caller uses between waits (sends on them): checked before every wait.
+  void checkAlways(std::vector<void*> sockets) { always_ = std::move(sockets); }
+
+  // How many sockets' ZMQ_EVENTS wait() has read in all (for tests and benchmarks).
+  std::uint64_t socketChecks() const { return socket_checks_; }
+
  private:
-  std::vector<pollfd> fds_;  // kept between calls: no allocation per wake-up
+  bool mustCheck(void* socket) const;
+  bool readable(void* socket);
+
+  std::vector<pollfd> fds_;    // kept between calls: no allocation per wake-up
+  std::vector<void*> quiet_;   // sockets found with no input and not used since
+  std::vector<void*> always_;  // checkAlways()
+  bool check_all_ = true;      // touched(), and the first wait()
+  std::uint64_t socket_checks_ = 0;
 };
 
 }  // namespace supvisors

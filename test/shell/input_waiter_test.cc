@@ -131,3 +131,72 @@ TEST_CASE("a busy socket does not hide a plain descriptor from an input waiter",
   CHECK(items[0].revents == ZMQ_POLLIN);
   CHECK(items[1].revents == ZMQ_POLLIN);
 }
+
+// A socket found empty and not used since needs no new check: its next message signals ZMQ_FD.
+TEST_CASE("an input waiter checks a quiet socket only when its descriptor wakes it",
+          "[input_waiter]") {
+  Inputs in("ipc:///tmp/supvisors-input-waiter-quiet.ipc");
+  auto& [pair, event, items] = in;
+  InputWaiter waiter;
+  CHECK(waiter.wait(items, 0ms) == 0);  // the first wait checks the socket: empty, so quiet
+  const auto checks = waiter.socketChecks();
+  REQUIRE(checks >= 1);
+  // Woken by the plain descriptor: the quiet socket is not read again.
+  event.post();
+  REQUIRE(waiter.wait(items, 10s) == 1);
+  CHECK(items[0].revents == ZMQ_POLLIN);
+  CHECK(waiter.socketChecks() == checks);
+  std::uint64_t drained = 0;
+  REQUIRE(::read(event.fd, &drained, sizeof drained) == sizeof drained);
+  // A message that comes later wakes the wait through ZMQ_FD.
+  std::thread sender([&] {
+    std::this_thread::sleep_for(100ms);  // lets the waiter block first
+    pair.push.send(zmq::str_buffer("later"));
+  });
+  int ready = 0;
+  for (int turn = 0; turn < 100 && ready == 0; ++turn) ready = waiter.wait(items, 10s);
+  sender.join();
+  REQUIRE(ready == 1);
+  CHECK(items[1].revents == ZMQ_POLLIN);
+  // Reported, so checked before the next wait: the second message is reported at once.
+  pair.push.send(zmq::str_buffer("queued"));
+  zmq::message_t message;
+  REQUIRE(pair.pull.recv(message, zmq::recv_flags::dontwait));
+  CHECK(message.to_string() == "later");
+  REQUIRE(waiter.wait(items, 10s) == 1);
+  CHECK(items[1].revents == ZMQ_POLLIN);
+}
+
+// A receive the waiter did not report (the agent reads the peers' ROUTER at its monitor tick)
+// can take the ZMQ_FD signal of what it leaves queued: touched() has it checked again.
+TEST_CASE("an input waiter checks every socket again after touched()", "[input_waiter]") {
+  Inputs in("inproc://touched");
+  auto& [pair, event, items] = in;
+  InputWaiter waiter;
+  CHECK(waiter.wait(items, 0ms) == 0);  // quiet
+  for (const char* text : {"a", "b"}) pair.push.send(zmq::buffer(std::string(text)));
+  zmq::message_t message;
+  // The caller receives without a report, leaving "b" queued, and says so.
+  for (int turn = 0; turn < 1000 && !pair.pull.recv(message, zmq::recv_flags::dontwait); ++turn)
+    std::this_thread::sleep_for(1ms);
+  REQUIRE(message.to_string() == "a");
+  waiter.touched();
+  const auto checks = waiter.socketChecks();
+  REQUIRE(waiter.wait(items, 10s) == 1);  // at once, not after 10 s
+  CHECK(items[1].revents == ZMQ_POLLIN);
+  CHECK(waiter.socketChecks() > checks);
+}
+
+// A socket the caller sends on between waits (the event publisher's XPUB) is always checked.
+TEST_CASE("an input waiter checks the sockets of checkAlways() before every wait",
+          "[input_waiter]") {
+  Inputs in("inproc://always");
+  auto& [pair, event, items] = in;
+  InputWaiter waiter;
+  waiter.checkAlways({pair.pull.handle()});
+  for (int turn = 0; turn < 3; ++turn) {
+    const auto checks = waiter.socketChecks();
+    CHECK(waiter.wait(items, 0ms) == 0);
+    CHECK(waiter.socketChecks() == checks + 1);
+  }
+}
