@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "common/strategies.h"
+#include "rules/libxml2_library.h"
 
 namespace supvisors {
 namespace {
@@ -76,31 +77,44 @@ void onError(void* context, xmlErrorPtr error) {
   collector->diagnostics.push_back(std::move(diagnostic));
 }
 
+// Frees what libxml2 allocated, through the loaded library.
 struct Free {
-  void operator()(xmlDoc* p) const { xmlFreeDoc(p); }
-  void operator()(xmlSchema* p) const { xmlSchemaFree(p); }
-  void operator()(xmlSchemaParserCtxt* p) const { xmlSchemaFreeParserCtxt(p); }
-  void operator()(xmlSchemaValidCtxt* p) const { xmlSchemaFreeValidCtxt(p); }
+  const Libxml2Library* xml;
+  void operator()(xmlDoc* p) const { xml->freeDoc(p); }
+  void operator()(xmlSchema* p) const { xml->schemaFree(p); }
+  void operator()(xmlSchemaParserCtxt* p) const { xml->schemaFreeParserCtxt(p); }
+  void operator()(xmlSchemaValidCtxt* p) const { xml->schemaFreeValidCtxt(p); }
 };
 
 // The thread's structured error handler, set for the lifetime of the object.
 class ErrorScope {
  public:
-  explicit ErrorScope(Collector* collector) { xmlSetStructuredErrorFunc(collector, onError); }
-  ~ErrorScope() { xmlSetStructuredErrorFunc(nullptr, nullptr); }
+  ErrorScope(const Libxml2Library& xml, Collector* collector) : xml_(xml) {
+    xml_.setStructuredErrorFunc(collector, onError);
+  }
+  ~ErrorScope() { xml_.setStructuredErrorFunc(nullptr, nullptr); }
   ErrorScope(const ErrorScope&) = delete;
   ErrorScope& operator=(const ErrorScope&) = delete;
+
+ private:
+  const Libxml2Library& xml_;
 };
 
 }  // namespace
 
 std::vector<RulesDiagnostic> validateRulesXml(const std::string& file, std::string_view content) {
+  std::string error;
+  const std::unique_ptr<Libxml2Library> xml = Libxml2Library::open(error);
+  if (!xml) return {{Severity::Error, file, 0, error, "install libxml2, then start again"}};
+  // Declared after `xml`: everything below is freed before libxml2 is unloaded.
   Collector collector{file, true, {}};
-  ErrorScope scope(&collector);
+  ErrorScope scope(*xml, &collector);
+  const Free free{xml.get()};
 
   std::unique_ptr<xmlDoc, Free> doc(
-      xmlReadMemory(content.data(), static_cast<int>(content.size()), file.c_str(), nullptr,
-                    XML_PARSE_NONET | XML_PARSE_BIG_LINES | XML_PARSE_NOWARNING));
+      xml->readMemory(content.data(), static_cast<int>(content.size()), file.c_str(), nullptr,
+                      XML_PARSE_NONET | XML_PARSE_BIG_LINES | XML_PARSE_NOWARNING),
+      free);
   if (!doc) {
     if (collector.diagnostics.empty()) {
       collector.diagnostics.push_back({Severity::Error, file, 0,
@@ -113,15 +127,17 @@ std::vector<RulesDiagnostic> validateRulesXml(const std::string& file, std::stri
   collector.syntax = false;
   const std::string_view xsd = rulesSchemaText();
   std::unique_ptr<xmlSchemaParserCtxt, Free> parser(
-      xmlSchemaNewMemParserCtxt(xsd.data(), static_cast<int>(xsd.size())));
-  std::unique_ptr<xmlSchema, Free> schema(parser ? xmlSchemaParse(parser.get()) : nullptr);
+      xml->schemaNewMemParserCtxt(xsd.data(), static_cast<int>(xsd.size())), free);
+  std::unique_ptr<xmlSchema, Free> schema(parser ? xml->schemaParse(parser.get()) : nullptr,
+                                          free);
   if (!schema) {  // a build defect, not a user error
     return {{Severity::Error, file, 0, "the embedded rules schema does not compile",
              "rebuild supvisorsd and report this bug"}};
   }
-  std::unique_ptr<xmlSchemaValidCtxt, Free> validator(xmlSchemaNewValidCtxt(schema.get()));
-  xmlSchemaSetValidStructuredErrors(validator.get(), onError, &collector);
-  if (xmlSchemaValidateDoc(validator.get(), doc.get()) != 0 && collector.diagnostics.empty()) {
+  std::unique_ptr<xmlSchemaValidCtxt, Free> validator(xml->schemaNewValidCtxt(schema.get()),
+                                                      free);
+  xml->schemaSetValidStructuredErrors(validator.get(), onError, &collector);
+  if (xml->schemaValidateDoc(validator.get(), doc.get()) != 0 && collector.diagnostics.empty()) {
     collector.diagnostics.push_back({Severity::Error, file, 0,
                                      "rejected by the rules schema (no detail from libxml2)",
                                      "see docs/RULES.md"});

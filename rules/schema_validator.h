@@ -1,12 +1,13 @@
 #pragma once
-// Validation of one rules file against schema/rules.xsd, with libxml2.
+// Validation of one rules file against schema/rules.xsd, with libxml2 (loaded for the
+// validation only: libxml2_library.h).
 //
 // The schema is compiled into the binary (rules/CMakeLists.txt turns schema/rules.xsd into a
 // C++ string): a deployed agent has no source tree. Each problem becomes one RulesDiagnostic
 // with the file, the line, libxml2's reason and a hint of how to fix it.
 //
-// Thread-safety: validateRulesXml may run on several threads at once (libxml2's error
-// handler is per thread in Debian's threaded build; the schema is parsed per call).
+// Thread-safety: validateRulesXml may be called from several threads at once; the
+// validations then take turns (Libxml2Library).
 
 #include <string>
 #include <string_view>
