@@ -31,8 +31,8 @@ std::unique_ptr<Libxml2Library> Libxml2Library::open(std::string& error) {
   library->handle_ = ::dlopen(kSoname, RTLD_NOW | RTLD_LOCAL);
   if (library->handle_ == nullptr) {
     const char* why = ::dlerror();
-    error = std::string("cannot load ") + kSoname + " to validate the rules files: " +
-            (why != nullptr ? why : "unknown error") +
+    error = std::string("cannot load ") + kSoname +
+            " to validate the rules files: " + (why != nullptr ? why : "unknown error") +
             ": install the libxml2 package (apt-get install libxml2)";
     return nullptr;
   }

@@ -128,14 +128,12 @@ std::vector<RulesDiagnostic> validateRulesXml(const std::string& file, std::stri
   const std::string_view xsd = rulesSchemaText();
   std::unique_ptr<xmlSchemaParserCtxt, Free> parser(
       xml->schemaNewMemParserCtxt(xsd.data(), static_cast<int>(xsd.size())), free);
-  std::unique_ptr<xmlSchema, Free> schema(parser ? xml->schemaParse(parser.get()) : nullptr,
-                                          free);
+  std::unique_ptr<xmlSchema, Free> schema(parser ? xml->schemaParse(parser.get()) : nullptr, free);
   if (!schema) {  // a build defect, not a user error
     return {{Severity::Error, file, 0, "the embedded rules schema does not compile",
              "rebuild supvisorsd and report this bug"}};
   }
-  std::unique_ptr<xmlSchemaValidCtxt, Free> validator(xml->schemaNewValidCtxt(schema.get()),
-                                                      free);
+  std::unique_ptr<xmlSchemaValidCtxt, Free> validator(xml->schemaNewValidCtxt(schema.get()), free);
   xml->schemaSetValidStructuredErrors(validator.get(), onError, &collector);
   if (xml->schemaValidateDoc(validator.get(), doc.get()) != 0 && collector.diagnostics.empty()) {
     collector.diagnostics.push_back({Severity::Error, file, 0,

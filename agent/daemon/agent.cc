@@ -273,9 +273,8 @@ void Agent::run() {
   // One list for every turn of the loop rather than one built at each wake-up; taken again
   // when the transport's sockets change (a key reload or a failed handshake re-creates a
   // DEALER and its monitor: a stale handle would make the wait fail).
-  // No socket monitors in it (the relay's, the peer transport's): each polled socket costs
-  // a check of its mailbox at every wake-up (input_waiter.h), and what they report (a connection
-  // made or lost, a handshake) can wait for the next tick, which reads them (tick()).
+  // No socket monitors in it (the relay's, the peer transport's): what they report (a
+  // connection made or lost, a handshake) waits for the tick that reads them (tick()).
   // The relay's socket and the peers' ROUTER are received from only when the waiter reports
   // them, or by receivePeers() (which says so): an idle wake-up checks neither (input_waiter.h).
   // The event publisher sends between waits: checked before each.

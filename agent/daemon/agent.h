@@ -93,6 +93,7 @@
 #include "agent/core/engine.h"
 #include "agent/core/local_table.h"
 #include "agent/shell/args_starter.h"
+#include "agent/shell/beacon_channel.h"
 #include "agent/shell/cluster_requests.h"
 #include "agent/shell/cluster_snapshot.h"
 #include "agent/shell/event_diff.h"
@@ -101,7 +102,6 @@
 #include "agent/shell/local_snapshot.h"
 #include "agent/shell/mailbox.h"
 #include "agent/shell/order_executor.h"
-#include "agent/shell/beacon_channel.h"
 #include "agent/shell/peer_keys.h"
 #include "agent/shell/peer_snapshot.h"
 #include "agent/shell/peer_transport.h"
@@ -372,7 +372,7 @@ class Agent final : public ClusterRequests {
   std::map<std::string, std::string> serving_keys_;  // per peer: the key it serves with (CURVE)
   std::uint64_t ticks_ = 0;
   double next_tick_ = 0.0;  // monotonic seconds
-  InputWaiter waiter_;          // the loop's wait (run()); told of the sockets used between waits
+  InputWaiter waiter_;      // the loop's wait (run()); told of the sockets used between waits
   double next_monitors_ = 0.0;  // monotonic seconds: the next tick that reads the socket monitors
   std::uint64_t last_table_version_sent_ = ~std::uint64_t{0};
   std::uint64_t next_request_id_ = 1;

@@ -20,7 +20,8 @@
 //   - listed by checkAlways() (the caller sends on them, or receives without a report),
 //   - and every socket after touched() (the caller used some outside those rules).
 // An idle agent's wake-up then reads no socket's ZMQ_EVENTS: 1 poll() instead of 1 + 2 poll()
-// and 2 getpid() with the relay and the peer ROUTER (docs/BENCHMARKS.md "The idle tick").
+// and 2 getpid() with the relay and the peer ROUTER (docs/BENCHMARKS.md
+// "The idle tick without mailbox checks").
 // A use the caller forgets to declare makes its input wait for the next touched(); the agent
 // calls it at least every half second (its socket monitors' tick).
 //

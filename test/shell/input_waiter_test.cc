@@ -44,6 +44,19 @@ struct Inputs {
         items{{nullptr, event.fd, ZMQ_POLLIN, 0}, {pair.pull.handle(), 0, ZMQ_POLLIN, 0}} {}
 };
 
+// Runs `later` on another thread once the waiter had time to block, and waits until it wakes.
+template <typename Later>
+int waitFor(InputWaiter& waiter, std::vector<zmq::pollitem_t>& items, Later later) {
+  std::thread other([&] {
+    std::this_thread::sleep_for(100ms);  // lets the waiter block first
+    later();
+  });
+  int ready = 0;
+  for (int turn = 0; turn < 100 && ready == 0; ++turn) ready = waiter.wait(items, 10s);
+  other.join();
+  return ready;
+}
+
 }  // namespace
 
 TEST_CASE("an input waiter times out when nothing comes", "[input_waiter]") {
@@ -70,14 +83,7 @@ TEST_CASE("an input waiter wakes on a message sent while it waits", "[input_wait
   Pair pair("ipc:///tmp/supvisors-input-waiter-test.ipc");
   std::vector<zmq::pollitem_t> items{{pair.pull.handle(), 0, ZMQ_POLLIN, 0}};
   InputWaiter waiter;
-  std::thread sender([&] {
-    std::this_thread::sleep_for(100ms);  // lets the waiter block first
-    pair.push.send(zmq::str_buffer("late"));
-  });
-  int ready = 0;
-  for (int turn = 0; turn < 100 && ready == 0; ++turn) ready = waiter.wait(items, 10s);
-  sender.join();
-  REQUIRE(ready == 1);
+  REQUIRE(waitFor(waiter, items, [&] { pair.push.send(zmq::str_buffer("late")); }) == 1);
   CHECK(items[0].revents == ZMQ_POLLIN);
   zmq::message_t message;
   CHECK(pair.pull.recv(message, zmq::recv_flags::dontwait));
@@ -90,14 +96,7 @@ TEST_CASE("an input waiter wakes on a plain descriptor", "[input_waiter]") {
   std::vector<zmq::pollitem_t> items{{pair.pull.handle(), 0, ZMQ_POLLIN, 0},
                                      {nullptr, event.fd, ZMQ_POLLIN, 0}};
   InputWaiter waiter;
-  std::thread poster([&] {
-    std::this_thread::sleep_for(100ms);
-    event.post();
-  });
-  int ready = 0;
-  for (int turn = 0; turn < 100 && ready == 0; ++turn) ready = waiter.wait(items, 10s);
-  poster.join();
-  REQUIRE(ready == 1);
+  REQUIRE(waitFor(waiter, items, [&] { event.post(); }) == 1);
   CHECK(items[0].revents == 0);
   CHECK(items[1].revents == ZMQ_POLLIN);
 }
@@ -149,14 +148,7 @@ TEST_CASE("an input waiter checks a quiet socket only when its descriptor wakes 
   std::uint64_t drained = 0;
   REQUIRE(::read(event.fd, &drained, sizeof drained) == sizeof drained);
   // A message that comes later wakes the wait through ZMQ_FD.
-  std::thread sender([&] {
-    std::this_thread::sleep_for(100ms);  // lets the waiter block first
-    pair.push.send(zmq::str_buffer("later"));
-  });
-  int ready = 0;
-  for (int turn = 0; turn < 100 && ready == 0; ++turn) ready = waiter.wait(items, 10s);
-  sender.join();
-  REQUIRE(ready == 1);
+  REQUIRE(waitFor(waiter, items, [&] { pair.push.send(zmq::str_buffer("later")); }) == 1);
   CHECK(items[1].revents == ZMQ_POLLIN);
   // Reported, so checked before the next wait: the second message is reported at once.
   pair.push.send(zmq::str_buffer("queued"));
