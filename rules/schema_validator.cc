@@ -111,9 +111,13 @@ std::vector<RulesDiagnostic> validateRulesXml(const std::string& file, std::stri
   ErrorScope scope(*xml, &collector);
   const Free free{xml.get()};
 
+  // Read as UTF-8 whatever the file declares, as tinyxml2 reads it next: another declared
+  // encoding would also have libxml2 open an iconv or ICU converter, whose caches outlive
+  // xmlCleanupParser() and would leak at the unload.
   std::unique_ptr<xmlDoc, Free> doc(
-      xml->readMemory(content.data(), static_cast<int>(content.size()), file.c_str(), nullptr,
-                      XML_PARSE_NONET | XML_PARSE_BIG_LINES | XML_PARSE_NOWARNING),
+      xml->readMemory(content.data(), static_cast<int>(content.size()), file.c_str(), "UTF-8",
+                      XML_PARSE_NONET | XML_PARSE_BIG_LINES | XML_PARSE_NOWARNING |
+                          XML_PARSE_IGNORE_ENC),
       free);
   if (!doc) {
     if (collector.diagnostics.empty()) {
