@@ -69,7 +69,11 @@ void onError(void* context, xmlErrorPtr error) {
   const std::string message = trimmed(error->message);
   if (collector->syntax) {
     diagnostic.what = "XML syntax: " + message;
-    diagnostic.fix = "correct the XML (elements closed, attributes quoted, '&' written '&amp;')";
+    diagnostic.fix =
+        message.find("UTF-8") != std::string::npos
+            ? "save the file in UTF-8, which rules files are read in whatever they declare "
+              "(e.g. iconv -f ISO-8859-1 -t UTF-8 old.xml > new.xml)"
+            : "correct the XML (elements closed, attributes quoted, '&' written '&amp;')";
   } else {
     diagnostic.what = "rejected by the rules schema: " + message;
     diagnostic.fix = hintFor(message);

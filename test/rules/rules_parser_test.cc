@@ -356,3 +356,19 @@ TEST_CASE("the example of the reference (§2.8) loads and means what it says", "
   CHECK(rules.allowedInstances("hmi_03", "x", 0, directory) == Names{"10.0.0.5:60000"});
   CHECK(rules.processRules("hmi_04", "anything")->start_sequence == 1);
 }
+
+TEST_CASE("a rules file is read as UTF-8 whatever encoding it declares", "[rules][errors]") {
+  // ISO-8859-1 bytes (an e acute in a comment), declared so: an error that says how to convert.
+  const auto latin1 = validateRulesXml(
+      "latin1.xml",
+      "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>\n<root><!-- caf\xE9 --></root>\n");
+  REQUIRE_FALSE(latin1.empty());
+  CHECK(latin1[0].line == 2);
+  CHECK_THAT(latin1[0].what, Catch::Contains("UTF-8"));
+  CHECK_THAT(latin1[0].fix, Catch::Contains("iconv -f ISO-8859-1 -t UTF-8"));
+  // UTF-8 content passes, even under a declaration no converter knows (it is not looked up).
+  CHECK(validateRulesXml(
+            "utf8.xml",
+            "<?xml version=\"1.0\" encoding=\"UTF-6\"?>\n<root><!-- caf\xC3\xA9 --></root>\n")
+            .empty());
+}
