@@ -685,8 +685,8 @@ bool heartbeatsOnly(const std::vector<Command>& commands) {
 }  // namespace
 
 bool Agent::publishedClocksFresh(double now_mono) const {
-  const ClusterSnapshot* published = last_cluster_.get();  // the loop's own: no lock
-  return published && now_mono - published->taken_monotonic < kClockRefreshPeriod &&
+  const auto published = cluster_.get();
+  return published->ready && now_mono - published->taken_monotonic < kClockRefreshPeriod &&
          engine_->view().onlyClocksMoved(published->view);
 }
 
@@ -981,7 +981,6 @@ void Agent::publishCluster() {
   snapshot->taken_wall = wallNow();
   std::shared_ptr<const ClusterSnapshot> published = std::move(snapshot);
   cluster_.publish(published);
-  last_cluster_ = published;
   if (events_)
     for (const EventMessage& message : event_diff_.next(published, published->taken_monotonic))
       events_->publish(message.header, message.body);

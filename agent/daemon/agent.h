@@ -334,7 +334,6 @@ class Agent final : public ClusterRequests {
   std::shared_ptr<XmlRpcSupervisorClient> client_;  // shared with the server's log streams
   SnapshotHolder snapshots_;
   ClusterSnapshotHolder cluster_;
-  std::shared_ptr<const ClusterSnapshot> last_cluster_;  // what publishCluster() gave cluster_
   PeerSnapshotHolder peers_;
   EventStatsHolder event_stats_;
   Mailbox<LoopInput> mailbox_;
