@@ -148,10 +148,10 @@ class PeerTransport {
   // The part of pollItems() whose input must wake the loop at once (the ROUTER, the ZAP
   // handler); the socket monitors' events (connections, handshakes) can wait for the next
   // receive() with Monitors::Read, which a loop waiting only on these must call regularly (the
-  // agent: every kMonitorPeriod, agent.cc). Each socket waited on costs a check of its mailbox
-  // per wake-up (input_waiter.h): an idle agent wakes at least once a tick, plus once per peer
-  // heartbeat, so the monitors (one per peer) were most of its polling (docs/BENCHMARKS.md
-  // "Idle CPU").
+  // agent: every kMonitorPeriod, agent.cc). Under zmq_poll each socket waited on cost a check
+  // of its mailbox per wake-up, so the monitors (one per peer with CURVE) were most of an idle
+  // agent's polling (docs/BENCHMARKS.md "Idle CPU"); the agent's InputWaiter now checks only
+  // the sockets used since (input_waiter.h).
   virtual std::vector<zmq::pollitem_t> wakeItems() { return pollItems(); }
   // Changes whenever pollItems() would return other sockets (a key reload or a failed
   // handshake re-creates a DEALER and its monitor): a loop that keeps the list takes it again.
