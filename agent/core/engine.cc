@@ -159,15 +159,59 @@ std::vector<Command> Engine::step(const Event& event) {
                  [&](const OrderDone& e) { onOrderDone(e); },
              },
              event);
+  // A tick, or a peer's heartbeat, that found nothing (no output, no table to rebuild) in a
+  // settled engine: the evaluations would find what they found at the last full step, so they
+  // are skipped (most of the steps of an idle agent). With check_skipped_steps they run
+  // anyway, and the steps where they did something are counted.
+  const bool skippable = settled_ && out_.empty() && !tables_dirty_ && movesOnlyTime(event);
+  if (skippable) ++skipped_steps_;
+  if (skippable && !config_.check_skipped_steps) {
+    commander_tick_due_ = false;  // no job, so no deadline to check
+    finishStep();
+    return std::move(out_);
+  }
   if (first_tick_ != 0) {
+    const auto before = skippable ? settledMark() : SettledMark{};
     evaluate();
     runCommander();
     evaluate();  // DISTRIBUTION may be over
-    if (heartbeat_due_) sendHeartbeat();
-    heartbeat_due_ = false;
-    publishStateIfChanged();
+    if (skippable && (!out_.empty() || !settled() || !(settledMark() == before)))
+      ++skip_mismatches_;
+    finishStep();
+    settled_ = settled();
   }
   return std::move(out_);
+}
+
+bool Engine::movesOnlyTime(const Event& event) {
+  if (std::holds_alternative<Tick>(event)) return true;
+  const auto* received = std::get_if<PeerReceived>(&event);
+  return received && std::holds_alternative<TickMessage>(received->message.body);
+}
+
+void Engine::finishStep() {
+  if (heartbeat_due_) sendHeartbeat();
+  heartbeat_due_ = false;
+  publishStateIfChanged();
+}
+
+bool Engine::settled() const {
+  // Each state outside these has a timeout counted in ticks (synchro_timeout, the election's
+  // patience, DISTRIBUTION's job_margin, the closing wait); CONCILIATION with a strategy
+  // other than USER acts on the conflicts.
+  const bool stable = view_.fsm_state == SupvisorsState::Operation ||
+                      (view_.fsm_state == SupvisorsState::Conciliation &&
+                       config_.conciliation_strategy == ConciliationStrategy::User);
+  // Jobs have deadlines (commander.h); failures have their window (repairFailures); the rest
+  // is work that runCommander() left for a later step.
+  if (!stable || !commander_.idle() || !failures_.empty()) return false;
+  return !(distribution_due_ || stop_all_due_ || abort_due_ || !repair_due_.empty() ||
+           tables_dirty_ || tables_unfollowed_);
+}
+
+Engine::SettledMark Engine::settledMark() const {
+  return {view_.fsm_state, view_.master, view_.degraded, view_.tables.get(),  view_.decisions.get(),
+          tables_version_, capable_,     repair_due_,    view_.starting_jobs, view_.stopping_jobs};
 }
 
 // ---------------------------------------------------------------------------------------------

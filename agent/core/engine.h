@@ -147,10 +147,41 @@ class Engine {
 
   const ClusterView& view() const { return view_; }
   const EngineConfig& config() const { return config_; }
+  // The steps whose evaluations were skipped (run anyway with check_skipped_steps): a tick or
+  // a peer's heartbeat that found nothing while the engine was settled (nothing that time
+  // alone can change was pending but what the tick checks).
+  std::uint64_t skippedSteps() const { return skipped_steps_; }
+  // With EngineConfig::check_skipped_steps: the steps that would have been skipped and whose
+  // evaluations, run anyway, did something. Each is a bug (the simulator fails on any).
+  std::uint64_t skipMismatches() const { return skip_mismatches_; }
 
  private:
   void onTick(const Tick& tick);
   void sendHeartbeat();
+  // The end of every step after the first tick: the heartbeat when due, the state published.
+  void finishStep();
+  // Nothing that time alone can change is pending but what onTick() checks (the peers'
+  // silence, goodbye grace, handshake retries, supervisord loss): a stable FSM state, no job,
+  // no failure, nothing due or dirty. Read after each full step: a tick (or a heartbeat) of a
+  // settled engine that found nothing skips the evaluations.
+  bool settled() const;
+  // A Tick or a peer's heartbeat: events that may change nothing but clocks and stamps.
+  static bool movesOnlyTime(const Event& event);
+  // What the evaluations of a settled engine must leave as they found (check_skipped_steps).
+  struct SettledMark {
+    SupvisorsState fsm_state = SupvisorsState::Off;
+    std::string master;
+    bool degraded = false;
+    const ProcessTables* tables = nullptr;
+    const std::vector<Decision>* decisions = nullptr;
+    std::uint64_t tables_version = 0;
+    std::set<std::string> capable;
+    std::string repair_due;
+    bool starting_jobs = false;
+    bool stopping_jobs = false;
+    bool operator==(const SettledMark&) const = default;
+  };
+  SettledMark settledMark() const;
   void onPeer(const PeerMessage& message);
   void onUnreachable(const PeerUnreachable& event);
   void onLinkRenewed(const PeerLinkRenewed& event);
@@ -266,6 +297,9 @@ class Engine {
   std::vector<Command> out_;
   std::uint64_t first_tick_ = 0;  // 0 until the first Tick
   bool heartbeat_due_ = false;
+  bool settled_ = false;  // settled() after the last full step
+  std::uint64_t skipped_steps_ = 0;
+  std::uint64_t skip_mismatches_ = 0;
   bool has_operated_ = false;  // this life has been past ELECTION
   std::uint64_t election_since_ = 0;           // tick of the last entry in ELECTION
   std::uint64_t election_patience_ticks_ = 0;  // then a weaker agreement will do

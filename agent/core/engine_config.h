@@ -61,6 +61,9 @@ struct EngineConfig {
   double job_margin = 10.0;
   // The engine re-sends its StateModes every so many ticks, so a lost message heals.
   int state_refresh_ticks = 5;
+  // Tests: a step that would skip the evaluations (Engine::settled()) runs them anyway, and
+  // Engine::skipMismatches() counts the steps where they did something. Off in the agent.
+  bool check_skipped_steps = false;
 
   const InstanceEntry& local() const { return instances.at(local_index); }
   // ceil(seconds / tick_period), at least 1 for a positive duration, 0 for 0.

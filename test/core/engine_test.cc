@@ -530,3 +530,79 @@ TEST_CASE("a view that only ticks says so; a change of state, table or Master do
     CHECK_FALSE(engine.view().onlyClocksMoved(settled));
   }
 }
+
+namespace {
+
+// a and b in OPERATION under a (engine a), b's heartbeat heard at tick 1.
+void operate(Engine& engine) {
+  join(engine);
+  auto modes = engine.view().stateModes();
+  modes.fsm_state = SupvisorsState::Election;
+  engine.step(from("b", 1, modes));
+  REQUIRE(engine.view().fsm_state == SupvisorsState::Operation);
+}
+
+}  // namespace
+
+TEST_CASE("a settled engine skips the evaluations of its ticks and heartbeats, not its checks",
+          "[engine]") {
+  Engine engine(testConfig());
+  operate(engine);
+  const auto skipped = engine.skippedSteps();
+  std::vector<std::uint64_t> refreshes;  // the ticks at which StateModes went to b
+  std::uint64_t t = 2;
+  for (; t < 40; ++t) {
+    const auto out = engine.step(Tick{t});
+    for (const auto& send : commandsOf<SendPeer>(out))
+      if (std::holds_alternative<StateModesMessage>(send.body)) refreshes.push_back(t);
+    CHECK(sendsTo(out, "b"));  // the heartbeat, every tick
+    CHECK(engine.step(peerTick(1)).empty());
+  }
+  // Every tick and heartbeat of this idle pair was skipped.
+  CHECK(engine.skippedSteps() - skipped == 2 * (40 - 2));
+  // The StateModes refresh keeps its period (state_refresh_ticks).
+  REQUIRE(refreshes.size() >= 6);
+  for (std::size_t k = 1; k < refreshes.size(); ++k)
+    CHECK(refreshes[k] - refreshes[k - 1] ==
+          static_cast<std::uint64_t>(engine.config().state_refresh_ticks));
+
+  SECTION("a silent peer is still lost, and the engine evaluates again") {
+    std::vector<Command> out;
+    for (int k = 0; k < 10 && engine.view().instance("b").state == InstanceState::Running; ++k)
+      out = engine.step(Tick{t++});
+    CHECK(engine.view().instance("b").state == InstanceState::Stopped);
+    CHECK(commandsOf<ProcessesLost>(out).size() == 1);
+    // STRICT: b's loss makes the cluster degraded, which the evaluation tells.
+    CHECK(engine.view().degraded);
+  }
+  SECTION("a heartbeat that says something is evaluated") {
+    const auto before = engine.skippedSteps();
+    const auto out = engine.step(peerTick(1, /*supervisor_reachable=*/false));
+    CHECK_FALSE(commandsOf<Log>(out).empty());
+    CHECK(engine.skippedSteps() == before);
+    CHECK_FALSE(engine.view().instance("b").eligible());
+  }
+  SECTION("a peer that declares another Master is heard at once") {
+    auto modes = engine.view().stateModes();
+    modes.master_identifier = "b";
+    bool election = false;
+    for (const auto& state : commandsOf<PublishState>(engine.step(from("b", 1, modes))))
+      election = election || state.fsm_state == SupvisorsState::Election;
+    CHECK(election);
+  }
+}
+
+TEST_CASE("check_skipped_steps evaluates the steps it would skip and counts none that act",
+          "[engine]") {
+  auto config = testConfig();
+  config.check_skipped_steps = true;
+  Engine engine(config);
+  operate(engine);
+  const auto skipped = engine.skippedSteps();
+  for (std::uint64_t t = 2; t < 20; ++t) {
+    engine.step(Tick{t});
+    engine.step(peerTick(1));
+  }
+  CHECK(engine.skippedSteps() - skipped == 2 * (20 - 2));
+  CHECK(engine.skipMismatches() == 0);
+}

@@ -78,6 +78,8 @@ Simulation::Simulation(std::vector<std::string> names, EngineConfig base, std::u
     node.name = names_[i];
     node.config = base;
     node.config.local_index = i;
+    // Every step the engine would skip is evaluated anyway and must change nothing.
+    node.config.check_skipped_steps = true;
     node.config.node_id = "node-" + names_[i];
     nodes_.push_back(std::move(node));
   }
@@ -393,7 +395,9 @@ void Simulation::rounds(int count) {
 }
 
 void Simulation::deliver(Node& n, const Event& event) {
+  const auto skipped = n.engine->skippedSteps();
   const auto commands = n.engine->step(event);
+  checked_skips_ += n.engine->skippedSteps() - skipped;
   checkCommands(n, commands);
   record(n, commands);
   for (const auto& c : commands) {
@@ -456,6 +460,7 @@ void Simulation::checkCommands(const Node& n, const std::vector<Command>& comman
     failures_.push_back("round " + std::to_string(round_) + ", " + n.name + ": " + what);
   };
   if (view.illegal_transitions > 0) fail("illegal transition");
+  if (n.engine->skipMismatches() > 0) fail("a skipped step would have changed the engine");
   for (const auto& c : commands) {
     const auto* send = std::get_if<SendPeer>(&c);
     if (!send) continue;

@@ -137,6 +137,8 @@ class Simulation {
   const std::vector<std::string>& names() const { return names_; }
   std::uint64_t round() const { return round_; }
   const std::vector<std::string>& failures() const { return failures_; }
+  // Ticks an engine would have skipped, evaluated anyway and checked (check_skipped_steps).
+  std::uint64_t checkedSkips() const { return checked_skips_; }
   int settle_rounds = 30;
   // Beacons per peer and tick, as agent/shell/beacon_channel.h sends them.
   static constexpr int kBeaconCopies = 2;
@@ -207,6 +209,7 @@ class Simulation {
   std::map<std::pair<std::string, std::string>, std::uint64_t> link_sequence_;
   std::map<std::string, Journal> journals_;
   std::vector<std::string> failures_;
+  std::uint64_t checked_skips_ = 0;
   std::uint64_t request_id_ = 0;
   std::map<std::uint64_t, std::string> request_labels_;  // user request id -> label
 };
