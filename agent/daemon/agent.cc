@@ -297,7 +297,7 @@ void Agent::run() {
       }
     itemsVersion = transport_->pollItemsVersion();
     waiter_.checkAlways(std::move(sending));
-    waiter_.touched();
+    waiter_.listChanged();
   };
   buildItems();
   while (!stop_requested_.load()) {

@@ -1,5 +1,8 @@
 #include "agent/shell/input_waiter.h"
 
+#include <sys/epoll.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cerrno>
 #include <cstdint>
@@ -38,6 +41,34 @@ bool InputWaiter::readable(void* socket) {
   return input;  // one with input is reported, and so taken out of quiet_ by wait()
 }
 
+InputWaiter::~InputWaiter() {
+  if (epoll_ >= 0) ::close(epoll_);
+}
+
+void InputWaiter::watch(const std::vector<int>& descriptors) {
+  if (epoll_ < 0) {
+    epoll_ = ::epoll_create1(EPOLL_CLOEXEC);
+    if (epoll_ < 0) throw zmq::error_t();
+  }
+  // A descriptor closed since has left the set already (ENOENT, EBADF); a new descriptor with
+  // the same number must be added again, so all are.
+  for (const int fd : watched_) (void)::epoll_ctl(epoll_, EPOLL_CTL_DEL, fd, nullptr);
+  watched_.clear();
+  for (const int fd : descriptors) {
+    epoll_event event{};
+    event.events = EPOLLIN;  // level-triggered: poll()'s semantics
+    event.data.fd = fd;
+    if (::epoll_ctl(epoll_, EPOLL_CTL_ADD, fd, &event) != 0) {
+      if (errno == EEXIST) continue;  // listed twice: one registration wakes both items
+      throw zmq::error_t();
+    }
+    watched_.push_back(fd);
+  }
+  events_.resize(std::max<std::size_t>(descriptors.size(), 1));
+  watched_list_ = descriptors;
+  list_changed_ = false;
+}
+
 int InputWaiter::wait(std::vector<zmq::pollitem_t>& items, std::chrono::milliseconds timeout) {
   if (check_all_) quiet_.clear();  // and sockets no longer listed are forgotten
   int ready = 0;
@@ -49,25 +80,28 @@ int InputWaiter::wait(std::vector<zmq::pollitem_t>& items, std::chrono::millisec
     }
   }
   check_all_ = false;
-  fds_.resize(items.size());
-  for (std::size_t i = 0; i < items.size(); ++i)
-    fds_[i] = pollfd{descriptorOf(items[i]), POLLIN, 0};
+  descriptors_.resize(items.size());
+  for (std::size_t i = 0; i < items.size(); ++i) descriptors_[i] = descriptorOf(items[i]);
+  if (list_changed_ || descriptors_ != watched_list_) watch(descriptors_);
   // With a socket ready, the plain descriptors are only looked at; else everything is waited for.
-  const int rc =
-      ::poll(fds_.data(), fds_.size(), ready > 0 ? 0 : static_cast<int>(timeout.count()));
+  const int rc = ::epoll_wait(epoll_, events_.data(), static_cast<int>(events_.size()),
+                              ready > 0 ? 0 : static_cast<int>(timeout.count()));
   if (rc < 0 && errno != EINTR) throw zmq::error_t();
-  for (std::size_t i = 0; rc > 0 && i < items.size(); ++i) {
-    if (!(fds_[i].revents & (POLLIN | POLLERR | POLLHUP))) continue;
-    auto& item = items[i];
-    if (item.socket) {
-      // Its ZMQ_FD woke us: input, or only a change of state (checked now, not reported).
-      if (!item.revents && readable(item.socket)) {
+  for (int e = 0; e < rc; ++e) {
+    if (!(events_[e].events & (EPOLLIN | EPOLLERR | EPOLLHUP))) continue;
+    for (std::size_t i = 0; i < items.size(); ++i) {
+      if (descriptors_[i] != events_[e].data.fd) continue;
+      auto& item = items[i];
+      if (item.socket) {
+        // Its ZMQ_FD woke us: input, or only a change of state (checked now, not reported).
+        if (!item.revents && readable(item.socket)) {
+          item.revents = ZMQ_POLLIN;
+          ++ready;
+        }
+      } else if (!item.revents) {
         item.revents = ZMQ_POLLIN;
         ++ready;
       }
-    } else if (!item.revents) {
-      item.revents = ZMQ_POLLIN;
-      ++ready;
     }
   }
   // What is reported is received from, maybe not to the end: checked again before the next wait.

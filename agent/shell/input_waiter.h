@@ -7,8 +7,10 @@
 // a check of its command mailbox: a getpid() and a poll() each), then the waiting poll(), then
 // checks every socket's mailbox again: 6 poll() and 4 getpid() per idle wake-up with two
 // sockets. wait() checks the pending input (ZMQ_EVENTS) of the sockets that need it (below),
-// then, when none has any, waits in one poll() on the sockets' ZMQ_FD and the plain
-// descriptors, and checks again only the sockets whose ZMQ_FD woke it.
+// then, when none has any, waits in one epoll_wait() on the sockets' ZMQ_FD and the plain
+// descriptors, and checks again only the sockets whose ZMQ_FD woke it. epoll rather than
+// poll(): the descriptors are registered once (again when the list changes), so a wake-up
+// does not copy and scan them all twice in the kernel (docs/BENCHMARKS.md "epoll").
 //
 // ZMQ_FD is edge-triggered: it becomes readable when the socket's state may have changed, and a
 // send or receive on the socket can consume that signal. A socket must therefore have its
@@ -19,7 +21,7 @@
 //   - it reported at the previous wait (the caller received from them, maybe not all),
 //   - listed by checkAlways() (the caller sends on them, or receives without a report),
 //   - and every socket after touched() (the caller used some outside those rules).
-// An idle agent's wake-up then reads no socket's ZMQ_EVENTS: 1 poll() instead of 1 + 2 poll()
+// An idle agent's wake-up then reads no socket's ZMQ_EVENTS: 1 wait instead of 1 + 2 poll()
 // and 2 getpid() with the relay and the peer ROUTER (docs/BENCHMARKS.md
 // "The idle tick without mailbox checks").
 // A use the caller forgets to declare makes its input wait for the next touched(); the agent
@@ -27,7 +29,7 @@
 //
 // Thread-safety: that of the sockets (the caller's thread only).
 
-#include <poll.h>
+#include <sys/epoll.h>
 
 #include <chrono>
 #include <cstdint>
@@ -39,15 +41,28 @@ namespace supvisors {
 
 class InputWaiter {
  public:
+  InputWaiter() = default;
+  ~InputWaiter();
+  InputWaiter(const InputWaiter&) = delete;
+  InputWaiter& operator=(const InputWaiter&) = delete;
+
   // Sets each item's revents (ZMQ_POLLIN or 0) and returns how many have input: at once when a
   // socket has input already (the plain descriptors are then checked without waiting, so a
   // busy socket does not starve them), else when one has input or after `timeout` (0 items
-  // ready). EINTR counts as a wake-up with nothing ready. Errors of ZeroMQ throw zmq::error_t.
+  // ready). EINTR counts as a wake-up with nothing ready. Errors of ZeroMQ or of epoll throw
+  // zmq::error_t.
   int wait(std::vector<zmq::pollitem_t>& items, std::chrono::milliseconds timeout);
 
   // The caller used some of the sockets outside what the previous wait() reported (a send, a
   // receive not reported, a new socket in the list): the next wait() checks them all.
   void touched() { check_all_ = true; }
+  // The caller built its list again (a socket re-created may have the number of a closed
+  // descriptor): the next wait() registers every descriptor again. A list whose descriptors
+  // differ is registered again anyway.
+  void listChanged() {
+    list_changed_ = true;
+    check_all_ = true;
+  }
   // Sockets the caller uses between waits (sends on them): checked before every wait.
   void checkAlways(std::vector<void*> sockets) { always_ = std::move(sockets); }
 
@@ -57,11 +72,18 @@ class InputWaiter {
  private:
   bool mustCheck(void* socket) const;
   bool readable(void* socket);
+  // Makes `descriptors` the epoll set (created at the first call).
+  void watch(const std::vector<int>& descriptors);
 
-  std::vector<pollfd> fds_;    // kept between calls: no allocation per wake-up
-  std::vector<void*> quiet_;   // sockets found with no input and not used since
-  std::vector<void*> always_;  // checkAlways()
-  bool check_all_ = true;      // touched(), and the first wait()
+  int epoll_ = -1;
+  std::vector<int> watched_;         // registered in epoll_ (each number once)
+  std::vector<int> watched_list_;    // the items' descriptors when registered, in order
+  std::vector<int> descriptors_;     // this wait's, kept between calls: no allocation
+  std::vector<epoll_event> events_;  // epoll_wait's output
+  std::vector<void*> quiet_;         // sockets found with no input and not used since
+  std::vector<void*> always_;        // checkAlways()
+  bool check_all_ = true;            // touched(), listChanged(), and the first wait()
+  bool list_changed_ = true;         // listChanged(), and the first wait()
   std::uint64_t socket_checks_ = 0;
 };
 

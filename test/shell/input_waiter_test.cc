@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <thread>
 
 #include "agent/shell/input_waiter.h"
@@ -191,4 +192,46 @@ TEST_CASE("an input waiter checks the sockets of checkAlways() before every wait
     CHECK(waiter.wait(items, 0ms) == 0);
     CHECK(waiter.socketChecks() == checks + 1);
   }
+}
+
+// The descriptors are registered with epoll once; a closed one leaves the set by itself, and a
+// new one that takes its number must be registered again (listChanged()).
+TEST_CASE("an input waiter follows a descriptor re-created with the same number",
+          "[input_waiter]") {
+  auto first = std::make_unique<EventFd>();
+  const int number = first->fd;
+  std::vector<zmq::pollitem_t> items{{nullptr, number, ZMQ_POLLIN, 0}};
+  InputWaiter waiter;
+  CHECK(waiter.wait(items, 0ms) == 0);  // registered
+  first.reset();
+  EventFd second;
+  REQUIRE(second.fd == number);  // the lowest free number: the one just closed
+  waiter.listChanged();
+  REQUIRE(waitFor(waiter, items, [&] { second.post(); }) == 1);
+  CHECK(items[0].revents == ZMQ_POLLIN);
+}
+
+TEST_CASE("an input waiter registers a list whose descriptors changed", "[input_waiter]") {
+  EventFd a, b;
+  std::vector<zmq::pollitem_t> items{{nullptr, a.fd, ZMQ_POLLIN, 0}};
+  InputWaiter waiter;
+  CHECK(waiter.wait(items, 0ms) == 0);
+  // Without listChanged(): b is waited for, a no longer reported.
+  items = {{nullptr, b.fd, ZMQ_POLLIN, 0}};
+  a.post();
+  CHECK(waiter.wait(items, 0ms) == 0);
+  REQUIRE(waitFor(waiter, items, [&] { b.post(); }) == 1);
+  CHECK(items[0].revents == ZMQ_POLLIN);
+}
+
+TEST_CASE("an input waiter reports both items of a descriptor listed twice", "[input_waiter]") {
+  EventFd event;
+  std::vector<zmq::pollitem_t> items{{nullptr, event.fd, ZMQ_POLLIN, 0},
+                                     {nullptr, event.fd, ZMQ_POLLIN, 0}};
+  InputWaiter waiter;
+  CHECK(waiter.wait(items, 0ms) == 0);
+  event.post();
+  CHECK(waiter.wait(items, 10s) == 2);
+  CHECK(items[0].revents == ZMQ_POLLIN);
+  CHECK(items[1].revents == ZMQ_POLLIN);
 }
