@@ -112,6 +112,7 @@ MODES = {  # run.sh's relay setting: (name part, row label, crash row label)
     "off": ("polling", "polling 1 s", "polling 1 s, no relay"),
     "on": ("relay", "relay + poll 1 s", "relay + poll 1 s"),
     "slow": ("relay-poll10", "relay + poll 10 s", "relay + poll 10 s"),
+    "rules": ("relay-rules", "relay + poll 1 s, rules file", "relay + poll 1 s, rules file"),
 }
 
 
@@ -129,7 +130,7 @@ def record_footprint(args):
     # left from an older run of those; the cases it did not measure (SIZES, RELAYS) are kept.
     measured = {(n, MODES[relay][0]) for (n, relay, _load) in cases}
     for old in glob.glob(os.path.join(args.results, "footprint-*.json")):
-        m = re.search(r"-n(\d+)-(polling|relay-poll10|relay)(-idle|-churn)?\.json$", old)
+        m = re.search(r"-n(\d+)-(polling|relay-poll10|relay-rules|relay)(-idle|-churn)?\.json$", old)
         if m and (int(m.group(1)), m.group(2)) in measured:
             os.remove(old)
     for (n, relay, load), lines in sorted(cases.items()):

@@ -36,13 +36,15 @@
 # times start_application(CONFIG, app, True) then stop_application(app, True), sent to alpha
 # (the Master), and checks every cycle (states, rank order in supervisord's logs).
 #
-# Everything runs on loopback (agent ports BASE_PORT..+31, default 63100, for the footprint,
-# +100..+112 for reads, +200..+282 for applications; the cluster part uses 63500..63522) and in
-# a temp folder; everything started is stopped at the end, also on failure or Ctrl-C.
+# Everything runs on loopback (agent ports BASE_PORT..+71, default 63100, for the footprint
+# and the statistics, one case at a time; +100..+112 for reads, +200..+282 for applications;
+# the cluster part uses 63500..63522) and in a temp folder; everything started is stopped at
+# the end, also on failure or Ctrl-C.
 #
 # Environment: BUILD_DIR (default build-bench), BASE_PORT (default 63100), SKIP_BUILD=1,
-# PARTS ("footprint stats reads apps cluster scale"), SIZES ("100 500"), RELAYS ("off on slow"; slow = the
-# relay with poll_period 10 s), READ_SIZES ("300 3000"), APP_MODES ("off on turned", see run_apps),
+# PARTS ("footprint stats reads apps cluster scale"), SIZES ("100 500"), RELAYS ("off on slow rules";
+# slow = the relay with poll_period 10 s, rules = the relay with a rules file that manages the
+# programs, whose validation loads libxml2 for a moment), READ_SIZES ("300 3000"), APP_MODES ("off on turned", see run_apps),
 # KEEP=1 to keep the temp folder (configs, logs).
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -52,7 +54,7 @@ BUILD_DIR=${BUILD_DIR:-$ROOT/build-bench}
 BASE_PORT=${BASE_PORT:-63100}
 PARTS=${PARTS:-"footprint stats reads apps cluster scale"}
 SIZES=${SIZES:-"100 500"}
-RELAYS=${RELAYS:-"off on slow"}
+RELAYS=${RELAYS:-"off on slow rules"}
 READ_SIZES=${READ_SIZES:-"300 3000"}
 APP_MODES=${APP_MODES:-"off on turned"}
 PY=/usr/bin/python3   # the python that has supervisor (reference P20)
@@ -175,6 +177,22 @@ EOF
     done
     printf '\n[group:bench]\nprograms=%s\n' "${programs%,}"
   } > "$dir/supervisord.conf"
+  if [ "$relay" = rules ]; then  # the bench group managed: libxml2 loaded to validate it
+    cat > "$dir/rules.xml" <<EOF
+<?xml version="1.0" encoding="UTF-8"?>
+<root>
+    <application name="bench">
+        <starting_strategy>LESS_LOADED</starting_strategy>
+        <running_failure_strategy>RESTART_PROCESS</running_failure_strategy>
+        <programs>
+            <program pattern="p">
+                <expected_loading>1</expected_loading>
+            </program>
+        </programs>
+    </application>
+</root>
+EOF
+  fi
   cat > "$dir/supvisorsd.conf" <<EOF
 [supvisors]
 supvisors_list = <bench>127.0.0.1:$port
@@ -182,6 +200,7 @@ logfile = $dir/supvisorsd.log
 loglevel = info
 $(case $stats in off) echo "stats_enabled = OFF" ;; on5) echo "stats_collecting_period = 5" ;;
                   on1) echo "stats_collecting_period = 1" ;; esac)
+$([ "$relay" = rules ] && echo "rules_files = $dir/rules.xml")
 
 [supervisor]
 serverurl = unix://$dir/s.sock
