@@ -10,7 +10,8 @@
 // then, when none has any, waits in one epoll_wait() on the sockets' ZMQ_FD and the plain
 // descriptors, and checks again only the sockets whose ZMQ_FD woke it. epoll rather than
 // poll(): the descriptors are registered once (again when the list changes), so a wake-up
-// does not copy and scan them all twice in the kernel (docs/BENCHMARKS.md "epoll").
+// does not copy and scan them all twice in the kernel (docs/BENCHMARKS.md, "The engine skips
+// its idle steps; the wait uses epoll").
 //
 // ZMQ_FD is edge-triggered: it becomes readable when the socket's state may have changed, and a
 // send or receive on the socket can consume that signal. A socket must therefore have its
