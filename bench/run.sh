@@ -42,9 +42,10 @@
 # the end, also on failure or Ctrl-C.
 #
 # Environment: BUILD_DIR (default build-bench), BASE_PORT (default 63100), SKIP_BUILD=1,
-# PARTS ("footprint stats reads apps cluster scale"), SIZES ("100 500"), RELAYS ("off on slow rules";
-# slow = the relay with poll_period 10 s, rules = the relay with a rules file that manages the
-# programs, whose validation loads libxml2 for a moment), READ_SIZES ("300 3000"), APP_MODES ("off on turned", see run_apps),
+# PARTS ("footprint stats reads apps cluster scale"; "ab" with AB_BIN, see the part),
+# SIZES ("100 500"), RELAYS ("off on slow rules"; slow = the relay with poll_period 10 s,
+# rules = the relay with a rules file that manages the programs, whose validation loads
+# libxml2 for a moment), READ_SIZES ("300 3000"), APP_MODES ("off on turned", see run_apps),
 # KEEP=1 to keep the temp folder (configs, logs).
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -584,6 +585,48 @@ fi
 # launch to OPERATION and idle peer traffic per agent at 3, 10 and 30 instances, with the
 # default tick_period (0.1 s) and with 1 s (about 20 minutes on 2 cores). Without root it is
 # skipped with a message (exit 77), the other parts stand.
+# ab: this build's idle agent against another build's, side by side (AB_BIN: the folder of the
+# other build's supvisorsd and supvisors-relay, e.g. copies of those of build-bench/agent taken
+# before a change). Each agent runs alone beside its own supervisord (AB_PROGRAMS programs, the relay,
+# statistics off), AB_SETTLE s to settle, then 2 windows of WINDOW s (schedstat); AB_ROUNDS
+# rounds, the order of the two builds swapped every other round, since a machine drifts by
+# about 10 % between rounds. Prints the figures and the change; records nothing (a comparison of
+# two builds is no figure of one). Not in the default PARTS.
+if part ab; then
+  [ -x "${AB_BIN:-}/supvisorsd" ] && [ -x "$AB_BIN/supvisors-relay" ] ||
+    { echo "bench ab: AB_BIN must be a folder with the other build's supvisorsd and supvisors-relay" >&2
+      exit 2; }
+  this_bin=$BIN
+  declare -A ab_sum=() ab_count=()
+  for ((round = 1; round <= ${AB_ROUNDS:-4}; round++)); do
+    order=(this other); [ $((round % 2)) -eq 0 ] && order=(other this)
+    for build in "${order[@]}"; do
+      if [ "$build" = this ]; then BIN=$this_bin; else BIN=$AB_BIN; fi
+      dir=$TMP/ab-$round-$build port=$((BASE_PORT + 90))
+      write_configs "$dir" "${AB_PROGRAMS:-100}" on "$port" off
+      port_free "$port"
+      start_agent "$dir/supvisorsd.conf"
+      start_supervisord "$dir/supervisord.conf" $((5 * ${AB_PROGRAMS:-100} + 400))
+      "$BENCH" wait --agent "$port" --supervisor "unix://$dir/s.sock" \
+        --running "${AB_PROGRAMS:-100}" --timeout 120
+      sleep "${AB_SETTLE:-40}"
+      for w in 1 2; do
+        line=$("$BENCH" window --agent-pid "$AGENT_PID" --supervisord-pid "$SUP_PID" \
+                 --seconds "$WINDOW")
+        cpu=$(sed -n 's/.*agent_cpu_pct=\([0-9.]*\).*/\1/p' <<< "$line")
+        echo "ab: round $round, $build ($BIN): agent CPU $cpu % of a core"
+        ab_sum[$build]=$(awk -v a="${ab_sum[$build]:-0}" -v b="$cpu" 'BEGIN { print a + b }')
+        ab_count[$build]=$((${ab_count[$build]:-0} + 1))
+      done
+      stop_case
+    done
+  done
+  BIN=$this_bin
+  awk -v t="${ab_sum[this]}" -v tn="${ab_count[this]}" -v o="${ab_sum[other]}" \
+      -v on="${ab_count[other]}" 'BEGIN {
+    printf "ab: mean agent CPU: other %.4f %%, this %.4f %% (%+.1f %%)\n", o / on, t / tn,
+           100 * (t / tn - o / on) / (o / on) }'
+fi
 if part scale; then
   if [ "$MODE" = full ]; then scale_args=()
   else scale_args=(--sizes 3 --launch-sizes 3 --ticks 0.1 --launches 1 --windows 1 --window 5 --settle 3
