@@ -50,19 +50,16 @@ void InputWaiter::watch(const std::vector<int>& descriptors) {
     epoll_ = ::epoll_create1(EPOLL_CLOEXEC);
     if (epoll_ < 0) throw zmq::error_t();
   }
-  // A descriptor closed since has left the set already (ENOENT, EBADF); a new descriptor with
-  // the same number must be added again, so all are.
-  for (const int fd : watched_) (void)::epoll_ctl(epoll_, EPOLL_CTL_DEL, fd, nullptr);
-  watched_.clear();
+  // A descriptor closed since has left the set already, and one listed twice was removed at
+  // its first number (ENOENT, EBADF: ignored); a new descriptor with the number of a closed
+  // one must be added again, so all are.
+  for (const int fd : watched_list_) (void)::epoll_ctl(epoll_, EPOLL_CTL_DEL, fd, nullptr);
   for (const int fd : descriptors) {
     epoll_event event{};
     event.events = EPOLLIN;  // level-triggered: poll()'s semantics
     event.data.fd = fd;
-    if (::epoll_ctl(epoll_, EPOLL_CTL_ADD, fd, &event) != 0) {
-      if (errno == EEXIST) continue;  // listed twice: one registration wakes both items
-      throw zmq::error_t();
-    }
-    watched_.push_back(fd);
+    if (::epoll_ctl(epoll_, EPOLL_CTL_ADD, fd, &event) != 0 && errno != EEXIST)
+      throw zmq::error_t();  // EEXIST: listed twice, one registration wakes both items
   }
   events_.resize(std::max<std::size_t>(descriptors.size(), 1));
   watched_list_ = descriptors;

@@ -77,8 +77,7 @@ class InputWaiter {
   void watch(const std::vector<int>& descriptors);
 
   int epoll_ = -1;
-  std::vector<int> watched_;         // registered in epoll_ (each number once)
-  std::vector<int> watched_list_;    // the items' descriptors when registered, in order
+  std::vector<int> watched_list_;    // the items' descriptors registered in epoll_, in order
   std::vector<int> descriptors_;     // this wait's, kept between calls: no allocation
   std::vector<epoll_event> events_;  // epoll_wait's output
   std::vector<void*> quiet_;         // sockets found with no input and not used since

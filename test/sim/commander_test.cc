@@ -5,38 +5,12 @@
 
 #include <algorithm>
 
-#include "rules/rules_parser.h"
-#include "test/sim/sim.h"
+#include "test/sim/ruled_cluster.h"
 
 using namespace supvisors;
 using namespace supvisors::sim;
 
 namespace {
-
-std::shared_ptr<const Rules> scenarioRules(const std::string& file) {
-  InstanceDirectory directory;
-  for (const auto* n : {"a", "b", "c"}) directory.instances.push_back(InstanceEntry::named(n, n));
-  auto load =
-      loadRules({std::string(SUPVISORS_SOURCE_DIR) + "/test/scenarios/rules/" + file}, directory);
-  REQUIRE(load.ok());
-  return load.rules;
-}
-
-// a b c in OPERATION under a, with `rules` and these programs everywhere.
-std::unique_ptr<Simulation> cluster(const std::string& rules_file,
-                                    const std::vector<std::string>& programs, int startsecs,
-                                    Behaviour behaviour = Behaviour::Normal) {
-  EngineConfig base;
-  base.rules = scenarioRules(rules_file);
-  base.job_margin = 2.0;
-  auto sim = std::make_unique<Simulation>(std::vector<std::string>{"a", "b", "c"}, base, 1);
-  for (const auto* n : {"a", "b", "c"}) sim->addPrograms(n, programs, startsecs, 10, behaviour);
-  for (const auto* n : {"a", "b", "c"}) sim->start(n);
-  sim->rounds(3);
-  REQUIRE(sim->convergence().empty());
-  sim->takeTranscript();
-  return sim;
-}
 
 ControlRequest request(ControlKind kind, const std::string& target, bool wait = true,
                        std::optional<StartingStrategy> strategy = StartingStrategy::Config) {
@@ -64,7 +38,7 @@ const ProcessStatus& process(const Simulation& sim, const std::string& on,
 
 TEST_CASE("a start without resource is forced FATAL until a later start is ordered",
           "[commander]") {
-  auto sim = cluster("placement.xml", {"load:w1", "load:huge", "load:big"}, 0);
+  auto sim = ruledCluster("placement.xml", {"load:w1", "load:huge", "load:big"}, 0);
   sim->request("a", request(ControlKind::StartProcess, "load:big"), "big");
   sim->request("b", request(ControlKind::StartProcess, "load:w1", true, StartingStrategy::Local),
                "w1");
@@ -93,7 +67,7 @@ TEST_CASE("a start without resource is forced FATAL until a later start is order
 
 TEST_CASE("every order is in the decision log with its target, strategy and reason",
           "[commander]") {
-  auto sim = cluster("sequences.xml", {"seq:r1", "seq:r2a", "seq:r2b", "seq:r3"}, 0);
+  auto sim = ruledCluster("sequences.xml", {"seq:r1", "seq:r2a", "seq:r2b", "seq:r3"}, 0);
   sim->request("b", request(ControlKind::StartApplication, "seq"), "start");
   sim->rounds(6);
   sim->request("b", request(ControlKind::StopProcess, "seq:r3"), "stop");
@@ -118,7 +92,7 @@ TEST_CASE("every order is in the decision log with its target, strategy and reas
 }
 
 TEST_CASE("peers see starting and stopping jobs in the planner's modes", "[commander]") {
-  auto sim = cluster("sequences.xml", {"seq:r1", "seq:r2a", "seq:r2b", "seq:r3"}, 1);
+  auto sim = ruledCluster("sequences.xml", {"seq:r1", "seq:r2a", "seq:r2b", "seq:r3"}, 1);
   sim->request("b", request(ControlKind::StartApplication, "seq"), "start");
   sim->rounds(2);
   CHECK(sim->engine("b")->view().starting_jobs);
@@ -139,7 +113,7 @@ TEST_CASE("peers see starting and stopping jobs in the planner's modes", "[comma
 
 TEST_CASE("wait=false answers once the jobs are queued, then they run to their end",
           "[commander]") {
-  auto sim = cluster("sequences.xml", {"seq:r1", "seq:r2a", "seq:r2b", "seq:r3"}, 1);
+  auto sim = ruledCluster("sequences.xml", {"seq:r1", "seq:r2a", "seq:r2b", "seq:r3"}, 1);
   sim->request("a", request(ControlKind::StartApplication, "seq", /*wait=*/false), "start");
   CHECK(contains(sim->takeTranscript(), "a: start: ok"));
   sim->rounds(25);
@@ -150,7 +124,7 @@ TEST_CASE("wait=false answers once the jobs are queued, then they run to their e
 }
 
 TEST_CASE("an election aborts the jobs and their callers get ABNORMAL_TERMINATION", "[commander]") {
-  auto sim = cluster("sequences.xml", {"seq:r1", "seq:r2a", "seq:r2b", "seq:r3"}, 1);
+  auto sim = ruledCluster("sequences.xml", {"seq:r1", "seq:r2a", "seq:r2b", "seq:r3"}, 1);
   sim->request("b", request(ControlKind::StartApplication, "seq"), "start");
   sim->rounds(2);
   sim->crash("a");  // the Master: the others elect another one

@@ -137,7 +137,7 @@ class Simulation {
   const std::vector<std::string>& names() const { return names_; }
   std::uint64_t round() const { return round_; }
   const std::vector<std::string>& failures() const { return failures_; }
-  // Ticks an engine would have skipped, evaluated anyway and checked (check_skipped_steps).
+  // Steps an engine would have skipped, evaluated anyway and checked (check_skipped_steps).
   std::uint64_t checkedSkips() const { return checked_skips_; }
   int settle_rounds = 30;
   // Beacons per peer and tick, as agent/shell/beacon_channel.h sends them.

@@ -4,22 +4,12 @@
 // working cluster, through a crash and its repair.
 #include <catch2/catch.hpp>
 
-#include "rules/rules_parser.h"
-#include "test/sim/sim.h"
+#include "test/sim/ruled_cluster.h"
 
 using namespace supvisors;
 using namespace supvisors::sim;
 
 namespace {
-
-std::shared_ptr<const Rules> failureRules() {
-  InstanceDirectory directory;
-  for (const auto* n : {"a", "b", "c"}) directory.instances.push_back(InstanceEntry::named(n, n));
-  auto load = loadRules({std::string(SUPVISORS_SOURCE_DIR) + "/test/scenarios/rules/failures.xml"},
-                        directory);
-  REQUIRE(load.ok());
-  return load.rules;
-}
 
 const ProcessStatus* process(const Simulation& sim, const std::string& namespec) {
   return sim.engine("a")->view().tables->findProcess(namespec);
@@ -29,15 +19,8 @@ const ProcessStatus* process(const Simulation& sim, const std::string& namespec)
 
 TEST_CASE("the steps an idle cluster skips are checked, through a crash and its repair",
           "[sim][skip]") {
-  EngineConfig base;
-  base.rules = failureRules();
-  base.job_margin = 2.0;
-  Simulation sim({"a", "b", "c"}, base, 1);
-  for (const auto* n : {"a", "b", "c"})
-    sim.addPrograms(n, {"again:front", "again:back"}, 1, 10, Behaviour::Normal);
-  for (const auto* n : {"a", "b", "c"}) sim.start(n);
-  sim.rounds(3);
-  REQUIRE(sim.convergence().empty());
+  auto cluster = ruledCluster("failures.xml", {"again:front", "again:back"}, 1);
+  Simulation& sim = *cluster;
   ControlRequest start;
   start.kind = ControlKind::StartApplication;
   start.target = "again";
