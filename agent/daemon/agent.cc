@@ -838,6 +838,7 @@ void Agent::apply(const RelayBatch& batch) {
   bool stopping = false;
   const double now_mono = monotonicNow();
   const double now_wall = wallNow();
+  const std::uint64_t version = table_.version();
   for (const auto& event : batch.events) {
     if (const auto* state = std::get_if<ProcessStateEvent>(&event.body)) {
       if (!table_.applyEvent(*state, now_mono, now_wall)) resync = true;  // not known yet
@@ -865,6 +866,10 @@ void Agent::apply(const RelayBatch& batch) {
     poller_->proveAlive(now_mono + kRelayProofWindow);
   if (batch.gap) spdlog::info("relay: events were lost (serial gap); reading supervisord again");
   if (resync && poller_) poller_->requestNow();
+  // No process changed (a TICK_5, a hello, an event of a process not known yet): the
+  // disabilities were enforced on this table already and the published view shows it. An idle
+  // agent's TICK_5 copied the whole table every 5 s for nothing.
+  if (table_.version() == version) return;
   enforceDisabilities();
   // The local view first: it is the table as the event left it, and readers of the local
   // processes should not wait for the engine's step (its tables, the cluster snapshot).
