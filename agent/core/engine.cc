@@ -975,11 +975,10 @@ void Engine::setMaster(const std::string& master) {
 }
 
 void Engine::publishStateIfChanged() {
-  const PublishState now{view_.fsm_state, view_.master, view_.degraded};
-  if (!last_published_ || last_published_->fsm_state != now.fsm_state ||
-      last_published_->master != now.master || last_published_->degraded != now.degraded) {
-    out_.push_back(now);
-    last_published_ = now;
+  if (!last_published_ || last_published_->fsm_state != view_.fsm_state ||
+      last_published_->master != view_.master || last_published_->degraded != view_.degraded) {
+    last_published_ = PublishState{view_.fsm_state, view_.master, view_.degraded};
+    out_.push_back(*last_published_);
   }
   const bool refresh =
       view_.tick >= last_state_sent_tick_ + static_cast<std::uint64_t>(config_.state_refresh_ticks);
