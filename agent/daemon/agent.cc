@@ -50,8 +50,9 @@ constexpr double kTrimPeriod = 30.0;
 // Seconds the published cluster view may keep the clocks and liveness stamps of an earlier
 // tick while nothing else changed (Agent::step).
 constexpr double kClockRefreshPeriod = 1.0;
-// Seconds between two readings of the socket monitors at a tick (Agent::tick).
-constexpr double kMonitorPeriod = 0.5;
+// Seconds between two ticks that publish the peers' counters and have every socket checked
+// (Agent::tick).
+constexpr double kSlowTickPeriod = 1.0;
 // The peer frames read in one turn of the loop (PeerTransport::receive).
 constexpr std::size_t kMaxPeerFrames = 1000;
 // How long relay events prove supervisord alive (its getState checks are spared meanwhile):
@@ -273,35 +274,41 @@ void Agent::run() {
   // One list for every turn of the loop rather than one built at each wake-up; taken again
   // when the transport's sockets change (a key reload or a failed handshake re-creates a
   // DEALER and its monitor: a stale handle would make the wait fail).
-  // No socket monitors in it (the relay's, the peer transport's): what they report (a
-  // connection made or lost, a handshake) waits for the tick that reads them (tick()).
-  // The relay's socket and the peers' ROUTER are received from only when the waiter reports
-  // them, or by receivePeers() (which says so): an idle wake-up checks neither (input_waiter.h).
-  // The event publisher sends between waits: checked before each.
+  // Every socket is received from only when the waiter reports it, or by a use it is told of
+  // (input_waiter.h): an idle wake-up checks none. So the socket monitors (the relay's, the
+  // peer transport's: a connection made or lost, a handshake) are waited on too and cost
+  // nothing until they report. The event publisher's sockets, used between waits (a publish,
+  // a service), are checked before the wait that follows a use.
   std::vector<zmq::pollitem_t> items;
-  std::size_t relayIndex = 0, peersIndex = 0, eventsIndex = 0;
+  std::size_t relayIndex = 0, relayMonitorIndex = 0, peersIndex = 0, eventsIndex = 0;
   std::uint64_t itemsVersion = 0;
+  std::uint64_t eventsUses = 0;
   const auto buildItems = [&] {
     items.assign({{nullptr, mailbox_.fd(), ZMQ_POLLIN, 0}});
-    relayIndex = items.size();
-    if (relay_) items.push_back(relay_->pollItem());
+    relayIndex = relayMonitorIndex = items.size();
+    if (relay_) {
+      items.push_back(relay_->pollItem());
+      relayMonitorIndex = items.size();
+      items.push_back(relay_->monitorPollItem());
+    }
     peersIndex = items.size();
-    for (const auto& item : transport_->wakeItems()) items.push_back(item);
+    for (const auto& item : transport_->pollItems()) items.push_back(item);
+    peer_wake_sockets_.clear();
+    for (const auto& item : transport_->wakeItems()) peer_wake_sockets_.push_back(item.socket);
     // No beacons here: they are read at each tick (tick()), so they wake nobody.
     eventsIndex = items.size();
-    std::vector<void*> sending;
     if (events_)
-      for (const auto& item : events_->pollItems()) {
-        items.push_back(item);
-        sending.push_back(item.socket);
-      }
+      for (const auto& item : events_->pollItems()) items.push_back(item);
     itemsVersion = transport_->pollItemsVersion();
-    waiter_.checkAlways(std::move(sending));
     waiter_.listChanged();
   };
   buildItems();
   while (!stop_requested_.load()) {
     if (transport_->pollItemsVersion() != itemsVersion) buildItems();
+    if (events_ && events_->uses() != eventsUses) {
+      eventsUses = events_->uses();
+      for (std::size_t i = eventsIndex; i < items.size(); ++i) waiter_.touched(items[i].socket);
+    }
     double wake_at = next_tick_;
     if (const auto nudge = nudges_.next()) wake_at = std::min(wake_at, *nudge);
     const double wait = std::max(0.0, wake_at - monotonicNow());
@@ -358,10 +365,21 @@ void Agent::run() {
       const auto batch = relay_->receive();
       if (!batch.empty()) apply(batch);
     }
-    bool peersReady = false;
-    for (std::size_t i = peersIndex; i < eventsIndex; ++i)
-      peersReady = peersReady || (items[i].revents & ZMQ_POLLIN);
-    if (peersReady) receivePeers(PeerTransport::Monitors::Skip);
+    if (relay_ && (items[relayMonitorIndex].revents & ZMQ_POLLIN)) {
+      const auto link = relay_->linkEvents();
+      if (!link.empty()) apply(link);
+    }
+    // A peer message reads the ROUTER (and answers ZAP); a monitor's report reads them all.
+    bool peersReady = false, monitorsReady = false;
+    for (std::size_t i = peersIndex; i < eventsIndex; ++i) {
+      if (!(items[i].revents & ZMQ_POLLIN)) continue;
+      peersReady = true;
+      if (std::find(peer_wake_sockets_.begin(), peer_wake_sockets_.end(), items[i].socket) ==
+          peer_wake_sockets_.end())
+        monitorsReady = true;
+    }
+    if (peersReady)
+      receivePeers(monitorsReady ? PeerTransport::Monitors::Read : PeerTransport::Monitors::Skip);
     bool eventsReady = false;
     for (std::size_t i = eventsIndex; i < items.size(); ++i)
       eventsReady = eventsReady || (items[i].revents & ZMQ_POLLIN);
@@ -414,22 +432,15 @@ void Agent::tick(double now_mono) {
   // now is stamped with the same local tick as one read when it arrived, so they wait for the
   // tick in the socket rather than wake the loop 2 x (peers) times a tick.
   receiveBeacons();
-  // The socket monitors, not waited on (run()), are read every kMonitorPeriod: the relay
-  // connected or gone, the peers' streams connected, renewed or refused (read by the
-  // transport's receive()). Their news waits that long; a tick that read them all cost the
-  // idle agent two or more mailbox checks (a getpid and a poll each) for nothing.
-  const bool monitors = now_mono >= next_monitors_;
-  if (monitors) {
-    next_monitors_ = now_mono + kMonitorPeriod;
-    if (relay_) {
-      const auto link = relay_->linkEvents();
-      if (!link.empty()) apply(link);
-    }
-    receivePeers(PeerTransport::Monitors::Read);
-  }
   step(Tick{ticks_, wallNow(), now_mono});
-  // The peers' counters (the transport's, the beacons', the decoding drops) at the same pace.
-  if (monitors) publishPeers();
+  if (now_mono >= next_slow_tick_) {
+    next_slow_tick_ = now_mono + kSlowTickPeriod;
+    // The peers' counters (the transport's, the beacons', the decoding drops) for /metrics.
+    publishPeers();
+    // Every socket checked before the next wait: a use of one that the loop forgot to tell
+    // the waiter (input_waiter.h) delays its input by this period at most, not forever.
+    waiter_.touched();
+  }
   forgetStatistics();
 }
 
@@ -561,8 +572,12 @@ void Agent::newLife(const std::string& why) {
 }
 
 void Agent::receivePeers(PeerTransport::Monitors monitors) {
-  // The ROUTER is read here with or without a report, and the ZAP socket answered.
-  waiter_.touched();
+  // The ROUTER is read here with or without a report, and the ZAP socket answered; with the
+  // monitors, every monitor is read.
+  if (monitors == PeerTransport::Monitors::Read)
+    waiter_.touched();
+  else
+    for (void* socket : peer_wake_sockets_) waiter_.touched(socket);
   for (ReceivedFrame& frame : transport_->receive(kMaxPeerFrames, monitors)) {
     auto decoded = decodePeerMessage(frame.bytes);
     if (!decoded.ok()) {

@@ -90,6 +90,7 @@ int EventPublisher::port() const {
 
 bool EventPublisher::publish(std::string_view header, const nlohmann::json& body) {
   const std::string text = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  ++uses_;
   try {
     // With XPUB_NODROP, EAGAIN comes on the first frame or not at all: a message counts as
     // one against the high-water mark only once its last frame is written.
@@ -115,6 +116,7 @@ std::vector<zmq::pollitem_t> EventPublisher::pollItems() {
 }
 
 void EventPublisher::service() {
+  ++uses_;
   if (zap_) {
     zap_->service();
     stats_.zap_refusals = zap_->refusals();

@@ -86,6 +86,9 @@ class EventPublisher {
   std::vector<zmq::pollitem_t> pollItems();
   // Answers ZAP requests and reads (un)subscriptions, without blocking.
   void service();
+  // How many times publish() and service() used the sockets: a loop that waits on their
+  // ZMQ_FD (input_waiter.h) reads their ZMQ_EVENTS again after a use, and only then.
+  std::uint64_t uses() const { return uses_; }
   // CURVE refusals since the previous call, for the log.
   std::vector<ZapRefusal> takeRefusals();
 
@@ -106,6 +109,7 @@ class EventPublisher {
   zmq::socket_t socket_;
   std::string endpoint_;
   EventPublisherStats stats_;
+  std::uint64_t uses_ = 0;
 };
 
 }  // namespace supvisors

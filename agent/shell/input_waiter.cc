@@ -26,7 +26,7 @@ bool contains(const std::vector<void*>& sockets, void* socket) {
 }  // namespace
 
 bool InputWaiter::mustCheck(void* socket) const {
-  return check_all_ || !contains(quiet_, socket) || contains(always_, socket);
+  return check_all_ || !contains(quiet_, socket);
 }
 
 // Whether the ZeroMQ socket has a message to receive (reads ZMQ_EVENTS: processes the socket's

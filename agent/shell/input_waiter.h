@@ -20,13 +20,13 @@
 // with no input, and not used since, needs no new reading: its next message changes its state,
 // and ZMQ_FD signals that. So wait() reads ZMQ_EVENTS before sleeping only for the sockets
 //   - it reported at the previous wait (the caller received from them, maybe not all),
-//   - listed by checkAlways() (the caller sends on them, or receives without a report),
-//   - and every socket after touched() (the caller used some outside those rules).
+//   - the caller used since (touched(socket): it sent on them, or received without a report),
+//   - and every socket after touched() (the caller used some, without saying which).
 // An idle agent's wake-up then reads no socket's ZMQ_EVENTS: 1 wait instead of 1 + 2 poll()
 // and 2 getpid() with the relay and the peer ROUTER (docs/BENCHMARKS.md
 // "The idle tick without mailbox checks").
 // A use the caller forgets to declare makes its input wait for the next touched(); the agent
-// calls it at least every half second (its socket monitors' tick).
+// calls it at least once a second (Agent::tick).
 //
 // Thread-safety: that of the sockets (the caller's thread only).
 
@@ -57,6 +57,9 @@ class InputWaiter {
   // The caller used some of the sockets outside what the previous wait() reported (a send, a
   // receive not reported, a new socket in the list): the next wait() checks them all.
   void touched() { check_all_ = true; }
+  // The caller used this socket (sent on it, or received from it without a report): the next
+  // wait() checks it.
+  void touched(void* socket) { std::erase(quiet_, socket); }
   // The caller built its list again (a socket re-created may have the number of a closed
   // descriptor): the next wait() registers every descriptor again. A list whose descriptors
   // differ is registered again anyway.
@@ -64,9 +67,6 @@ class InputWaiter {
     list_changed_ = true;
     check_all_ = true;
   }
-  // Sockets the caller uses between waits (sends on them): checked before every wait.
-  void checkAlways(std::vector<void*> sockets) { always_ = std::move(sockets); }
-
   // How many sockets' ZMQ_EVENTS wait() has read in all (for tests and benchmarks).
   std::uint64_t socketChecks() const { return socket_checks_; }
 
@@ -81,7 +81,6 @@ class InputWaiter {
   std::vector<int> descriptors_;     // this wait's, kept between calls: no allocation
   std::vector<epoll_event> events_;  // epoll_wait's output
   std::vector<void*> quiet_;         // sockets found with no input and not used since
-  std::vector<void*> always_;        // checkAlways()
   bool check_all_ = true;            // touched(), listChanged(), and the first wait()
   bool list_changed_ = true;         // listChanged(), and the first wait()
   std::uint64_t socket_checks_ = 0;

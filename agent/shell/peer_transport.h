@@ -58,7 +58,7 @@
 //   auto created = ZmqPeerTransport::create(context, options);   // bind error names address
 //   std::unique_ptr<PeerTransport> transport = std::move(created).value();
 //   items = {..., transport->pollItems()...};                    // zmq::poll(items, tick)
-//   (or transport->wakeItems(), and receive() at every tick too)
+//   (receive(max, Monitors::Skip) when only wakeItems() have input)
 //   if any of those is readable:
 //     for (ReceivedFrame& f : transport->receive()) decode f.bytes, check sender == f.identifier
 //     for (PeerRefusal& r : transport->takeRefusals()) log "peer with a wrong key refused"
@@ -134,8 +134,8 @@ class PeerTransport {
   virtual bool send(const std::string& identifier, std::string bytes) = 0;
 
   // Whether receive() also reads the socket monitors' events (connections made, lost, renewed;
-  // handshakes failed): a loop woken by every peer message reads them at its tick instead,
-  // since with CURVE there is one monitor per peer (work in peers per message).
+  // handshakes failed): a loop woken by a peer message reads them only when one of them has
+  // input too, since with CURVE there is one monitor per peer (work in peers per message).
   enum class Monitors { Read, Skip };
   // What has arrived, up to `max_frames` (so a burst cannot starve the loop's other
   // sockets), without blocking. Also services pending ZAP requests and, unless told to skip
@@ -145,13 +145,12 @@ class PeerTransport {
 
   // For the loop's zmq::poll (ZMQ_POLLIN): call receive() when any is readable.
   virtual std::vector<zmq::pollitem_t> pollItems() = 0;
-  // The part of pollItems() whose input must wake the loop at once (the ROUTER, the ZAP
-  // handler); the socket monitors' events (connections, handshakes) can wait for the next
-  // receive() with Monitors::Read, which a loop waiting only on these must call regularly (the
-  // agent: every kMonitorPeriod, agent.cc). Under zmq_poll each socket waited on cost a check
-  // of its mailbox per wake-up, so the monitors (one per peer with CURVE) were most of an idle
-  // agent's polling (docs/BENCHMARKS.md "Idle CPU"); the agent's InputWaiter now checks only
-  // the sockets used since (input_waiter.h).
+  // The part of pollItems() that receive() with Monitors::Skip reads (the ROUTER, the ZAP
+  // handler); the rest are the socket monitors. The agent waits on all of pollItems() and asks
+  // for Monitors::Read only when one of the rest has input: its InputWaiter checks a socket
+  // only after a report or a use (input_waiter.h), so the monitors (one per peer with CURVE),
+  // which once were most of an idle agent's polling under zmq_poll (docs/BENCHMARKS.md "Idle
+  // CPU"), cost nothing while they are quiet.
   virtual std::vector<zmq::pollitem_t> wakeItems() { return pollItems(); }
   // Changes whenever pollItems() would return other sockets (a key reload or a failed
   // handshake re-creates a DEALER and its monitor): a loop that keeps the list takes it again.

@@ -32,8 +32,7 @@
 //     for (const SupervisorEvent& e : batch.events) apply(e);
 //     if (batch.gap) scheduleResync();
 //   }
-//   // and receiver.monitorPollItem() in the same poll: ZMQ_POLLIN -> receiver.linkEvents(),
-//   // or linkEvents() once a tick, unpolled (the agent: a disconnection is known a tick later)
+//   // and receiver.monitorPollItem() in the same poll: ZMQ_POLLIN -> receiver.linkEvents()
 //
 // Thread-safety: none. Owned by the loop thread, like every ZeroMQ socket (DESIGN.md).
 

@@ -159,6 +159,20 @@ TEST_CASE("CURVE: a listed subscriber reads, an unlisted one gets nothing and is
                              std::chrono::milliseconds(300)));
 }
 
+// The agent's wait reads the publisher's sockets again only after a use (input_waiter.h):
+// every publish and every service counts, a message for nobody and a service with nothing to
+// read included.
+TEST_CASE("every publish and service of the publisher counts as a use of its sockets",
+          "[event_publisher]") {
+  auto publisher = makePublisher();
+  CHECK(publisher->uses() == 0);
+  publisher->publish("supvisors", nlohmann::json{{"n", 1}});  // nobody subscribed
+  CHECK(publisher->uses() == 1);
+  publisher->service();  // nothing to read
+  CHECK(publisher->uses() == 2);
+  CHECK(publisher->stats().published == 1);
+}
+
 TEST_CASE("bad publisher options are errors naming what is wrong", "[event_publisher]") {
   EventPublisherOptions options;
   options.port = 70000;
