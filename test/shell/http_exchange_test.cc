@@ -151,6 +151,20 @@ TEST_CASE("httpExchange reads a Content-Length body and sends HTTP/1.0 close", "
   CHECK_THAT(sent, Catch::Contains("Authorization: Basic x\r\n"));
 }
 
+// An answer announced longer than 64 KiB (supervisord's getAllProcessInfo beside hundreds of
+// programs) is read in paced reads: all of it, in order, and no more.
+TEST_CASE("httpExchange reads a long Content-Length body whole, in paced reads",
+          "[http_exchange]") {
+  std::string body;
+  for (int i = 0; body.size() < 300 * 1024; ++i) body += "<value>" + std::to_string(i) + "</value>";
+  CannedServer server("HTTP/1.0 200 OK\r\nContent-Length: " + std::to_string(body.size()) +
+                      "\r\n\r\n" + body + "trailing bytes past the announced length");
+  const auto r = httpExchange(server.endpoint(), HttpRequest{}, 30s);
+  REQUIRE(r.ok());
+  CHECK(r->body.size() == body.size());
+  CHECK(r->body == body);
+}
+
 TEST_CASE("httpExchange reads to close without Content-Length, and chunked", "[http_exchange]") {
   {
     CannedServer server("HTTP/1.0 401 Unauthorized\r\nServer: Medusa\r\n\r\nno entry");
