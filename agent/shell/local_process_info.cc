@@ -32,11 +32,11 @@ std::string timedelta(std::int64_t seconds) {
 
 }  // namespace
 
-std::string supervisorDescription(const ProcessInfo& info) {
+std::string supervisorDescription(const ProcessInfo& info, std::int64_t now) {
   switch (info.state) {
     case ProcessState::Running:
       return "pid " + std::to_string(info.pid) + ", uptime " +
-             timedelta(std::max<std::int64_t>(0, info.now - info.start));
+             timedelta(std::max<std::int64_t>(0, now - info.start));
     case ProcessState::Fatal:
     case ProcessState::Backoff:
       return info.spawnerr.empty() ? "unknown error (try \"tail " + info.name + "\")"
@@ -62,7 +62,8 @@ bool hasLogFile(const std::string& logfile) {
          !equalsIgnoreCase(logfile, "none");
 }
 
-xmlrpc_c::value localProcessInfoValue(const LocalProcess& process, double now_monotonic) {
+xmlrpc_c::value localProcessInfoValue(const LocalProcess& process, double now_monotonic,
+                                      std::int64_t now) {
   const ProcessInfo& info = process.info;
   const ProcessConfig* config = process.config ? &*process.config : nullptr;
   const ProcessConfig defaults;
@@ -79,9 +80,9 @@ xmlrpc_c::value localProcessInfoValue(const LocalProcess& process, double now_mo
   s["statename"] = xmlrpc_c::value_string(std::string(processStateName(info.state)));
   s["start"] = i4(info.start);
   s["stop"] = i4(info.stop);
-  s["now"] = i4(info.now);
+  s["now"] = i4(now);
   s["pid"] = i4(info.pid);
-  s["description"] = xmlrpc_c::value_string(supervisorDescription(info));
+  s["description"] = xmlrpc_c::value_string(supervisorDescription(info, now));
   s["spawnerr"] = xmlrpc_c::value_string(info.spawnerr);
   s["expected"] = xmlrpc_c::value_boolean(info.spawnerr.empty());
   s["start_monotonic"] = xmlrpc_c::value_double(process.start_monotonic);

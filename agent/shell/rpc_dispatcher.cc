@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "agent/core/synchro.h"
+#include "agent/shell/clock.h"
 #include "agent/shell/cluster_info.h"
 #include "agent/shell/local_process_info.h"
 #include "agent/shell/rpc_faults.h"
@@ -480,10 +481,11 @@ Result<xmlrpc_c::value> RpcDispatcher::getAllLocalProcessInfo(
   if (params.size() != 0) return incorrectParameters();
   const std::shared_ptr<const LocalSnapshot> snapshot = snapshots_.get();
   const double now = monotonicClock_();
+  const auto wall = static_cast<std::int64_t>(wallNow());
   std::vector<xmlrpc_c::value> items;
   items.reserve(snapshot->processes.size());
   for (const auto& [namespec, process] : snapshot->processes)
-    items.push_back(localProcessInfoValue(process, now));
+    items.push_back(localProcessInfoValue(process, now, wall));
   return xmlrpc_c::value(xmlrpc_c::value_array(items));
 }
 
@@ -497,7 +499,8 @@ Result<xmlrpc_c::value> RpcDispatcher::getLocalProcessInfo(
   if (!name.empty()) {
     const auto it = snapshot->processes.find(makeNamespec(group, name));
     if (it != snapshot->processes.end())
-      return localProcessInfoValue(it->second, monotonicClock_());
+      return localProcessInfoValue(it->second, monotonicClock_(),
+                                   static_cast<std::int64_t>(wallNow()));
   }
   return rpcFault(FaultCode::BadName, namespec);
 }

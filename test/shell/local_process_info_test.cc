@@ -11,7 +11,8 @@ using T = xmlrpc_c::value::type_t;
 TEST_CASE("LocalProcessInfo has every key of reference 3.3.9 with its XML-RPC type",
           "[local_process_info]") {
   const LocalProcess p = sampleProcess("grp", "prog_01");
-  const auto s = asStruct(localProcessInfoValue(p, 1234.5));
+  // The answer's time, not the snapshot's (1700000100): as supervisord's getProcessInfo.
+  const auto s = asStruct(localProcessInfoValue(p, 1234.5, 1700000200));
 
   const std::map<std::string, T> expected = {
       {"group", T::TYPE_STRING},
@@ -50,9 +51,9 @@ TEST_CASE("LocalProcessInfo has every key of reference 3.3.9 with its XML-RPC ty
   CHECK(asString(s.at("statename")) == "RUNNING");
   CHECK(asInt(s.at("start")) == 1700000000);
   CHECK(asInt(s.at("stop")) == 1699999000);
-  CHECK(asInt(s.at("now")) == 1700000100);
+  CHECK(asInt(s.at("now")) == 1700000200);
   CHECK(asInt(s.at("pid")) == 4242);
-  CHECK(asString(s.at("description")) == "pid 4242, uptime 0:01:40");
+  CHECK(asString(s.at("description")) == "pid 4242, uptime 0:03:20");
   CHECK(asString(s.at("spawnerr")).empty());
   CHECK(xmlrpc_c::value_boolean(s.at("expected")) == true);
   CHECK(xmlrpc_c::value_double(s.at("start_monotonic")) == 500.25);
@@ -72,7 +73,7 @@ TEST_CASE("expected is false when supervisord reports a spawn error", "[local_pr
   LocalProcess p = sampleProcess("x", "x");
   p.info.state = ProcessState::Fatal;
   p.info.spawnerr = "Exited too quickly (process log may have details)";
-  const auto s = asStruct(localProcessInfoValue(p, 0));
+  const auto s = asStruct(localProcessInfoValue(p, 0, 0));
   CHECK(xmlrpc_c::value_boolean(s.at("expected")) == false);
   CHECK(asString(s.at("statename")) == "FATAL");
 }
@@ -81,7 +82,7 @@ TEST_CASE("without getAllConfigInfo yet, Supervisor's defaults are answered",
           "[local_process_info]") {
   LocalProcess p = sampleProcess("x", "x");
   p.config.reset();
-  const auto s = asStruct(localProcessInfoValue(p, 0));
+  const auto s = asStruct(localProcessInfoValue(p, 0, 0));
   CHECK(asInt(s.at("startsecs")) == 1);
   CHECK(asInt(s.at("stopwaitsecs")) == 10);
   CHECK(asInt(s.at("process_index")) == 0);
@@ -102,14 +103,14 @@ TEST_CASE("syslog, none and redirect_stderr mean no log file to tail", "[local_p
   redirected.stderr_logfile = "/tmp/x.err";
   redirected.redirect_stderr = true;
   p.config = std::make_shared<const ProcessConfig>(redirected);
-  const auto s = asStruct(localProcessInfoValue(p, 0));
+  const auto s = asStruct(localProcessInfoValue(p, 0, 0));
   CHECK(xmlrpc_c::value_boolean(s.at("has_stderr")) == false);
 }
 
 TEST_CASE("times beyond the i4 range are clamped, never sent as i8", "[local_process_info]") {
   LocalProcess p = sampleProcess("x", "x");
   p.info.start = std::int64_t{1} << 40;
-  const auto s = asStruct(localProcessInfoValue(p, 0));
+  const auto s = asStruct(localProcessInfoValue(p, 0, 0));
   CHECK(s.at("start").type() == xmlrpc_c::value::TYPE_INT);
   CHECK(asInt(s.at("start")) == 2147483647);
 }
@@ -124,30 +125,30 @@ TEST_CASE("the description is Supervisor's, computed from the state the relay la
   info.pid = 42;
   info.start = 1700000000;
   info.now = 1700000000 + 100;
-  CHECK(supervisorDescription(info) == "pid 42, uptime 0:01:40");
+  CHECK(supervisorDescription(info, info.now) == "pid 42, uptime 0:01:40");
   info.now = info.start + 86400 + 3 * 3600 + 4 * 60 + 5;
-  CHECK(supervisorDescription(info) == "pid 42, uptime 1 day, 3:04:05");
+  CHECK(supervisorDescription(info, info.now) == "pid 42, uptime 1 day, 3:04:05");
   info.now = info.start + 2 * 86400;
-  CHECK(supervisorDescription(info) == "pid 42, uptime 2 days, 0:00:00");
+  CHECK(supervisorDescription(info, info.now) == "pid 42, uptime 2 days, 0:00:00");
   info.now = info.start - 10;  // the clock went back: Supervisor shows 0
-  CHECK(supervisorDescription(info) == "pid 42, uptime 0:00:00");
+  CHECK(supervisorDescription(info, info.now) == "pid 42, uptime 0:00:00");
 
   info.state = ProcessState::Starting;
-  CHECK(supervisorDescription(info).empty());
+  CHECK(supervisorDescription(info, info.now).empty());
   info.state = ProcessState::Unknown;
   info.description = "supervisord unreachable: connection refused";
-  CHECK(supervisorDescription(info) == info.description);
+  CHECK(supervisorDescription(info, info.now) == info.description);
   info.description.clear();
   info.state = ProcessState::Fatal;
-  CHECK(supervisorDescription(info) == "unknown error (try \"tail web\")");
+  CHECK(supervisorDescription(info, info.now) == "unknown error (try \"tail web\")");
   info.spawnerr = "Exited too quickly (process log may have details)";
-  CHECK(supervisorDescription(info) == info.spawnerr);
+  CHECK(supervisorDescription(info, info.now) == info.spawnerr);
   info.state = ProcessState::Backoff;
-  CHECK(supervisorDescription(info) == info.spawnerr);
+  CHECK(supervisorDescription(info, info.now) == info.spawnerr);
 
   info.state = ProcessState::Stopped;
   info.start = 0;
-  CHECK(supervisorDescription(info) == "Not started");
+  CHECK(supervisorDescription(info, info.now) == "Not started");
   info.start = 1700000000;
   info.stop = 1700000000;
   // As Supervisor: time.strftime("%b %d %I:%M %p", time.localtime(stop)).
@@ -156,15 +157,15 @@ TEST_CASE("the description is Supervisor's, computed from the state the relay la
   REQUIRE(::localtime_r(&stop, &local));
   char expected[64];
   std::strftime(expected, sizeof expected, "%b %d %I:%M %p", &local);
-  CHECK(supervisorDescription(info) == expected);
+  CHECK(supervisorDescription(info, info.now) == expected);
   info.state = ProcessState::Exited;
-  CHECK(supervisorDescription(info) == expected);
+  CHECK(supervisorDescription(info, info.now) == expected);
 
   // What the table holds after a relay event (no description: events carry none).
   LocalProcess p = sampleProcess("grp", "web");
   p.info.state = ProcessState::Running;
   p.info.description = "Not started";  // stale, from a reading before the start
-  const auto s = xmlrpc_c::value_struct(localProcessInfoValue(p, 1.0)).cvalue();
+  const auto s = xmlrpc_c::value_struct(localProcessInfoValue(p, 1.0, p.info.now)).cvalue();
   CHECK(xmlrpc_c::value_string(s.at("description")).cvalue().rfind("pid ", 0) == 0);
 }
 
