@@ -372,7 +372,7 @@ class Agent final : public ClusterRequests {
   std::uint64_t ticks_ = 0;
   double next_tick_ = 0.0;  // monotonic seconds
   InputWaiter waiter_;      // the loop's wait (run()); told of the sockets used between waits
-  double next_slow_tick_ = 0.0;  // monotonic seconds: the next tick that does kSlowTickPeriod's work
+  double next_slow_tick_ = 0.0;  // monotonic seconds: the next tick of kSlowTickPeriod's work
   std::vector<void*> peer_wake_sockets_;  // the transport's wakeItems(), for the waiter
   std::uint64_t last_table_version_sent_ = ~std::uint64_t{0};
   std::uint64_t next_request_id_ = 1;
