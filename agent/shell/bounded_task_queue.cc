@@ -3,6 +3,8 @@
 #include <chrono>
 #include <utility>
 
+#include "agent/shell/thread_name.h"
+
 namespace supvisors {
 
 namespace {
@@ -51,6 +53,7 @@ void BoundedTaskQueue::shutdown() {
 void BoundedTaskQueue::release(TaskQueueGauge& gauge) { gauge.released.store(true); }
 
 void BoundedTaskQueue::work() {
+  nameThread("sv-http-worker");
   while (true) {
     std::function<void()> fn;
     {

@@ -5,6 +5,7 @@
 #include <utility>
 #include <vector>
 
+#include "agent/shell/thread_name.h"
 #include "common/faults.h"
 
 namespace supvisors {
@@ -111,6 +112,7 @@ std::size_t OrderExecutor::queued() const {
 }
 
 void OrderExecutor::run() {
+  nameThread("sv-executor");
   while (true) {
     ExecuteOrder order;
     {

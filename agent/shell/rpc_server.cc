@@ -18,6 +18,7 @@
 #include "agent/shell/clock.h"
 #include "agent/shell/metrics_page.h"
 #include "agent/shell/openssl_error.h"
+#include "agent/shell/thread_name.h"
 
 namespace supvisors {
 
@@ -280,6 +281,7 @@ void RpcServer::setupRoutes() {
     {
       std::lock_guard lock(streams_mutex_);
       stream_threads_.push_back({stream, std::thread([client = supervisor_, stream, target] {
+                                   nameThread("sv-log-stream");
                                    const Status status =
                                        client->streamGet(target, [&stream](std::string_view d) {
                                          std::lock_guard l(stream->mutex);
@@ -397,7 +399,10 @@ Status RpcServer::start() {
     return Error::transport(why);
   }
   port_.store(bound);
-  listener_ = std::thread([this] { server_->listen_after_bind(); });
+  listener_ = std::thread([this] {
+    nameThread("sv-http");
+    server_->listen_after_bind();
+  });
   // httplib ignores stop() until its loop runs: wait for it, so stop() right after start()
   // cannot be lost (and the listener thread joined forever).
   while (!server_->is_running() && listener_.joinable()) std::this_thread::yield();

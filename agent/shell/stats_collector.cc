@@ -10,6 +10,7 @@
 #include "agent/core/proc_parse.h"
 #include "agent/core/process_stats.h"
 #include "agent/shell/clock.h"
+#include "agent/shell/thread_name.h"
 
 namespace supvisors {
 namespace {
@@ -151,6 +152,7 @@ void StatsCollector::stop() {
 }
 
 void StatsCollector::run() {
+  nameThread("sv-stats");
   double last_start = -1e300;  // the first collection at once
   std::unique_lock lock(mutex_);
   while (!stopping_) {

@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "agent/shell/clock.h"
+#include "agent/shell/thread_name.h"
 
 namespace supvisors {
 
@@ -127,6 +128,7 @@ PollReading SupervisorPoller::readOnce(bool full) {
 }
 
 void SupervisorPoller::run() {
+  nameThread("sv-poller");
   bool requested = true;  // the first reading is a full one
   bool check = false;  // a liveness check was asked for (checkNow)
   while (true) {
