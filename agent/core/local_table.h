@@ -65,8 +65,9 @@ class LocalTable {
   bool applyOne(const ProcessInfo& info, double now_mono);
 
   // Applies a PROCESS_STATE_* event from the relay, received at `now_mono` / `now_wall`
-  // (Unix seconds). Updates state, pid and the start/stop times at once; the next full
-  // reading fills what an event does not carry (exit status, spawnerr, description).
+  // (Unix seconds). Updates state, pid and the start/stop times at once; what an event does
+  // not carry (exit status, spawnerr) comes with the next full reading, or with a
+  // getProcessInfo of that process (the agent asks for one on BACKOFF and FATAL).
   // Returns false when the process is not in the table: the caller should resync.
   bool applyEvent(const ProcessStateEvent& event, double now_mono, double now_wall);
 

@@ -817,10 +817,21 @@ void Agent::apply(const PollReading& reading) {
       last_trim_ = reading.taken_monotonic;
     }
   }
+  // The processes read on request (readProcess: what an event did not carry). An event that
+  // came in while the call was on its way is newer than its answer.
+  const std::uint64_t version = table_.version();
+  for (const ProcessInfo& info : reading.details) {
+    const LocalProcess* p = table_.find(info.namespec());
+    if (p && p->update_monotonic <= reading.taken_monotonic)
+      table_.applyOne(info, reading.taken_monotonic);
+  }
+  const bool detailsChanged = table_.version() != version;
   if (reading.infos.ok()) {
     watchRelay();
     checkNewConfigs();
     if (reachable) enforceDisabilities();
+  } else if (detailsChanged && reachable) {
+    enforceDisabilities();
   }
   if (reachabilityChanged) step(LocalSupervisorChanged{reachable});
   setRelayPace(relay_linked_ && reachable_);
@@ -841,7 +852,7 @@ void Agent::apply(const PollReading& reading) {
     if (poller_) poller_->requestNow();
   }
   // A liveness check that changed nothing leaves the published snapshot as it is.
-  if (!reading.partial || reachabilityChanged) {
+  if (!reading.partial || reachabilityChanged || detailsChanged) {
     localTableChanged();
     publish(monotonicNow());
   }
@@ -856,7 +867,14 @@ void Agent::apply(const RelayBatch& batch) {
   const std::uint64_t version = table_.version();
   for (const auto& event : batch.events) {
     if (const auto* state = std::get_if<ProcessStateEvent>(&event.body)) {
-      if (!table_.applyEvent(*state, now_mono, now_wall)) resync = true;  // not known yet
+      if (!table_.applyEvent(*state, now_mono, now_wall)) {
+        resync = true;  // not known yet
+      } else if ((state->state == ProcessState::Backoff || state->state == ProcessState::Fatal) &&
+                 relay_pace_ && poller_) {
+        // Why it failed (spawnerr) is in no event: read that process alone, rather than
+        // showing "unknown error" until the next full reading (resync_period).
+        poller_->readProcess(state->namespec());
+      }
     } else if (std::holds_alternative<ProcessGroupAdded>(event.body) ||
                std::holds_alternative<ProcessGroupRemoved>(event.body) ||
                std::holds_alternative<SupervisorRunning>(event.body)) {

@@ -197,10 +197,12 @@ void writeLocalMetrics(PrometheusText& out, const LocalSnapshot& local) {
 
 void writePollerMetrics(PrometheusText& out, const PollerStats& poller) {
   out.family("supvisors_supervisor_readings_total", MetricType::Counter,
-             "Readings of the local supervisord by kind: full (getState + getAllProcessInfo) "
-             "or check (getState alone, to see that it answers).");
+             "Readings of the local supervisord by kind: full (getState + getAllProcessInfo), "
+             "check (getState alone, to see that it answers) or process (getProcessInfo of one "
+             "process, for what its relay event did not carry).");
   out.sample({{"kind", "full"}}, asValue(poller.full_readings));
   out.sample({{"kind", "check"}}, asValue(poller.liveness_checks));
+  out.sample({{"kind", "process"}}, asValue(poller.process_readings));
   out.family("supvisors_supervisor_checks_spared_total", MetricType::Counter,
              "getState checks not made because events from supvisors-relay (TICK_5 included) "
              "had just shown supervisord alive.");

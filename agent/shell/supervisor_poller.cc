@@ -58,6 +58,14 @@ void SupervisorPoller::watch(const std::string& namespec) {
   watched_ = namespec;
 }
 
+void SupervisorPoller::readProcess(const std::string& namespec) {
+  {
+    std::lock_guard lock(mutex_);
+    to_read_.insert(namespec);
+  }
+  wake_.notify_all();
+}
+
 void SupervisorPoller::proveAlive(double until_monotonic) {
   const double before = proven_until_.exchange(until_monotonic);
   ++alive_proofs_;
@@ -71,7 +79,7 @@ void SupervisorPoller::proveAlive(double until_monotonic) {
 
 PollerStats SupervisorPoller::stats() const {
   return {full_readings_.load(), liveness_checks_.load(), checks_spared_.load(),
-          alive_proofs_.load()};
+          alive_proofs_.load(), process_readings_.load()};
 }
 
 void SupervisorPoller::checkNow() {
@@ -91,6 +99,15 @@ void SupervisorPoller::requestNow() {
 }
 
 PollReading SupervisorPoller::readOnce(bool full) {
+  // Taken whatever comes of this reading: a full reading covers them, and an unreachable
+  // supervisord is read in full once it answers again.
+  std::set<std::string> to_read;
+  std::string watched;
+  {
+    std::lock_guard lock(mutex_);
+    to_read.swap(to_read_);
+    watched = watched_;
+  }
   PollReading r;
   r.taken_monotonic = monotonicNow();
   r.state = client_.getState();
@@ -100,12 +117,12 @@ PollReading SupervisorPoller::readOnce(bool full) {
   }
   if (!full) {
     r.partial = true;
-    std::string watched;
-    {
-      std::lock_guard lock(mutex_);
-      watched = watched_;
-    }
     if (!watched.empty()) r.watched = client_.getProcessInfo(watched);
+    for (const std::string& namespec : to_read) {
+      ++process_readings_;
+      if (auto info = client_.getProcessInfo(namespec); info.ok())
+        r.details.push_back(std::move(info).value());
+    }
     return r;
   }
   last_full_ = r.taken_monotonic;
@@ -176,7 +193,7 @@ void SupervisorPoller::run() {
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(wait);
     // Woken early by stop(), requestNow(), or a shorter period (which then rules the wait).
     wake_.wait_until(lock, deadline, [&] {
-      return stopping_ || requested_ || check_requested_ || proof_shortened_ ||
+      return stopping_ || requested_ || check_requested_ || !to_read_.empty() || proof_shortened_ ||
              (ok && period_.load() < period);
     });
     if (stopping_) return;
@@ -185,7 +202,8 @@ void SupervisorPoller::run() {
     if (provenSleep)
       checks_spared_ += static_cast<std::uint64_t>((monotonicNow() - after) / options_.poll_period);
     requested = requested_ || period_.load() < period;
-    check = check_requested_;  // the next reading, full or not, turns supervisord's loop
+    // The next reading, full or not, turns supervisord's loop (and reads what was asked).
+    check = check_requested_ || !to_read_.empty();
     requested_ = false;
     check_requested_ = false;
   }

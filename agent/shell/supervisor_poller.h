@@ -13,6 +13,7 @@
 // setPeriod() changes the period between readings (slower while relay events keep the table
 // current); watch() names one process whose info every liveness check also reads (the relay
 // itself: when it stops, its events stop, and the agent must read at poll_period again).
+// readProcess() asks for one process's getProcessInfo in the next liveness check, at once.
 // proveAlive() says supervisord was seen alive by other means (events from the relay,
 // TICK_5 included, are dispatched by supervisord's own loop): until the given time the
 // liveness checks are spared, and only full readings (and checks asked with checkNow) are
@@ -27,6 +28,7 @@
 #include <functional>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -51,6 +53,9 @@ struct PollReading {
   bool partial = false;
   // The watched process (SupervisorPoller::watch), read by a liveness check.
   std::optional<Result<ProcessInfo>> watched;
+  // The processes asked for by readProcess(), read by a liveness check (those supervisord did
+  // not answer for are left out: the next full reading covers them).
+  std::vector<ProcessInfo> details;
   // Reachable = state (and infos, unless partial) answered. A fault counts as reachable:
   // supervisord answered (e.g. SHUTDOWN_STATE while it restarts).
   bool reachable() const;
@@ -63,6 +68,7 @@ struct PollerStats {
   std::uint64_t liveness_checks = 0;  // getState-only checks made
   std::uint64_t checks_spared = 0;  // checks not made because supervisord was proven alive
   std::uint64_t alive_proofs = 0;  // proveAlive() calls
+  std::uint64_t process_readings = 0;  // processes read alone on request (readProcess)
 };
 
 class SupervisorPoller {
@@ -85,6 +91,10 @@ class SupervisorPoller {
   double period() const { return period_.load(); }
   // The namespec every liveness check also reads with getProcessInfo ("" = none).
   void watch(const std::string& namespec);
+  // Asks for a liveness check now that also reads `namespec` with getProcessInfo (once; a full
+  // reading due first covers it): what no relay event carries, such as the spawnerr of a
+  // process gone BACKOFF or FATAL, without a full reading.
+  void readProcess(const std::string& namespec);
   // supervisord is known to be alive until `until_monotonic` (seconds, monotonicNow()):
   // liveness checks due before then are spared, and the poller sleeps until the proof lapses
   // (or the next full reading) instead of waking every poll_period. An earlier time than the
@@ -104,6 +114,7 @@ class SupervisorPoller {
   std::atomic<std::uint64_t> liveness_checks_{0};
   std::atomic<std::uint64_t> checks_spared_{0};
   std::atomic<std::uint64_t> alive_proofs_{0};
+  std::atomic<std::uint64_t> process_readings_{0};
   const std::function<void(PollReading)> deliver_;
 
   std::mutex mutex_;
@@ -113,6 +124,7 @@ class SupervisorPoller {
   bool check_requested_ = false;
   bool proof_shortened_ = false;  // proveAlive() moved the proof earlier: wait again
   std::string watched_;  // under mutex_
+  std::set<std::string> to_read_;  // under mutex_: readProcess() not served yet
   std::thread thread_;
 
   // Poller-thread state.

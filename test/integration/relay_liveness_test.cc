@@ -17,6 +17,9 @@
 #include <optional>
 #include <string>
 
+#include "agent/shell/supervisor_xmlrpc_client.h"
+#include "agent/shell/xmlrpc_json.h"
+#include "test/shell/rpc_test_util.h"
 #include "test/support/agent_process.h"
 #include "test/support/await.h"
 #include "test/support/command.h"
@@ -38,6 +41,7 @@ struct Readings {
   double full = 0;
   double checks = 0;
   double spared = 0;
+  double processes = 0;  // getProcessInfo of one process (kind="process")
 };
 
 // The agent's reading counters, from /metrics; nullopt when the scrape failed.
@@ -50,8 +54,9 @@ std::optional<Readings> readings(const AgentProcess& agent) {
   const auto full = page.value("supvisors_supervisor_readings_total", {{"kind", "full"}});
   const auto checks = page.value("supvisors_supervisor_readings_total", {{"kind", "check"}});
   const auto spared = page.value("supvisors_supervisor_checks_spared_total");
-  if (!full || !checks || !spared) return std::nullopt;
-  return Readings{*full, *checks, *spared};
+  const auto processes = page.value("supvisors_supervisor_readings_total", {{"kind", "process"}});
+  if (!full || !checks || !spared || !processes) return std::nullopt;
+  return Readings{*full, *checks, *spared, *processes};
 }
 
 // A supervisord running `hello` and the relay (TICK_5 or not), and an agent beside it that
@@ -63,9 +68,9 @@ struct LivenessRig {
   Supervisord supervisord;
   AgentProcess agent;
 
-  explicit LivenessRig(bool ticks)
+  explicit LivenessRig(bool ticks, const std::string& programs = "")
       : supervisord(SupervisordOptions{
-            .extra = "[program:hello]\ncommand=sleep 1000\nstartsecs=0\n" +
+            .extra = "[program:hello]\ncommand=sleep 1000\nstartsecs=0\n\n" + programs +
                      relayListenerSection(endpoint, ticks, /*autorestart=*/true)}),
         agent(AgentProcessOptions{.serverurl = supervisord.unixUrl(),
                                   .supervisor_extra = "resync_period = 600\ncall_timeout = 1",
@@ -198,6 +203,65 @@ TEST_CASE("relay: a SIGSTOPped supervisord is reported unreachable though the re
                        std::chrono::seconds(60)));
   INFO(rig.agent.log());
   CHECK(rig.agent.log().find("supvisors-relay disconnected") == std::string::npos);
+}
+
+}  // namespace supvisors::test
+
+namespace supvisors::test {
+
+// No event says why a process went FATAL: the agent reads that process alone when the event
+// comes, instead of showing "unknown error" (and expected true) until its next full reading,
+// 600 s away here.
+TEST_CASE("relay: a process gone FATAL shows supervisord's spawnerr at once, not at the resync",
+          "[relay][liveness][integration]") {
+  LivenessRig rig(/*ticks=*/true,
+                  // Exits at once: supervisord's own words, "Exited too quickly ...". (A
+                  // missing command is refused by startProcess before any state change.)
+                  "[program:broken]\ncommand=/bin/false\nautostart=false\nstartsecs=1\n"
+                  "startretries=0\n\n");
+  REQUIRE(awaitCondition([&] { return rig.atRelayPace(); }));
+  // The relay past its startsecs: its own events (the first of its pool, a gap, so a full
+  // reading) are behind us.
+  REQUIRE(awaitCondition([&] {
+    return runCommand(
+               {"supervisorctl", "-s", rig.supervisord.unixUrl(), "status", "supvisors_relay"})
+               .output.find("RUNNING") != std::string::npos;
+  }));
+  SupervisorClientOptions o;
+  o.serverurl = rig.agent.url();
+  o.timeout = std::chrono::seconds(30);
+  const XmlRpcSupervisorClient agent(o);
+  o.serverurl = rig.supervisord.unixUrl();
+  const XmlRpcSupervisorClient direct(o);
+  const auto before = readings(rig.agent);
+  REQUIRE(before);
+  CHECK(before->processes == 0);
+
+  runCommand({"supervisorctl", "-s", rig.supervisord.unixUrl(), "start", "broken"});
+  REQUIRE(awaitCondition([&] {
+    const auto info = direct.getProcessInfo("broken");
+    return info.ok() && info->state == ProcessState::Fatal;
+  }));
+  const std::string spawnerr = direct.getProcessInfo("broken")->spawnerr;
+  REQUIRE_FALSE(spawnerr.empty());
+  nlohmann::json seen;
+  CHECK(awaitCondition([&] {
+    const auto r = agent.call("supvisors.get_local_process_info", params({str("broken")}));
+    if (!r.ok()) return false;
+    seen = toJson(*r);
+    return seen.value("spawnerr", "") == spawnerr;
+  }));
+  INFO(seen.dump());
+  CHECK(seen.value("statename", "") == "FATAL");
+  CHECK(seen.value("expected", true) == false);
+  CHECK(seen.value("description", "") == spawnerr);
+  // Read alone, on its BACKOFF and FATAL events (one reading may serve both). A full reading
+  // that came meanwhile (a late resync on a loaded machine) covers the request instead.
+  const auto after = readings(rig.agent);
+  REQUIRE(after);
+  INFO("full readings " << before->full << " -> " << after->full);
+  if (after->full == before->full) CHECK(after->processes >= 1);
+  CHECK(after->processes <= 2);
 }
 
 }  // namespace supvisors::test

@@ -6,6 +6,7 @@
 #include <atomic>
 #include <chrono>
 #include <map>
+#include <mutex>
 #include <thread>
 #include <vector>
 
@@ -154,6 +155,60 @@ TEST_CASE("a watched process is read by every liveness check, and only by them",
 }  // namespace supvisors::test
 
 namespace supvisors::test {
+
+// What no relay event carries (the spawnerr of a process gone FATAL) is read for that one
+// process at once, in a liveness check, rather than at the next full reading.
+TEST_CASE("readProcess reads that process at once in a liveness check, and only once", "[poller]") {
+  Script script;
+  std::map<std::string, xmlrpc_c::value> broken{
+      {"group", xmlrpc_c::value_string("broken")},
+      {"name", xmlrpc_c::value_string("broken")},
+      {"state", xmlrpc_c::value_int(200)},
+      {"statename", xmlrpc_c::value_string("FATAL")},
+      {"pid", xmlrpc_c::value_int(0)},
+      {"start", xmlrpc_c::value_int(0)},
+      {"stop", xmlrpc_c::value_int(0)},
+      {"now", xmlrpc_c::value_int(0)},
+      {"exitstatus", xmlrpc_c::value_int(0)},
+      {"spawnerr", xmlrpc_c::value_string("can't find command '/nonexistent/program'")},
+      {"description", xmlrpc_c::value_string("")},
+      {"stdout_logfile", xmlrpc_c::value_string("")},
+      {"stderr_logfile", xmlrpc_c::value_string("")},
+      {"logfile", xmlrpc_c::value_string("")}};
+  script.client.answer("supervisor.getProcessInfo", xmlrpc_c::value_struct(broken));
+  std::mutex mutex;
+  std::vector<PollReading> details;
+  // No check of its own for an hour, no full reading but the first: only the request reads.
+  SupervisorPoller poller(script.client, PollerOptions{.poll_period = 3600}, [&](PollReading r) {
+    script.deliver(r);
+    if (r.details.empty()) return;
+    std::lock_guard lock(mutex);
+    details.push_back(std::move(r));
+  });
+  poller.setPeriod(3600);
+  poller.start();
+  REQUIRE(awaitCondition([&] { return script.full == 1; }));
+  CHECK(countOf(script.client, "supervisor.getProcessInfo") == 0);
+  poller.readProcess("broken");
+  REQUIRE(awaitCondition([&] {
+    std::lock_guard lock(mutex);
+    return !details.empty();
+  }));
+  {
+    std::lock_guard lock(mutex);
+    REQUIRE(details.size() == 1);
+    CHECK(details[0].partial);
+    CHECK(details[0].reachable());
+    REQUIRE(details[0].details.size() == 1);
+    CHECK(details[0].details[0].state == ProcessState::Fatal);
+    CHECK(details[0].details[0].spawnerr == "can't find command '/nonexistent/program'");
+  }
+  CHECK(countOf(script.client, "supervisor.getProcessInfo") == 1);
+  CHECK(poller.stats().process_readings == 1);
+  CHECK(script.full == 1);  // no full reading for it
+  poller.stop();
+  CHECK(countOf(script.client, "supervisor.getProcessInfo") == 1);  // asked once, read once
+}
 
 TEST_CASE("a proof of life spares the liveness checks until it lapses, never a full reading",
           "[poller]") {
