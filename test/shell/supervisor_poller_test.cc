@@ -113,21 +113,8 @@ namespace supvisors::test {
 
 TEST_CASE("a watched process is read by every liveness check, and only by them", "[poller]") {
   Script script;
-  std::map<std::string, xmlrpc_c::value> relay{{"group", xmlrpc_c::value_string("relay")},
-                                               {"name", xmlrpc_c::value_string("relay")},
-                                               {"state", xmlrpc_c::value_int(0)},
-                                               {"statename", xmlrpc_c::value_string("STOPPED")},
-                                               {"pid", xmlrpc_c::value_int(0)},
-                                               {"start", xmlrpc_c::value_int(0)},
-                                               {"stop", xmlrpc_c::value_int(0)},
-                                               {"now", xmlrpc_c::value_int(0)},
-                                               {"exitstatus", xmlrpc_c::value_int(0)},
-                                               {"spawnerr", xmlrpc_c::value_string("")},
-                                               {"description", xmlrpc_c::value_string("")},
-                                               {"stdout_logfile", xmlrpc_c::value_string("")},
-                                               {"stderr_logfile", xmlrpc_c::value_string("")},
-                                               {"logfile", xmlrpc_c::value_string("")}};
-  script.client.answer("supervisor.getProcessInfo", xmlrpc_c::value_struct(relay));
+  script.client.answer("supervisor.getProcessInfo",
+                       processInfoValue("relay", "relay", ProcessState::Stopped));
   std::atomic<int> watched_stopped{0}, full_with_watch{0};
   SupervisorPoller poller(script.client, PollerOptions{.poll_period = 0.02, .max_backoff = 0.1},
                           [&](PollReading r) {
@@ -160,22 +147,10 @@ namespace supvisors::test {
 // process at once, in a liveness check, rather than at the next full reading.
 TEST_CASE("readProcess reads that process at once in a liveness check, and only once", "[poller]") {
   Script script;
-  std::map<std::string, xmlrpc_c::value> broken{
-      {"group", xmlrpc_c::value_string("broken")},
-      {"name", xmlrpc_c::value_string("broken")},
-      {"state", xmlrpc_c::value_int(200)},
-      {"statename", xmlrpc_c::value_string("FATAL")},
-      {"pid", xmlrpc_c::value_int(0)},
-      {"start", xmlrpc_c::value_int(0)},
-      {"stop", xmlrpc_c::value_int(0)},
-      {"now", xmlrpc_c::value_int(0)},
-      {"exitstatus", xmlrpc_c::value_int(0)},
-      {"spawnerr", xmlrpc_c::value_string("can't find command '/nonexistent/program'")},
-      {"description", xmlrpc_c::value_string("")},
-      {"stdout_logfile", xmlrpc_c::value_string("")},
-      {"stderr_logfile", xmlrpc_c::value_string("")},
-      {"logfile", xmlrpc_c::value_string("")}};
-  script.client.answer("supervisor.getProcessInfo", xmlrpc_c::value_struct(broken));
+  script.client.answer(
+      "supervisor.getProcessInfo",
+      withField(processInfoValue("broken", "broken", ProcessState::Fatal), "spawnerr",
+                xmlrpc_c::value_string("can't find command '/nonexistent/program'")));
   std::mutex mutex;
   std::vector<PollReading> details;
   // No check of its own for an hour, no full reading but the first: only the request reads.
